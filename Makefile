@@ -1,0 +1,39 @@
+# cowork-data: `make run` sets everything up and builds the data package offline; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint bench clean browser
+
+setup: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Debian's Chromium (web tests) and raptor (rapper, an independent RDF parser); installed once, as root.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v rapper >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium raptor2-utils >/dev/null; \
+	  else \
+	    echo "chromium and raptor2-utils are missing: run 'sudo apt-get install chromium raptor2-utils'"; exit 1; \
+	  fi; \
+	fi
+
+run: setup
+	$(VENV)/bin/cowork-data build
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf build $(VENV)

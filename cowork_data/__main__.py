@@ -1,0 +1,3 @@
+from cowork_data.cli import main
+
+main()

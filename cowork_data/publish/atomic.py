@@ -1,0 +1,96 @@
+"""Atomic publishing: stage a whole release, then swap it into place under a journal.
+
+The published items are ``datapackage.json``, ``data/`` and the embedded store ``build/store``. A release is
+written completely into ``build/.stage`` first; only then a journal is written and each item is renamed into
+place. A crash before the journal leaves the previous release untouched (the stage is discarded on the next
+run); a crash after it is rolled forward by :func:`recover`, because the stage is known to be complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+#: Published items: path in the stage → path under the output root.
+ITEMS: tuple[tuple[str, str], ...] = (
+    ("data", "data"),
+    ("store", "build/store"),
+    ("datapackage.json", "datapackage.json"),
+)
+
+
+def _paths(output: Path) -> tuple[Path, Path, Path]:
+    build = output / "build"
+    return build / ".stage", build / ".old", build / "publish.journal"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def recover(output: Path) -> str:
+    """Finish or discard an interrupted publish; returns ``"rolled-forward"``, ``"cleaned"`` or ``"clean"``."""
+    stage, old, journal = _paths(output)
+    state = "clean"
+    if journal.exists():
+        _swap(output, stage, old)
+        journal.unlink()
+        state = "rolled-forward"
+    for leftover in (stage, old):
+        if leftover.exists():
+            _remove(leftover)
+            state = "cleaned" if state == "clean" else state
+    return state
+
+
+def _swap(output: Path, stage: Path, old: Path) -> None:
+    old.mkdir(parents=True, exist_ok=True)
+    for staged_name, target_name in ITEMS:
+        staged, target = stage / staged_name, output / target_name
+        if not staged.exists() and not staged.is_symlink():
+            continue  # already moved in by an earlier, interrupted swap
+        if target.exists():
+            aside = old / staged_name
+            _remove(aside)
+            target.rename(aside)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged.rename(target)
+    _fsync_dir(output)
+
+
+def publish(output: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(stage)`` to produce a complete release in a fresh stage, then swap it into ``output``."""
+    output.mkdir(parents=True, exist_ok=True)
+    recover(output)
+    stage, old, journal = _paths(output)
+    stage.mkdir(parents=True)
+    try:
+        write(stage)
+    except BaseException:
+        _remove(stage)
+        raise
+    for staged_name, _ in ITEMS:
+        if not (stage / staged_name).exists():
+            _remove(stage)
+            raise RuntimeError(f"stage is missing {staged_name}")
+    journal.write_text(json.dumps({"stage": str(stage)}), encoding="utf-8")
+    with journal.open("rb") as fh:
+        os.fsync(fh.fileno())
+    _swap(output, stage, old)
+    journal.unlink()
+    _remove(stage)
+    _remove(old)

@@ -1,0 +1,68 @@
+"""The embedded SPARQL store (pyoxigraph) and queries against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cowork_data.errors import UsageError
+
+
+def load_store(path: Path, files: Iterable[Path]) -> int:
+    """Create a store at ``path`` and bulk-load the RDF ``files`` into its default graph; returns the size."""
+    store = ox.Store(str(path))
+    for file in files:
+        store.bulk_load(path=str(file), format=ox.RdfFormat.from_extension(file.suffix.lstrip(".")))
+    store.flush()
+    size = len(store)
+    del store
+    return size
+
+
+@dataclass
+class QueryResult:
+    """A SELECT (variables + rows of text), ASK (boolean) or CONSTRUCT/DESCRIBE (N-Triples text) answer."""
+
+    variables: list[str]
+    rows: list[list[str]]
+    boolean: bool | None = None
+    triples: str | None = None
+
+
+def _text(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def open_store(path: Path) -> ox.Store:
+    if not path.is_dir() or not any(path.iterdir()):
+        raise UsageError(
+            f"Nessun archivio SPARQL in {path}: esegui prima «cowork-data build» (o «make run»).",
+            f"No SPARQL store at {path}: run “cowork-data build” (or “make run”) first.",
+        )
+    return ox.Store.read_only(str(path))
+
+
+def run_query(store_path: Path, query: str) -> QueryResult:
+    """Run a SPARQL query on the embedded store and return its answer as text."""
+    store = open_store(store_path)
+    try:
+        answer = store.query(query)
+    except SyntaxError as exc:
+        raise UsageError(f"Query SPARQL non valida: {exc}", f"Invalid SPARQL query: {exc}") from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(variables=["result"], rows=[[str(bool(answer)).lower()]], boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [[_text(solution[v]) for v in variables] for solution in answer]
+        return QueryResult(variables=variables, rows=rows)
+    text = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in answer)
+    return QueryResult(variables=[], rows=[], triples=text)

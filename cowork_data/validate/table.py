@@ -1,0 +1,232 @@
+"""Table validation against the shared Table Schemas (reference engine: frictionless).
+
+Two entry points share one finding model:
+
+- :func:`validate_rows` checks one table as a user gave it (their header, their row numbers, their cells);
+- :func:`validate_tables` checks the canonical tables of a build together, with primary and foreign keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import frictionless
+
+from cowork_data.validate import checks
+from cowork_data.validate.messages import CONSTRAINT_NAMES, MESSAGES, TYPE_NAMES
+from cowork_data.validate.report import Finding, Report
+from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, schema_descriptor
+
+frictionless.system.trusted = True  # schemas are local files of the project, never fetched
+
+
+def make_finding(
+    code: str,
+    *,
+    field: dict[str, Any] | None = None,
+    column_label: str = "",
+    value: str = "",
+    note: str = "",
+    severity: str = "error",
+    **where: Any,
+) -> Finding:
+    """A finding with its Italian and English message and hint filled from :mod:`messages`."""
+    field = field or {}
+    kind = field.get("type", "string")
+    constraint_it, constraint_en = _constraint_text(note)
+    params = {
+        "column": column_label or field.get("name", ""),
+        "value": value,
+        "title_it": field.get("title", field.get("name", "")),
+        "title_en": field.get("title_en", field.get("name", "")),
+        "example": field.get("example", "—"),
+        "expected_it": TYPE_NAMES.get(kind, (kind, kind))[0],
+        "expected_en": TYPE_NAMES.get(kind, (kind, kind))[1],
+        "constraint_it": constraint_it,
+        "constraint_en": constraint_en,
+        "other": where.pop("other", ""),
+    }
+    msg_it, msg_en, hint_it, hint_en = MESSAGES.get(code, ("{value}", "{value}", "", ""))
+    return Finding(
+        code=code,
+        severity=severity,  # type: ignore[arg-type]
+        message_it=msg_it.format(**params),
+        message_en=msg_en.format(**params),
+        hint_it=hint_it.format(**params),
+        hint_en=hint_en.format(**params),
+        field=field.get("name", ""),
+        value=value,
+        **where,
+    )
+
+
+def _constraint_text(note: str) -> tuple[str, str]:
+    # frictionless notes read: constraint "pattern" is "^[0-9]{5}$"
+    parts = note.split('"')
+    if len(parts) >= 4 and parts[1] in CONSTRAINT_NAMES:
+        it, en = CONSTRAINT_NAMES[parts[1]]
+        return it.format(v=parts[3]), en.format(v=parts[3])
+    return note, note
+
+
+def _frictionless_code(error: Any) -> str:
+    if error.type == "constraint-error" and 'constraint "required"' in (error.note or ""):
+        return "missing-value"
+    return error.type
+
+
+def validate_rows(
+    table: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    file: str = "",
+    sheet: str = "",
+    first_row: int = 2,
+    column_offset: int = 1,
+    mapping: Mapping[int, str] | None = None,
+    root: Path | None = None,
+) -> Report:
+    """Validate one table as laid out in the user's file.
+
+    ``rows`` are the data rows as text; ``first_row`` is the file row number of the first data row (the header
+    is the row before it) and ``column_offset`` the file column number of ``header[0]``. Columns are matched to
+    the schema through ``mapping`` (position → field) or by header name; unmatched columns are ignored and
+    listed in the report's mapping. Foreign keys are not checked: a single file has nothing to refer to.
+    """
+    descriptor = schema_descriptor(table, root)
+    fields = {f["name"]: f for f in descriptor["fields"]}
+    mapping = dict(mapping) if mapping is not None else match_columns(list(header), table, root)
+    positions = sorted(mapping)
+    names = [mapping[p] for p in positions]
+    report = Report(files=[file] if file else [])
+    where = {"file": file, "sheet": sheet, "table": table}
+
+    for name, spec in fields.items():
+        required = spec.get("constraints", {}).get("required")
+        if required and name not in names and name not in DERIVED_FIELDS:
+            report.extend([make_finding("missing-column", field=spec, **where)])
+
+    sub_schema = {
+        "fields": [_user_field(fields[n]) for n in names],
+        "missingValues": descriptor.get("missingValues", [""]),
+    }
+    pk = descriptor.get("primaryKey") or []
+    pk = [pk] if isinstance(pk, str) else pk
+    if pk and all(k in names for k in pk):
+        sub_schema["primaryKey"] = pk
+    data = [names] + [[_cell(r, p) for p in positions] for r in rows]
+    resource = frictionless.Resource(data=data, schema=frictionless.Schema.from_descriptor(sub_schema))
+    result = resource.validate(limit_errors=100_000)
+
+    records = [dict(zip(names, row, strict=True)) for row in data[1:]]
+    hits = [(i, f, code, params) for check in checks.CHECKS for (i, f, code, params) in check(table, records)]
+    superseded = {(i, f) for i, _, code, _ in hits for f in checks.SUPERSEDES.get(code, ())}
+
+    def place(index: int, name: str) -> dict[str, Any]:
+        pos = positions[names.index(name)] if name in names else None
+        return {
+            "row": first_row + index,
+            "column": None if pos is None else pos + column_offset,
+            "column_label": "" if pos is None else str(header[pos]),
+        }
+
+    found: list[Finding] = []
+    for task in result.tasks:
+        for error in task.errors:
+            row_number = getattr(error, "row_number", None)
+            name = getattr(error, "field_name", "") or ""
+            index = (row_number - 2) if row_number else None
+            if index is not None and (index, name) in superseded:
+                continue
+            at = place(index, name) if index is not None else {}
+            if not at and getattr(error, "field_number", None):
+                at = {"row": first_row - 1, "column": positions[error.field_number - 1] + column_offset}
+            found.append(
+                make_finding(
+                    _frictionless_code(error),
+                    field=fields.get(name),
+                    value="" if getattr(error, "cell", None) is None else str(error.cell),
+                    note=getattr(error, "note", ""),
+                    **at,
+                    **where,
+                )
+            )
+    for index, name, code, params in hits:
+        found.append(
+            make_finding(code, field=fields.get(name), value=records[index].get(name, ""), **place(index, name),
+                         **params, **where)
+        )
+    report.extend(found)
+    report.mapping = {str(header[p]): mapping[p] for p in positions}  # type: ignore[attr-defined]
+    return report
+
+
+def _user_field(spec: dict[str, Any]) -> dict[str, Any]:
+    """The field as checked in a user's file: derived fields are never required there."""
+    spec = {k: v for k, v in spec.items() if k in ("name", "type", "format", "constraints", "trueValues",
+                                                     "falseValues", "groupChar", "decimalChar")}
+    if spec["name"] in DERIVED_FIELDS and "constraints" in spec:
+        spec["constraints"] = {k: v for k, v in spec["constraints"].items() if k != "required"}
+    return spec
+
+
+def _cell(row: Sequence[str], pos: int) -> str:
+    return row[pos] if pos < len(row) else ""
+
+
+def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None) -> Report:
+    """Validate the canonical tables of a build together: schema, keys, foreign keys and extra checks."""
+    report = Report()
+    resources = []
+    for table in TABLES:
+        descriptor = schema_descriptor(table, root)
+        names = [f["name"] for f in descriptor["fields"]]
+        rows = tables.get(table, [])
+        data = [names] + [[row.get(n, "") for n in names] for row in rows]
+        schema = frictionless.Schema.from_descriptor(
+            {k: v for k, v in descriptor.items() if k in ("fields", "primaryKey", "foreignKeys", "missingValues")}
+        )
+        resources.append(frictionless.Resource(name=table, data=data, schema=schema))
+    package = frictionless.Package(resources=resources)
+    result = package.validate(limit_errors=100_000)
+    for task in result.tasks:
+        table = task.name
+        fields = {f["name"]: f for f in schema_descriptor(table, root)["fields"]}
+        for error in task.errors:
+            name = getattr(error, "field_name", "") or ""
+            row_number = getattr(error, "row_number", None)
+            row = tables[table][row_number - 2] if row_number and row_number - 2 < len(tables.get(table, [])) else {}
+            report.extend([
+                make_finding(
+                    _frictionless_code(error),
+                    field=fields.get(name),
+                    value="" if getattr(error, "cell", None) is None else str(error.cell),
+                    note=getattr(error, "note", ""),
+                    table=table,
+                    **_source_place(row, row_number),
+                )
+            ])
+    for table in TABLES:
+        rows = tables.get(table, [])
+        fields = {f["name"]: f for f in schema_descriptor(table, root)["fields"]}
+        for check in checks.CHECKS:
+            for index, name, code, params in check(table, rows):
+                report.extend([
+                    make_finding(code, field=fields.get(name), value=rows[index].get(name, ""), table=table,
+                                 **_source_place(rows[index], index + 2), **params)
+                ])
+    return report
+
+
+def _source_place(row: Mapping[str, str], table_row: int | None) -> dict[str, Any]:
+    """Where a canonical row came from: its source and the record's row in the snapshot (``row=N``)."""
+    record = row.get("source_record", "")
+    if record.startswith("row="):
+        try:
+            return {"file": row.get("source_id", ""), "row": int(record[4:].split("-")[0])}
+        except ValueError:
+            pass
+    return {"file": row.get("source_id", ""), "row": table_row}

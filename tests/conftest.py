@@ -1,0 +1,29 @@
+"""Shared fixtures: the project root and one release built from the shipped snapshots per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory):
+    """A release built offline into a temporary directory (the repository's own data/ stays untouched)."""
+    from cowork_data.pipeline import build
+
+    out = tmp_path_factory.mktemp("release")
+    work = tmp_path_factory.mktemp("work")
+    # Build from a copy of the crosswalk so the test never rewrites the committed one.
+    root = work / "root"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "build", ".git", "data", "datapackage.json",
+                                                              "__pycache__", ".pytest_cache", ".ruff_cache"))
+    return build(root=root, output=out)
