@@ -1,0 +1,183 @@
+"""The sources catalogue: one TOML file per source in `sources/`, read into frozen `Source` records."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cowork_data.errors import ConfigError
+
+__all__ = ["CkanRef", "ROOT_ENV", "Source", "load_sources", "project_root"]
+
+ROOT_ENV = "COWORK_DATA_ROOT"
+
+ADAPTERS = frozenset({"ckan", "curated"})
+FORMATS = frozenset({"milano-csv", "curated-csv"})
+TABLES = frozenset({"spaces", "organisations", "calls", "funding", "admissions", "awards", "outcomes"})
+
+
+def project_root() -> Path:
+    """The repository root (holding `sources/` and `schemas/`); `$COWORK_DATA_ROOT` overrides it."""
+    env = os.environ.get(ROOT_ENV)
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class CkanRef:
+    """Where a source lives on a CKAN portal."""
+
+    base_url: str
+    dataset_id: str
+    resource_id: str
+    download_url: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of the sources catalogue (`sources/<id>.toml`)."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    licence_id: str
+    licence_url: str
+    adapter: str
+    format: str
+    tables: tuple[str, ...]
+    snapshots: tuple[str, ...]
+    fixture: bool
+    path: Path
+    licence_note: str = ""
+    fixture_note_it: str = ""
+    fixture_note_en: str = ""
+    ckan: CkanRef | None = None
+    comune: str = ""
+    space_type: str = ""
+    admissions_call: str = ""
+    columns: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @property
+    def licence(self) -> dict[str, str]:
+        """The licence as the package descriptor lists it: id, url and note."""
+        return {"id": self.licence_id, "url": self.licence_url, "note": self.licence_note}
+
+
+class _Reader:
+    """Typed access to one parsed TOML file, raising a `ConfigError` that names the file and the key."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, key: str, it: str, en: str) -> ConfigError:
+        return ConfigError(
+            f"{self.path.name}: chiave `{key}`: {it}",
+            f"{self.path.name}: key `{key}`: {en}",
+            hint_it=f"Correggi il file {self.path}.",
+            hint_en=f"Fix the file {self.path}.",
+        )
+
+    def get(self, key: str, kind: type, *, required: bool = True, table: dict[str, Any] | None = None,
+            prefix: str = "") -> Any:
+        data = self.data if table is None else table
+        name = f"{prefix}{key}"
+        if key not in data:
+            if required:
+                raise self.fail(name, "manca.", "is missing.")
+            return kind()
+        value = data[key]
+        if not isinstance(value, kind) or (kind is str and required and not value.strip()):
+            raise self.fail(name, f"deve essere di tipo {kind.__name__}, non vuoto.",
+                            f"must be a non-empty {kind.__name__}.")
+        return value
+
+    def choice(self, key: str, allowed: frozenset[str]) -> str:
+        value = self.get(key, str)
+        if value not in allowed:
+            options = ", ".join(sorted(allowed))
+            raise self.fail(key, f"valore {value!r} non ammesso ({options}).",
+                            f"value {value!r} not allowed ({options}).")
+        return value
+
+    def str_list(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, "deve essere un testo o una lista di testi non vuota.",
+                            "must be a string or a non-empty list of strings.")
+        return tuple(value)
+
+
+def _parse(path: Path) -> Source:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{path.name}: TOML non valido: {exc}",
+            f"{path.name}: invalid TOML: {exc}",
+            hint_it=f"Correggi il file {path}.",
+            hint_en=f"Fix the file {path}.",
+        ) from exc
+    r = _Reader(path, data)
+    source_id = r.get("id", str)
+    if source_id != path.stem:
+        raise r.fail("id", f"{source_id!r} non coincide con il nome del file.",
+                     f"{source_id!r} does not match the file name.")
+    tables = r.str_list("tables")
+    for table in tables:
+        if table not in TABLES:
+            raise r.fail("tables", f"tabella sconosciuta {table!r}.", f"unknown table {table!r}.")
+    licence = r.get("licence", dict)
+    fixture = r.get("fixture", bool)
+    note = r.get("fixture_note", dict, required=fixture)
+    ckan = None
+    if "ckan" in data:
+        ref = r.get("ckan", dict)
+        ckan = CkanRef(*(r.get(k, str, table=ref, prefix="ckan.")
+                         for k in ("base_url", "dataset_id", "resource_id", "download_url")))
+    columns = r.get("columns", dict, required=False)
+    for header, target in columns.items():
+        if not isinstance(target, str):
+            raise r.fail(f"columns.{header}", "deve essere un testo.", "must be a string.")
+    return Source(
+        id=source_id,
+        title=r.get("title", str),
+        publisher=r.get("publisher", str),
+        url=r.get("url", str),
+        licence_id=r.get("id", str, table=licence, prefix="licence."),
+        licence_url=r.get("url", str, table=licence, prefix="licence."),
+        licence_note=r.get("note", str, table=licence, prefix="licence.", required=False),
+        adapter=r.choice("adapter", ADAPTERS),
+        format=r.choice("format", FORMATS),
+        tables=tables,
+        snapshots=r.str_list("snapshot"),
+        fixture=fixture,
+        fixture_note_it=r.get("it", str, table=note, prefix="fixture_note.") if fixture else "",
+        fixture_note_en=r.get("en", str, table=note, prefix="fixture_note.") if fixture else "",
+        ckan=ckan,
+        comune=r.get("comune", str, required=False),
+        space_type=r.get("space_type", str, required=False),
+        admissions_call=r.get("admissions_call", str, required=False),
+        columns=dict(columns),
+        path=path,
+    )
+
+
+def load_sources(root: Path | None = None) -> list[Source]:
+    """Every source of `<root>/sources/*.toml`, sorted by id."""
+    directory = (root or project_root()) / "sources"
+    if not directory.is_dir():
+        raise ConfigError(
+            f"Cartella delle fonti non trovata: {directory}",
+            f"Sources directory not found: {directory}",
+            hint_it=f"Imposta {ROOT_ENV} sulla radice del progetto.",
+            hint_en=f"Set {ROOT_ENV} to the project root.",
+        )
+    return sorted((_parse(path) for path in directory.glob("*.toml")), key=lambda s: s.id)

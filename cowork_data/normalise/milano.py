@@ -1,0 +1,109 @@
+"""Reader of the Comune di Milano open-data CSVs (coworking registry, FabLab list) and files in the same style.
+
+Conventions handled: UTF-8 or other encodings, BOM, `;` with unquoted commas inside fields, double-encoded
+UTF-8 next to correct text, headers in any case mapped through the source's `[columns]`, the geo block
+`LONG_X_4326;LAT_Y_4326;Location` where Location is `(lat, lon)` (the opposite order), rows without geocode,
+phones stored as numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cowork_data.config import Source
+from cowork_data.errors import ConfigError
+from cowork_data.harvest import Snapshot
+from cowork_data.normalise import fields
+from cowork_data.normalise.hours import opening_hours
+from cowork_data.normalise.ids import Crosswalk, slugify
+from cowork_data.normalise.tables import FIELDS, blank_row
+from cowork_data.normalise.text import decode, read_rows, repair
+from cowork_data.reference import Comune, Comuni
+
+__all__ = ["INPUTS", "normalise_milano"]
+
+# Targets of `[columns]` that are inputs of this reader rather than canonical fields.
+INPUTS = frozenset({"address", "record_id", "phone_alt", "location", "meeting_rooms"})
+_LOCATION = re.compile(r"^\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?$")
+
+
+def _column_map(source: Source, header: list[str]) -> dict[int, str]:
+    targets = {name.casefold(): target for name, target in source.columns.items()}
+    for name, target in source.columns.items():
+        if target not in INPUTS and target not in FIELDS["spaces"]:
+            raise ConfigError(
+                f"{source.path.name}: colonna `{name}` → `{target}`: campo sconosciuto.",
+                f"{source.path.name}: column `{name}` → `{target}`: unknown field.",
+            )
+    return {i: targets[h.strip().casefold()] for i, h in enumerate(header) if h.strip().casefold() in targets}
+
+
+def _position(values: dict[str, str]) -> tuple[str, str]:
+    lat, lon = fields.coordinate(values.get("latitude", "")), fields.coordinate(values.get("longitude", ""))
+    if (lat is None or lon is None) and (match := _LOCATION.match(values.get("location", ""))):
+        lat, lon = float(match[1]), float(match[2])
+    if lat is None or lon is None:
+        return "", ""
+    if 6.5 <= lat <= 18.6 and 35.0 <= lon <= 47.2:  # x/y given the other way round
+        lat, lon = lon, lat
+    return _decimal(lat), _decimal(lon)
+
+
+def _decimal(value: float) -> str:
+    # 7 decimals (about 1 cm) drop the float noise of the source (9.142164000000037 → 9.142164).
+    return f"{value:.7f}".rstrip("0").rstrip(".")
+
+
+def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk, record: int) -> dict[str, str]:
+    row = blank_row("spaces")
+    row.update({k: v for k, v in values.items() if k in row})
+    street, number = fields.address(values.get("address", ""))
+    row["street_address"] = street or values.get("street_address", "")
+    row["house_number"] = number or values.get("house_number", "")
+    record_id = values.get("record_id", "")
+    key = record_id or f"{slugify(row['name'])}@{slugify(values.get('address', ''))}"
+    row["id"] = crosswalk.assign("spaces", source.id, key, row["name"], comune.belfiore)
+    row["type"] = fields.space_type(row["type"]) or source.space_type
+    row["postcode"] = fields.postcode(row["postcode"])
+    row["comune_istat"], row["comune_belfiore"], row["comune_name"] = comune.istat, comune.belfiore, comune.name
+    row["latitude"], row["longitude"] = _position(values)
+    row["workstations"] = fields.workstations(row["workstations"])
+    row["features"] = fields.features(row["services"], workstations=row["workstations"],
+                                      meeting_rooms=values.get("meeting_rooms", ""))
+    row["opening_hours"] = opening_hours(row["opening_hours_note"])
+    row["website"] = fields.website(row["website"])
+    row["email"] = fields.email(row["email"])
+    row["phone"] = fields.phone(row["phone"]) or fields.phone(values.get("phone_alt", ""))
+    row["open_since"] = fields.open_since(row["open_since"])
+    row["wheelchair"] = fields.wheelchair(row["wheelchair"])
+    row["source_id"], row["source_record"], row["source_url"] = source.id, f"row={record}", source.url
+    return row
+
+
+def normalise_milano(source: Source, snapshot: Snapshot, *, comuni: Comuni,
+                     crosswalk: Crosswalk) -> dict[str, list[dict[str, str]]]:
+    """Spaces (and, for a registry, their admissions) from one Milan-style CSV."""
+    comune = comuni.by_istat(source.comune)
+    if comune is None:
+        raise ConfigError(
+            f"{source.path.name}: chiave `comune`: {source.comune!r} non è un codice ISTAT noto.",
+            f"{source.path.name}: key `comune`: {source.comune!r} is not a known ISTAT code.",
+        )
+    records = read_rows(decode(snapshot.data))
+    if not records:
+        return {table: [] for table in source.tables}
+    columns = _column_map(source, [repair(h) for h in records[0]])
+    spaces, admissions = [], []
+    for number, record in enumerate(records[1:], start=2):  # RFC 7111: the header is row 1
+        values = {columns[i]: repair(cell) for i, cell in enumerate(record) if i in columns}
+        if not any(values.values()):
+            continue
+        space = _space(source, values, comune, crosswalk, number)
+        spaces.append(space)
+        if source.admissions_call:
+            admission = blank_row("admissions")
+            admission.update(call_id=source.admissions_call, space_id=space["id"], status="admitted",
+                             source_id=source.id, source_record=space["source_record"], source_url=source.url)
+            admissions.append(admission)
+    result = {"spaces": spaces, "admissions": admissions}
+    return {table: result.get(table, []) for table in source.tables}
