@@ -1,0 +1,72 @@
+"""IRIs of the records and of their sub-resources (DESIGN.md section 4).
+
+Records, relative to ``base`` (default ``https://w3id.org/cowork-data/``)::
+
+    data/organization/{organisations.id}       11-digit fiscal code, or the fallback ipa-… / nc-…
+    data/workspace/{spaces.id}                 spaces.id is already {belfiore}/{slug}
+    data/call/{calls.id}                       {belfiore}/{year}-{slug}[/{measure}]
+    {call}/admission/{slug}                    the space is in the call's comune
+    {call}/admission/{belfiore}/{slug}         the space is in another comune (keeps the IRI unique)
+    {call}/award/{number}
+    {call}/outcome/{as_of}
+    data/source/{source_id}                    one provenance node per source snapshot
+    data/city/{ISTAT6}                         fallback city IRI (see cowork_data.namespaces)
+
+Sub-resources are hash IRIs on their record: ``#address``, ``#geometry``, ``#feature-{code}`` on a workspace;
+``#window``, ``#cap``, ``#funding-{funder id}`` (and ``#funding-{funder id}-amount``) on a call; ``#validity`` on an
+admission; ``#amount`` and ``#beneficiary`` on an award; ``#legal-status``, ``#activity-type``, ``#address`` on an
+organisation. No blank nodes: the same rows always give the same triples.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+# Characters kept as they are in a path segment of ours; the ids are already slugs, this only guards odd input.
+_SAFE = "/-._~:@!$&'()*+,;="
+
+
+def _path(value: str) -> str:
+    return quote(value, safe=_SAFE)
+
+
+def organization_iri(base: str, org_id: str) -> URIRef:
+    return URIRef(f"{base}data/organization/{_path(org_id)}")
+
+
+def workspace_iri(base: str, space_id: str) -> URIRef:
+    return URIRef(f"{base}data/workspace/{_path(space_id)}")
+
+
+def call_iri(base: str, call_id: str) -> URIRef:
+    return URIRef(f"{base}data/call/{_path(call_id)}")
+
+
+def source_iri(base: str, source_id: str) -> URIRef:
+    return URIRef(f"{base}data/source/{_path(source_id)}")
+
+
+def admission_iri(base: str, call_id: str, space_id: str) -> URIRef:
+    belfiore, _, slug = space_id.partition("/")
+    call_belfiore = call_id.partition("/")[0]
+    tail = slug if slug and belfiore == call_belfiore else space_id
+    return URIRef(f"{call_iri(base, call_id)}/admission/{_path(tail)}")
+
+
+def award_iri(base: str, call_id: str, number: str) -> URIRef:
+    return URIRef(f"{call_iri(base, call_id)}/award/{_path(number)}")
+
+
+def outcome_iri(base: str, call_id: str, as_of: str) -> URIRef:
+    return URIRef(f"{call_iri(base, call_id)}/outcome/{_path(as_of)}")
+
+
+def hash_iri(record: URIRef, fragment: str) -> URIRef:
+    return URIRef(f"{record}#{_path(fragment)}")
+
+
+def web_iri(url: str) -> URIRef:
+    """A URL from a table as an IRI, percent-encoding the characters an IRI cannot hold (spaces, quotes...)."""
+    return URIRef(quote(url.strip(), safe="/:?#[]@!$&'()*+,;=%~-._"))
