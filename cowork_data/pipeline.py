@@ -128,7 +128,7 @@ def build(
 
     say("validate-graph", f"{len(graph)} triple / triples")
     graph_report = Report()
-    graph_report.extend(validate_graph(graph, layers=("core",)))
+    graph_report.extend(validate_graph(graph, layers=("core",), shapes_dir=root / "shapes", vocab_dir=root / "vocab"))
     if not graph_report.valid:
         raise ValidationFailed(
             f"Il grafo viola le forme SHACL: {len(graph_report.errors)} violazioni; nulla è stato pubblicato.",

@@ -21,9 +21,11 @@ def release(tmp_path_factory: pytest.TempPathFactory):
     from cowork_data.pipeline import build
 
     out = tmp_path_factory.mktemp("release")
-    work = tmp_path_factory.mktemp("work")
-    # Build from a copy of the crosswalk so the test never rewrites the committed one.
-    root = work / "root"
-    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(".venv", "build", ".git", "data", "datapackage.json",
-                                                              "__pycache__", ".pytest_cache", ".ruff_cache"))
-    return build(root=root, output=out)
+    return build(root=copy_project(tmp_path_factory.mktemp("work") / "root"), output=out)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project's inputs (no published files), so a test build never rewrites committed files."""
+    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".venv", "build", ".git", "data", "datapackage.json",
+                                                              "__pycache__", ".pytest_cache", ".ruff_cache", "test-artifacts"))
+    return dest
