@@ -26,6 +26,7 @@ def release(tmp_path_factory: pytest.TempPathFactory):
 
 def copy_project(dest: Path) -> Path:
     """A copy of the project's inputs (no published files), so a test build never rewrites committed files."""
-    shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(".venv", "build", ".git", "data", "datapackage.json",
-                                                              "__pycache__", ".pytest_cache", ".ruff_cache", "test-artifacts"))
+    skip = shutil.ignore_patterns(".venv", "build", ".git", "data", "datapackage.json", "__pycache__", ".pytest_cache",
+                                  ".ruff_cache", "test-artifacts")
+    shutil.copytree(ROOT, dest, ignore=skip)
     return dest
