@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cowork_data.safety import neutralise
+
 
 def sort_key(descriptor: Mapping[str, Any]):
     pk = descriptor.get("primaryKey") or []
@@ -27,11 +29,20 @@ def sort_key(descriptor: Mapping[str, Any]):
 
 
 def write_table(path: Path, descriptor: Mapping[str, Any], rows: Sequence[Mapping[str, str]]) -> None:
-    """Write ``rows`` as UTF-8 CSV with ``\\n`` line ends, columns in schema order, sorted by primary key."""
+    """Write ``rows`` as UTF-8 CSV with ``\\n`` line ends, columns in schema order, sorted by primary key.
+
+    Text that a spreadsheet would run as a formula is neutralised (:mod:`cowork_data.safety`); line breaks
+    inside values are written as ``\\n``.
+    """
     names = [f["name"] for f in descriptor["fields"]]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(names)
         for row in sorted(rows, key=sort_key(descriptor)):
-            writer.writerow([row.get(n, "") for n in names])
+            writer.writerow([_cell(row.get(n, "")) for n in names])
+
+
+def _cell(value: str) -> str:
+    # A bare CR is not quoted by the csv module when lines end in LF, and would split the record.
+    return neutralise(value).replace("\r\n", "\n").replace("\r", "\n")
