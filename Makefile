@@ -32,6 +32,13 @@ test: setup
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# Benchmarks (not tests): bench/run.py runs every stage with the reference and the fast engine on generated data
+# (10k and 100k spaces; BENCH_1M=1 adds 1M) and writes bench/results/latest.json; bench_validate.py times the
+# validation of a municipality's file.
+bench: $(STAMP)
+	$(PY) bench/run.py
+	$(PY) bench/bench_validate.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from cowork_data import __version__
+from cowork_data import __version__, commands_graph, commands_harvest
+from cowork_data.commands_site import site as site_command
 from cowork_data.errors import CoworkDataError
 from cowork_data.output import csv_text, json_text, text_table
 
@@ -84,7 +85,9 @@ def cli() -> None:
               help="Where to publish (default: the project root, which is the data package).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def build(output: Path | None, as_json: bool, quiet: bool) -> None:
+@click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
+              help="Validators: fast (compiled checks, SHACL on pyoxigraph) or reference (frictionless, pySHACL).")
+def build(output: Path | None, as_json: bool, quiet: bool, engine: str) -> None:
     """Run harvest (from the recorded snapshots) → normalise → validate → graph → SHACL → publish.
 
     Publishes datapackage.json, data/*.csv, data/graph/ (Turtle, N-Triples) and the embedded SPARQL store
@@ -94,12 +97,13 @@ def build(output: Path | None, as_json: bool, quiet: bool) -> None:
     Example:
         cowork-data build
         cowork-data build --output /tmp/release --json
+        cowork-data build --engine reference
     """
     from cowork_data.pipeline import STAGES
     from cowork_data.pipeline import build as run_build
 
     if quiet or as_json:
-        result = run_build(output=output)
+        result = run_build(output=output, engine=engine)
     else:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -116,7 +120,7 @@ def build(output: Path | None, as_json: bool, quiet: bool) -> None:
                     bar.update(task, completed=STAGES.index(stage), description=stage)
                 bar.update(task, detail=detail)
 
-            result = run_build(output=output, progress=progress)
+            result = run_build(output=output, progress=progress, engine=engine)
             bar.update(task, completed=len(STAGES), description="done", detail="")
     if as_json:
         click.echo(json_text(result.to_dict()))
@@ -128,44 +132,175 @@ def build(output: Path | None, as_json: bool, quiet: bool) -> None:
         click.echo(f"Avvisi / warnings: {len(result.warnings.findings)}")
 
 
+def table_option(f):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option("--table", "-t", default=None,
+                        help="Table schema to validate against (default: guessed from each sheet's header).")(f)
+
+
+def mapping_option(f):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option("--mapping", "-m", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                        default=None, help="Mapping file (YAML, JSON or CSV): header in the file → schema field.")(f)
+
+
+def lang_option(f):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
+                        help="Message language.")(f)
+
+
+def report_text(report, *, lang: str, name: str) -> str:  # noqa: ANN001
+    """The terminal report: summary first (verdict, counts, columns recognised), then findings and hints."""
+    en = lang == "en"
+    n_err, n_warn = len(report.errors), len(report.warnings)
+    verdict = ("valid" if report.valid else "NOT valid") if en else ("valido" if report.valid else "NON valido")
+    lines = [f"{name}: {verdict} — {n_err} {'errors' if en else 'errori'}, {n_warn} {'warnings' if en else 'avvisi'}"]
+    if report.findings:
+        kinds = ", ".join(f"{code} {n}" for code, n in report.counts().items())
+        lines.append(f"{'By kind' if en else 'Per tipo'}: {kinds}")
+    for sheet in report.sheets:
+        where = f" [{sheet.name}]" if sheet.name else ""
+        cols = ", ".join(f"{h} → {f}" for h, f in sheet.mapping.items())
+        lines.append(f"{'Columns' if en else 'Colonne'}{where} ({sheet.table}, "
+                     f"{'header on row' if en else 'intestazione alla riga'} {sheet.header_row}): {cols}")
+        if sheet.ignored:
+            lines.append(f"  {'ignored' if en else 'ignorate'}: {', '.join(sheet.ignored)}")
+    if report.findings:
+        lines.append("")
+        lines.append(findings_table(report, lang=lang))
+        hints = [(f.cell or f.field, f.hint(lang)) for f in report.findings if f.hint(lang)]
+        if hints:
+            lines.append("")
+            lines.append("How to fix:" if en else "Come correggere:")
+            lines.extend(f"  {where}: {hint}" for where, hint in hints)
+    return "\n".join(lines)
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--table", "-t", default=None, help="Table schema to validate against (default: guessed).")
+@table_option
+@mapping_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True, help="Message language.")
-def validate(file: Path, table: str | None, as_json: bool, lang: str) -> None:
-    """Validate a municipality's list (CSV) against the shared schema.
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as a standalone HTML page with the faulty cells highlighted.")
+@click.option("--shacl", is_flag=True,
+              help="Also check the SHACL shapes (core), findings placed on their cells; slow: ~10 s per 1,000 rows.")
+@lang_option
+def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool, html_file: Path | None,
+             shacl: bool, lang: str) -> None:
+    """Validate a municipality's list (CSV, XLSX or ODS) against the shared schema.
 
-    Prints each finding with its row, column, cell, code and message; exits 0 when the file is valid, 1 when
-    it is not, 2 when it cannot be read.
+    Reads every sheet that looks like a table (the header may be below title rows), reports the columns it
+    recognised, and prints each finding with its sheet, row, column, cell, code, message and fix hint; exits 0
+    when the file is valid, 1 when it is not, 2 when it cannot be read.
 
     \b
     Example:
-        cowork-data validate elenco-coworking.csv
+        cowork-data validate elenco-coworking.xlsx
         cowork-data validate elenco.csv --lang en --json
+        cowork-data validate elenco.ods --mapping colonne.yaml --html rapporto.html
+        cowork-data validate elenco.xlsx --shacl
     """
     from cowork_data.validate import validate_file
 
-    report = validate_file(file, table=table)
+    report = validate_file(file, table=table, mapping=mapping, shacl=shacl)
+    if html_file is not None:
+        from cowork_data.validate.html import report_page
+
+        html_file.write_text(report_page(report, lang=lang), encoding="utf-8")
     if as_json:
-        data = report.to_dict()
-        data["mapping"] = getattr(report, "mapping", {})
-        click.echo(json_text(data))
+        click.echo(json_text(report.to_dict()))
     else:
-        n_err, n_warn = len(report.errors), len(report.warnings)
-        if lang == "en":
-            click.echo(f"{file}: {'valid' if report.valid else 'NOT valid'} — {n_err} errors, {n_warn} warnings")
-        else:
-            click.echo(f"{file}: {'valido' if report.valid else 'NON valido'} — {n_err} errori, {n_warn} avvisi")
-        if report.findings:
-            click.echo(findings_table(report, lang=lang))
-            hints = [(f.cell or f.field, f.hint(lang)) for f in report.findings if f.hint(lang)]
-            if hints:
-                click.echo("")
-                click.echo("Come correggere:" if lang == "it" else "How to fix:")
-                for where, hint in hints:
-                    click.echo(f"  {where}: {hint}")
+        click.echo(report_text(report, lang=lang, name=str(file)))
     sys.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the repaired file (.csv, .xlsx or .ods); never the input itself.")
+@table_option
+@mapping_option
+@click.option("--json", "as_json", is_flag=True, help="Print the change log and what remains as JSON.")
+@lang_option
+def fix(file: Path, output: Path, table: str | None, mapping: Path | None, as_json: bool, lang: str) -> None:
+    """Repair what is safe to repair automatically and list every change.
+
+    Safe repairs: spaces around values, garbled characters (mojibake), codes in the wrong case or in Italian,
+    leading zeros dropped by the spreadsheet (CAP, ISTAT code), decimal commas in coordinates, phone numbers to
+    +39…, swapped latitude/longitude, known column names. What needs a person stays in the report printed after
+    the change log. Exits 0 when the repaired file is valid, 1 when findings remain.
+
+    \b
+    Example:
+        cowork-data fix elenco.xlsx -o elenco-corretto.xlsx
+        cowork-data fix elenco.csv -o elenco-corretto.csv --lang en
+    """
+    from cowork_data.validate.fix import fix_file
+
+    result = fix_file(file, output, table=table, mapping=mapping)
+    if as_json:
+        click.echo(json_text(result.to_dict()))
+    else:
+        en = lang == "en"
+        click.echo(f"{'Written' if en else 'Scritto'}: {output} — {len(result.changes)} "
+                   f"{'changes' if en else 'modifiche'}")
+        if result.changes:
+            rows = [[c.sheet, c.cell, c.field, c.code, c.old, c.new, c.reason(lang)] for c in result.changes]
+            click.echo(text_table(["foglio/sheet", "cella/cell", "campo/field", "codice/code", "prima/before",
+                                   "dopo/after", "motivo/reason"], rows, max_width=60))
+        click.echo("")
+        click.echo("Still to check by hand:" if en else "Da controllare a mano:")
+        click.echo(report_text(result.after, lang=lang, name=str(output)))
+    sys.exit(0 if result.after.valid else 1)
+
+
+@cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("modello.xlsx"),
+              show_default=True, help="Where to write the template (.xlsx).")
+@click.option("--table", "-t", default="spaces", show_default=True, help="Table schema of the template.")
+def template(output: Path, table: str) -> None:
+    """Write a spreadsheet template for a table, generated from its schema.
+
+    Italian headers with a note describing each field, drop-down lists for coded fields (type, comune from the
+    ISTAT list), number and date validation, code columns formatted as text.
+
+    \b
+    Example:
+        cowork-data template -o modello.xlsx
+        cowork-data template --table organisations -o gestori.xlsx
+    """
+    from cowork_data.template import write_template
+
+    info = write_template(output, table=table)
+    click.echo(f"Scritto / written: {info.path} ({info.sheet}: {len(info.fields)} colonne/columns; "
+               f"elenchi/drop-downs: {', '.join(info.dropdowns)})")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--max-upload-mb", default=10.0, show_default=True, type=float, help="Largest file accepted.")
+@commands_graph.sparql_options
+def serve(host: str, port: int, max_upload_mb: float, store_path: Path | None, query_timeout: float,
+          max_results: int) -> None:
+    """Serve the web pages: /valida, the validation page (upload a file, read the report); /sparql, the read-only
+    SPARQL 1.1 endpoint on the embedded store (with a page to write queries); /data/…, the data IRIs.
+
+    Uploaded files are validated in memory and a temporary file deleted before the response is sent; nothing is
+    kept on the server.
+
+    \b
+    Example:
+        cowork-data serve
+        cowork-data serve --host 0.0.0.0 --port 8080 --max-upload-mb 5
+        cowork-data serve --query-timeout 5 --max-results 1000
+    """
+    import uvicorn
+
+    from cowork_data.serve import create_app
+
+    uvicorn.run(create_app(max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                           sparql_settings=commands_graph.sparql_settings(store_path, query_timeout, max_results)),
+                host=host, port=port)
 
 
 @cli.command()
@@ -200,6 +335,13 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store: Path | N
         click.echo(csv_text(result.variables, result.rows), nl=False)
     else:
         click.echo(text_table(result.variables, result.rows))
+
+
+cli.add_command(site_command)
+cli.add_command(commands_harvest.harvest)
+cli.add_command(commands_harvest.sources)
+cli.add_command(commands_harvest.diff)
+cli.add_command(commands_graph.push)
 
 
 def main() -> None:

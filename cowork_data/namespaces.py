@@ -55,6 +55,9 @@ class CW(DefinedNamespace):
     asOf: URIRef
     approximate: URIRef
     fixture: URIRef
+    servicesNote: URIRef
+    openingHoursNote: URIRef
+    wheelchair: URIRef
 
 
 class COV(DefinedNamespace):
@@ -146,6 +149,8 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 CWS = Namespace("https://w3id.org/cowork-data/shapes#")
 
 SPACE_TYPE = Namespace(VOCAB_BASE + "space-types/")
@@ -171,9 +176,12 @@ PREFIXES: dict[str, str] = {
     "prj": str(PRJ._NS),
     "prov": str(PROV),
     "schema": str(SCHEMA),
+    "sd": str(SD),
     "skos": str(SKOS),
     "spdx": str(SPDX),
     "ti": str(TI._NS),
+    "vcard": str(VCARD),
+    "void": str(VOID),
     "wgs": str(WGS),
 }
 
@@ -183,6 +191,11 @@ def city_validity_starts() -> dict[str, str]:
     """ISTAT code -> validity start of its OntoPiA city IRI, from ``vocab/cities.csv``."""
     with (VOCAB_DIR / "cities.csv").open(encoding="utf-8", newline="") as f:
         return {row["istat"]: row["validity_start"] for row in csv.DictReader(f)}
+
+
+def graph_iri(source_id: str, *, base: str = DEFAULT_BASE) -> URIRef:
+    """The named graph holding what was derived from one source: ``{base}graph/{source_id}``."""
+    return URIRef(f"{base}graph/{source_id}")
 
 
 def city_iri(istat: str, *, base: str = DEFAULT_BASE) -> URIRef:

@@ -16,20 +16,21 @@ from typing import Any
 
 from cowork_data import __version__
 from cowork_data.config import Source, load_sources, project_root
-from cowork_data.errors import ValidationFailed
+from cowork_data.errors import UsageError, ValidationFailed
 from cowork_data.graph import build_graph
 from cowork_data.harvest import Snapshot, load_snapshot
 from cowork_data.normalise import normalise
 from cowork_data.normalise.ids import Crosswalk
+from cowork_data.privacy import scan_release
 from cowork_data.publish import atomic
-from cowork_data.publish.package import GRAPH_FILES, descriptor, write_descriptor
-from cowork_data.publish.rdf import write_ntriples, write_turtle
+from cowork_data.publish.graph_files import NQUADS, write_catalogue, write_graph_files
+from cowork_data.publish.package import descriptor, write_descriptor
 from cowork_data.publish.store import load_store
 from cowork_data.publish.tables import write_table
 from cowork_data.reference import load_comuni
 from cowork_data.validate.report import Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
-from cowork_data.validate.shacl import validate_graph
+from cowork_data.validate.shacl import all_layers, validate_graph
 from cowork_data.validate.table import validate_tables
 
 STAGES = ("harvest", "normalise", "validate-tables", "graph", "validate-graph", "publish")
@@ -73,7 +74,8 @@ def source_info(source: Source, snapshot: Snapshot) -> dict[str, Any]:
         "licence": prov.get("licence") or source.licence,
         "sha256": prov.get("sha256", ""),
         "retrieved_at": prov.get("retrieved_at", ""),
-        "fixture": bool(source.fixture),
+        # A live harvest records real bytes: its provenance, not the catalogue, says whether rows are invented.
+        "fixture": bool(prov.get("fixture", source.fixture)),
     }
 
 
@@ -92,6 +94,10 @@ def collect(root: Path, progress: Progress) -> tuple[dict[str, list[dict[str, st
         for table, rows in normalise(source, snapshot, comuni=comuni, crosswalk=crosswalk).items():
             tables[table].extend(rows)
         infos.append(source_info(source, snapshot))
+    from cowork_data.normalise.linking import SAME_AS_FILE, update_links
+
+    for doubt in update_links(root / SAME_AS_FILE, tables["spaces"]).ambiguous:
+        progress("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
     return tables, infos, crosswalk
 
 
@@ -100,13 +106,16 @@ def build(
     root: Path | None = None,
     output: Path | None = None,
     progress: Progress | None = None,
+    engine: str = "fast",
 ) -> BuildResult:
     """Run every stage offline from the recorded snapshots and publish atomically into ``output``.
 
     ``root`` is the project (sources, schemas, shapes, vocab); ``output`` defaults to it, so the repository
     root is the published package. A failure at any stage raises a :class:`~cowork_data.errors.CoworkDataError`
-    and leaves the previous release untouched.
+    and leaves the previous release untouched. ``engine`` picks the validators: ``fast`` (compiled Table Schema
+    checks, SHACL as SPARQL on pyoxigraph) or ``reference`` (frictionless, pySHACL); both give the same findings.
     """
+    check_tables, check_graph = engines(engine)
     root = Path(root) if root else project_root()
     output = Path(output) if output else root
     say = progress or (lambda stage, message: None)
@@ -115,7 +124,7 @@ def build(
     tables, infos, crosswalk = collect(root, say)
 
     say("validate-tables", f"{sum(map(len, tables.values()))} righe / rows")
-    table_report = validate_tables(tables, root=root)
+    table_report = check_tables(tables, root=root)
     if not table_report.valid:
         raise ValidationFailed(
             f"I dati non rispettano lo schema: {len(table_report.errors)} errori; nulla è stato pubblicato.",
@@ -124,11 +133,13 @@ def build(
         )
 
     say("graph", "RDF")
-    graph = build_graph(tables, sources={i["id"]: i for i in infos})
+    sources = {i["id"]: i for i in infos}
+    graph = build_graph(tables, sources=sources)
 
     say("validate-graph", f"{len(graph)} triple / triples")
     graph_report = Report()
-    graph_report.extend(validate_graph(graph, layers=("core",), shapes_dir=root / "shapes", vocab_dir=root / "vocab"))
+    graph_report.extend(check_graph(graph, layers=all_layers(root / "shapes"), shapes_dir=root / "shapes",
+                                       vocab_dir=root / "vocab"))
     if not graph_report.valid:
         raise ValidationFailed(
             f"Il grafo viola le forme SHACL: {len(graph_report.errors)} violazioni; nulla è stato pubblicato.",
@@ -147,16 +158,25 @@ def build(
         for table in TABLES:
             write_table(stage / "data" / f"{table}.csv", schemas[table], tables[table])
         say("publish", "data/graph")
-        write_turtle(graph, stage / GRAPH_FILES[0][1])
-        counts["triples"] = write_ntriples(graph, stage / GRAPH_FILES[1][1])
+        counts["triples"] = write_graph_files(stage, graph, tables, sources=sources)
+        write_catalogue(stage, tables, schemas, last_modified=last_modified, version=__version__)
         write_descriptor(
             stage / "datapackage.json",
             descriptor(stage, schemas=schemas, sources=[*infos, ISTAT_SOURCE], last_modified=last_modified,
                        version=__version__),
         )
+        personal = scan_release(stage)
+        if personal:
+            report = Report()
+            report.extend(personal)
+            raise ValidationFailed(
+                f"Dati personali nei file da pubblicare: {len(personal)}; nulla è stato pubblicato.",
+                f"Personal data in the files to publish: {len(personal)}; nothing was published.",
+                report=report,
+            )
         say("publish", "store")
         vocab = sorted((root / "vocab").glob("*.ttl"))
-        counts["store"] = load_store(stage / "store", [stage / GRAPH_FILES[1][1], *vocab])
+        counts["store"] = load_store(stage / "store", [stage / NQUADS, *vocab])
 
     atomic.publish(output, write)
     crosswalk.save(root / "ids" / "crosswalk.csv")
@@ -168,6 +188,18 @@ def build(
         warnings=warnings,
         files=published_hashes(output),
     )
+
+
+def engines(engine: str) -> tuple[Callable[..., Report], Callable[..., list]]:
+    """The table and graph validators of an engine (DESIGN.md section 6; docs/decisions.md)."""
+    if engine == "reference":
+        return validate_tables, validate_graph
+    if engine == "fast":
+        from cowork_data.validate import fast_shacl, fast_table
+
+        return fast_table.validate_tables, fast_shacl.validate_graph
+    raise UsageError(f"Motore sconosciuto «{engine}»: usa fast o reference.",
+                     f"Unknown engine “{engine}”: use fast or reference.")
 
 
 def published_hashes(output: Path) -> dict[str, str]:

@@ -21,3 +21,11 @@ def is_dangerous(value: str) -> bool:
 def neutralise(value: str) -> str:
     """The value as text a spreadsheet will not evaluate (unchanged when it is safe)."""
     return "'" + value if is_dangerous(value) else value
+
+
+def safe_cell(value: str) -> str:
+    """A text cell ready for a CSV or spreadsheet: neutralised, with CR and CRLF line breaks written as LF.
+
+    Python's csv module does not quote a bare CR when lines end in LF, so a CR would split the record.
+    """
+    return neutralise(value).replace("\r\n", "\n").replace("\r", "\n")

@@ -37,3 +37,24 @@ def test_published_csv_neutralises_every_payload(tmp_path: Path) -> None:
         for field in ("name", "description"):
             assert row[field].startswith("'"), row[field]
         assert row["phone"] == "+390289093111"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".ods"])
+def test_spreadsheets_written_by_fix_hold_payloads_as_text(tmp_path: Path, suffix: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from cowork_data.validate.writers import GridSheet, write_grid
+
+    sheet = GridSheet(name="Foglio1", records=[["name"], *[[p] for p in PAYLOADS]])
+    path = write_grid(tmp_path / f"out{suffix}", [sheet])
+    if suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            cells = [r[0] for r in csv.reader(fh, delimiter=";")][1:]
+    else:
+        cells = [str(r[0]) for r in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()][1:]
+    assert cells == ["'" + p.replace("\r", "\n") for p in PAYLOADS]
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path).active
+        assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row)

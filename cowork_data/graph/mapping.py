@@ -1,8 +1,10 @@
 """Canonical rows to RDF triples (DESIGN.md section 4; field names from docs/tables.md).
 
 Each table has one mapper yielding the triples of one row. Superclass types are written out (no reasoner). Empty
-strings are missing values and give no triple. Fields not mapped yet: ``spaces.services``,
-``spaces.opening_hours_note``, ``spaces.wheelchair`` (free text or OSM values with no agreed term yet).
+strings are missing values and give no triple. Every field of every table is mapped; the free-text fields kept "as
+published" (``services``, ``opening_hours_note``) and the OSM ``wheelchair`` code use the three ``cw:`` terms that
+have no equivalent elsewhere (docs/decisions.md). Opening hours in OSM syntax are kept as ``schema:openingHours`` and,
+for the simple day-range and time-range rules, also as ``schema:OpeningHoursSpecification`` nodes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from cowork_data.graph import iris, literals
+from cowork_data.graph.hours import opening_hours_specifications
 from cowork_data.namespaces import (
     ADMISSION_STATUS,
     ADMS,
@@ -54,6 +57,13 @@ FIXTURE_COMMENT_EN = (
 
 def _get(row: Row, field: str) -> str:
     return (row.get(field) or "").strip()
+
+
+def _licence(value: Any) -> str:
+    """A licence as recorded in a snapshot's provenance: a URL or name, or a mapping with ``url`` / ``id``."""
+    if isinstance(value, Mapping):
+        return str(value.get("url") or value.get("id") or "")
+    return str(value or "")
 
 
 class Mapper:
@@ -112,9 +122,19 @@ class Mapper:
         yield from self._position(s, row)
         yield from self._features(s, row)
         for field, prop in (("opening_hours", SCHEMA.openingHours), ("email", SCHEMA.email),
-                            ("phone", SCHEMA.telephone), ("description", SCHEMA.description)):
+                            ("phone", SCHEMA.telephone), ("description", SCHEMA.description),
+                            ("services", CW.servicesNote), ("opening_hours_note", CW.openingHoursNote),
+                            ("wheelchair", CW.wheelchair)):
             if value := _get(row, field):
                 yield s, prop, Literal(value)
+        for n, (days, opens, closes) in enumerate(opening_hours_specifications(_get(row, "opening_hours")), 1):
+            h = iris.hash_iri(s, f"opening-hours-{n}")
+            yield s, SCHEMA.openingHoursSpecification, h
+            yield h, RDF.type, SCHEMA.OpeningHoursSpecification
+            for day in days:
+                yield h, SCHEMA.dayOfWeek, SCHEMA[day]
+            yield h, SCHEMA.opens, Literal(opens, datatype=XSD.time)
+            yield h, SCHEMA.closes, Literal(closes, datatype=XSD.time)
         if website := _get(row, "website"):
             yield s, SCHEMA.url, iris.web_iri(website)
         if since := _get(row, "open_since"):
@@ -174,10 +194,12 @@ class Mapper:
     def organisation(self, row: Row) -> Iterator[Triple]:
         o = iris.organization_iri(self.base, _get(row, "id"))
         yield o, RDF.type, COV.Organization
-        if _get(row, "vat_number"):
-            yield o, RDF.type, COV.PrivateOrganization
-        if _get(row, "kind") == "public-body":
+        public = _get(row, "kind") == "public-body"
+        if public:
             yield o, RDF.type, COV.PublicOrganization
+        elif _get(row, "vat_number"):
+            # A public body has a partita IVA too (Comune di Milano): that does not make it private.
+            yield o, RDF.type, COV.PrivateOrganization
         for field, prop in (("legal_name", COV.legalName), ("tax_code", COV.taxCode),
                             ("vat_number", COV.VATnumber), ("ipa_code", COV.IPAcode)):
             if value := _get(row, field):
@@ -328,7 +350,7 @@ class Mapper:
             yield s, DCT.title, Literal(title)
         if url := str(meta.get("url") or ""):
             yield s, DCT.source, iris.web_iri(url)
-        if licence := str(meta.get("licence") or ""):
+        if licence := _licence(meta.get("licence")):
             is_iri = licence.startswith(("http://", "https://"))
             yield s, DCT.license, iris.web_iri(licence) if is_iri else Literal(licence)
         if publisher := str(meta.get("publisher") or ""):

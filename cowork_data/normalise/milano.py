@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 
 from cowork_data.config import Source
-from cowork_data.errors import ConfigError
+from cowork_data.errors import ConfigError, HarvestError
 from cowork_data.harvest import Snapshot
+from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
+from cowork_data.harvest.spec import harvest_spec
 from cowork_data.normalise import fields
 from cowork_data.normalise.hours import opening_hours
 from cowork_data.normalise.ids import Crosswalk, slugify
 from cowork_data.normalise.tables import FIELDS, blank_row
-from cowork_data.normalise.text import decode, read_rows, repair
+from cowork_data.normalise.text import repair
 from cowork_data.reference import Comune, Comuni
 
 __all__ = ["INPUTS", "normalise_milano"]
@@ -54,7 +56,18 @@ def _decimal(value: float) -> str:
     return f"{value:.7f}".rstrip("0").rstrip(".")
 
 
-def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk, record: int) -> dict[str, str]:
+def _read(source: Source, snapshot: Snapshot) -> RawTable:
+    """The raw records of the snapshot, read by the adapter of the source's format (CSV, XLSX, GeoJSON, …)."""
+    fmt = harvest_spec(source).format
+    try:
+        return parse_table(fmt, snapshot.data, expected=tuple(source.columns))
+    except UnreadableSnapshot as exc:
+        raise HarvestError(f"Snapshot della fonte {source.id} illeggibile: {exc.reason_it}",
+                           f"Snapshot of source {source.id} unreadable: {exc.reason_en}") from exc
+
+
+def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk,
+           record: str) -> dict[str, str]:
     row = blank_row("spaces")
     row.update({k: v for k, v in values.items() if k in row})
     street, number = fields.address(values.get("address", ""))
@@ -76,7 +89,7 @@ def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Cr
     row["phone"] = fields.phone(row["phone"]) or fields.phone(values.get("phone_alt", ""))
     row["open_since"] = fields.open_since(row["open_since"])
     row["wheelchair"] = fields.wheelchair(row["wheelchair"])
-    row["source_id"], row["source_record"], row["source_url"] = source.id, f"row={record}", source.url
+    row["source_id"], row["source_record"], row["source_url"] = source.id, record, source.url
     return row
 
 
@@ -89,16 +102,16 @@ def normalise_milano(source: Source, snapshot: Snapshot, *, comuni: Comuni,
             f"{source.path.name}: chiave `comune`: {source.comune!r} non è un codice ISTAT noto.",
             f"{source.path.name}: key `comune`: {source.comune!r} is not a known ISTAT code.",
         )
-    records = read_rows(decode(snapshot.data))
-    if not records:
-        return {table: [] for table in source.tables}
-    columns = _column_map(source, [repair(h) for h in records[0]])
+    table = _read(source, snapshot)
+    if not table.header:
+        return {name: [] for name in source.tables}
+    columns = _column_map(source, [repair(h) for h in table.header])
     spaces, admissions = [], []
-    for number, record in enumerate(records[1:], start=2):  # RFC 7111: the header is row 1
+    for locator, record in zip(table.locators, table.rows, strict=True):
         values = {columns[i]: repair(cell) for i, cell in enumerate(record) if i in columns}
         if not any(values.values()):
             continue
-        space = _space(source, values, comune, crosswalk, number)
+        space = _space(source, values, comune, crosswalk, locator)
         spaces.append(space)
         if source.admissions_call:
             admission = blank_row("admissions")

@@ -17,7 +17,20 @@ PACKAGE_LICENSE = {
 GRAPH_FILES: tuple[tuple[str, str, str, str], ...] = (
     ("graph-turtle", "data/graph/cowork-data.ttl", "ttl", "text/turtle"),
     ("graph-ntriples", "data/graph/cowork-data.nt", "nt", "application/n-triples"),
+    ("graph-nquads", "data/graph/cowork-data.nq", "nq", "application/n-quads"),
+    ("graph-trig", "data/graph/cowork-data.trig", "trig", "application/trig"),
+    ("graph-jsonld", "data/graph/cowork-data.jsonld", "jsonld", "application/ld+json"),
 )
+#: Published beside the graph files: the JSON-LD context and the catalogue (DCAT-AP_IT + VoID + SPARQL SD).
+CONTEXT_FILE = ("graph-context", "data/graph/context.jsonld", "jsonld", "application/ld+json")
+CATALOG_FILE = ("catalog", "data/catalog.ttl", "ttl", "text/turtle")
+GRAPH_TITLES = {
+    "graph-context": "Contesto JSON-LD del grafo / JSON-LD context of the graph",
+    "graph-nquads": "Grafo RDF, un grafo con nome per fonte / RDF knowledge graph, one named graph per source",
+    "graph-trig": "Grafo RDF, un grafo con nome per fonte / RDF knowledge graph, one named graph per source",
+    "catalog": "Catalogo DCAT-AP_IT, VoID e descrizione del servizio SPARQL / DCAT-AP_IT catalogue, VoID and "
+               "SPARQL service description",
+}
 
 
 def file_facts(path: Path) -> dict[str, Any]:
@@ -50,10 +63,12 @@ def descriptor(
             **file_facts(stage / path),
             "schema": dict(schema),
         })
-    for name, path, fmt, mediatype in GRAPH_FILES:
+    for name, path, fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE, CATALOG_FILE):
+        if not (stage / path).exists():
+            continue
         resources.append({
             "name": name,
-            "title": "Grafo RDF / RDF knowledge graph",
+            "title": GRAPH_TITLES.get(name, "Grafo RDF / RDF knowledge graph"),
             "path": path,
             "scheme": "file",
             "format": fmt,

@@ -1,4 +1,9 @@
-"""The embedded SPARQL store (pyoxigraph) and queries against it."""
+"""The embedded SPARQL store (pyoxigraph) and queries against it.
+
+The store holds one named graph per source (from the N-Quads file) and the vocabulary in
+``https://w3id.org/cowork-data/vocab``; queries see the union of all graphs as their default graph (as the SPARQL
+endpoint announces with ``sd:UnionDefaultGraph``), so a query needs no ``GRAPH`` clause unless it asks for a source.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,21 @@ import pyoxigraph as ox
 
 from cowork_data.errors import UsageError
 
+VOCAB_GRAPH = "https://w3id.org/cowork-data/vocab"
 
-def load_store(path: Path, files: Iterable[Path]) -> int:
-    """Create a store at ``path`` and bulk-load the RDF ``files`` into its default graph; returns the size."""
+
+def load_store(path: Path, files: Iterable[Path], *, triples_graph: str | None = VOCAB_GRAPH) -> int:
+    """Create a store at ``path`` and bulk-load the RDF ``files``; returns the number of quads.
+
+    Quads files (N-Quads, TriG) keep their graphs; a triples file goes to ``triples_graph`` (the vocabulary graph by
+    default; ``None``: the default graph).
+    """
     store = ox.Store(str(path))
+    target = ox.NamedNode(triples_graph) if triples_graph else None
     for file in files:
-        store.bulk_load(path=str(file), format=ox.RdfFormat.from_extension(file.suffix.lstrip(".")))
+        rdf_format = ox.RdfFormat.from_extension(file.suffix.lstrip("."))
+        to_graph = None if rdf_format.supports_datasets else target
+        store.bulk_load(path=str(file), format=rdf_format, to_graph=to_graph)
     store.flush()
     size = len(store)
     del store
@@ -55,7 +69,7 @@ def run_query(store_path: Path, query: str) -> QueryResult:
     """Run a SPARQL query on the embedded store and return its answer as text."""
     store = open_store(store_path)
     try:
-        answer = store.query(query)
+        answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise UsageError(f"Query SPARQL non valida: {exc}", f"Invalid SPARQL query: {exc}") from exc
     if isinstance(answer, ox.QueryBoolean):

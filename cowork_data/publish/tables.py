@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cowork_data.safety import neutralise
+from cowork_data.safety import safe_cell
 
 
 def sort_key(descriptor: Mapping[str, Any]):
@@ -40,9 +40,4 @@ def write_table(path: Path, descriptor: Mapping[str, Any], rows: Sequence[Mappin
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(names)
         for row in sorted(rows, key=sort_key(descriptor)):
-            writer.writerow([_cell(row.get(n, "")) for n in names])
-
-
-def _cell(value: str) -> str:
-    # A bare CR is not quoted by the csv module when lines end in LF, and would split the record.
-    return neutralise(value).replace("\r\n", "\n").replace("\r", "\n")
+            writer.writerow([safe_cell(row.get(n, "")) for n in names])

@@ -68,11 +68,37 @@ class Finding:
 
 
 @dataclass
+class Sheet:
+    """A table as the user laid it out: the grid of text (title and header rows included) and its column mapping.
+
+    Kept on the report so that a report page can show the sheet with the faulty cells highlighted.
+    """
+
+    name: str
+    table: str
+    header_row: int
+    records: list[list[str]]
+    mapping: dict[str, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    file: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "sheet": self.name, "table": self.table, "header_row": self.header_row,
+                "rows": len(self.records) - self.header_row, "mapping": dict(self.mapping),
+                "ignored_columns": list(self.ignored)}
+
+
+@dataclass
 class Report:
-    """The findings of one validation run, in a stable order."""
+    """The findings of one validation run, in a stable order.
+
+    ``mapping`` is user header → schema field (all sheets together); ``sheets`` describes each table read.
+    """
 
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    sheets: list[Sheet] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -90,6 +116,20 @@ class Report:
         self.findings.extend(findings)
         self.findings.sort(key=_order)
 
+    def merge(self, other: Report) -> None:
+        """Add another report's findings, files, mapping and sheets to this one."""
+        self.extend(other.findings)
+        self.files.extend(f for f in other.files if f not in self.files)
+        self.mapping.update(other.mapping)
+        self.sheets.extend(other.sheets)
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per code, most frequent first."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.code] = counts.get(f.code, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Findings as lists of the given attributes, e.g. ``flatten(["row", "field", "code"])``."""
         return [[getattr(f, k) for k in keys] for f in self.findings]
@@ -99,6 +139,9 @@ class Report:
             "valid": self.valid,
             "files": list(self.files),
             "stats": {"errors": len(self.errors), "warnings": len(self.warnings), "findings": len(self.findings)},
+            "counts": self.counts(),
+            "mapping": dict(self.mapping),
+            "sheets": [s.to_dict() for s in self.sheets],
             "findings": [f.to_dict() for f in self.findings],
         }
 

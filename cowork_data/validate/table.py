@@ -8,18 +8,21 @@ Two entry points share one finding model:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import frictionless
 
 from cowork_data.validate import checks
-from cowork_data.validate.messages import CONSTRAINT_NAMES, MESSAGES, TYPE_NAMES
+from cowork_data.validate.messages import CONSTRAINT_NAMES, FIELD_HINTS, MESSAGES, TYPE_NAMES
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, schema_descriptor
 
 frictionless.system.trusted = True  # schemas are local files of the project, never fetched
+
+#: Type errors of string formats get their own code: "not an e-mail address" says more than "not the type".
+FORMAT_CODES = {"email": "email-invalid", "uri": "url-invalid"}
 
 
 def make_finding(
@@ -49,6 +52,7 @@ def make_finding(
         "other": where.pop("other", ""),
     }
     msg_it, msg_en, hint_it, hint_en = MESSAGES.get(code, ("{value}", "{value}", "", ""))
+    hint_it, hint_en = FIELD_HINTS.get((code, field.get("name", "")), (hint_it, hint_en))
     return Finding(
         code=code,
         severity=severity,  # type: ignore[arg-type]
@@ -71,9 +75,11 @@ def _constraint_text(note: str) -> tuple[str, str]:
     return note, note
 
 
-def _frictionless_code(error: Any) -> str:
+def _frictionless_code(error: Any, spec: Mapping[str, Any] | None = None) -> str:
     if error.type == "constraint-error" and 'constraint "required"' in (error.note or ""):
         return "missing-value"
+    if error.type == "type-error" and spec:
+        return FORMAT_CODES.get(spec.get("format", ""), error.type)
     return error.type
 
 
@@ -124,6 +130,7 @@ def validate_rows(
     records = [dict(zip(names, row, strict=True)) for row in data[1:]]
     hits = [(i, f, code, params) for check in checks.CHECKS for (i, f, code, params) in check(table, records)]
     superseded = {(i, f) for i, _, code, _ in hits for f in checks.SUPERSEDES.get(code, ())}
+    superseded |= {(i, f) for i, f, code, _ in hits if code in checks.SUPERSEDES_OWN}
 
     def place(index: int, name: str) -> dict[str, Any]:
         pos = positions[names.index(name)] if name in names else None
@@ -146,7 +153,7 @@ def validate_rows(
                 at = {"row": first_row - 1, "column": positions[error.field_number - 1] + column_offset}
             found.append(
                 make_finding(
-                    _frictionless_code(error),
+                    _frictionless_code(error, fields.get(name)),
                     field=fields.get(name),
                     value="" if getattr(error, "cell", None) is None else str(error.cell),
                     note=getattr(error, "note", ""),
@@ -155,13 +162,30 @@ def validate_rows(
                 )
             )
     for index, name, code, params in hits:
+        params = dict(params)
+        if "other_row" in params:
+            params["other"] = str(first_row + int(params.pop("other_row")))  # type: ignore[call-overload]
         found.append(
             make_finding(code, field=fields.get(name), value=records[index].get(name, ""), **place(index, name),
-                         **params, **where)
+                         severity=checks.SEVERITY.get(code, "error"), **params, **where)
         )
+    found.extend(_mojibake(header, rows, mapping, fields, first_row, column_offset, where))
     report.extend(found)
-    report.mapping = {str(header[p]): mapping[p] for p in positions}  # type: ignore[attr-defined]
+    report.mapping = {str(header[p]): mapping[p] for p in positions}
     return report
+
+
+def _mojibake(header: Sequence[str], rows: Sequence[Sequence[str]], mapping: Mapping[int, str],
+              fields: Mapping[str, dict[str, Any]], first_row: int, column_offset: int,
+              where: Mapping[str, Any]) -> Iterator[Finding]:
+    """Every cell of the sheet, mapped or not, whose text ftfy would repair (header included)."""
+    for r, row in enumerate([header, *rows]):
+        for c, value in enumerate(row):
+            fixed = checks.mojibake_fix(value)
+            if fixed is not None:
+                yield make_finding("mojibake", field=fields.get(mapping.get(c, "")), value=value, other=fixed,
+                                   severity="warning", row=first_row - 1 + r, column=c + column_offset,
+                                   column_label=str(header[c]) if c < len(header) else "", **where)
 
 
 def _user_field(spec: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +236,7 @@ def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: 
     for table in TABLES:
         rows = tables.get(table, [])
         fields = {f["name"]: f for f in schema_descriptor(table, root)["fields"]}
-        for check in checks.CHECKS:
+        for check in checks.BUILD_CHECKS:
             for index, name, code, params in check(table, rows):
                 report.extend([
                     make_finding(code, field=fields.get(name), value=rows[index].get(name, ""), table=table,

@@ -1,0 +1,177 @@
+"""Benchmark harness (not a test): each stage with the reference engine and the fast one, same data, same run.
+
+INVENTED DATA from ``bench/generate.py`` (deterministic, 0.5 % planted defects). Every measurement runs in a fresh
+process so that its peak RSS (``ru_maxrss``) is its own. Stages:
+
+- ``tables``: table validation, frictionless (``table.validate_tables``) vs ``fast_table``: rows/s;
+- ``graph``: graph writing, rdflib ``Graph`` + sorted N-Triples vs the streaming writer (``graph/stream.py``, both
+  the plain stream and the sorted published form): triples/s and peak memory;
+- ``shacl``: all shape layers, pySHACL vs ``fast_shacl`` on the N-Triples bulk-loaded in pyoxigraph: triples/s;
+- ``query``: bulk-load in pyoxigraph and a 2-hop query (spaces → operator → its other spaces).
+
+The reference engines only run where they finish in reasonable time (``REFERENCE_MAX``); nothing is extrapolated:
+a ratio is printed only for sizes where both engines were measured. Usage::
+
+    python bench/run.py                 # 10k and 100k spaces
+    BENCH_1M=1 python bench/run.py      # also 1M
+    python bench/run.py --sizes 200     # smoke run (the test suite does this)
+
+Results: printed and written as JSON to ``bench/results/latest.json`` (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: Largest size (spaces) each reference engine is run at.
+REFERENCE_MAX = {"tables": 100_000, "graph": 10_000, "shacl": 10_000, "query": 0}
+DEFECTS = 0.005
+TWO_HOP = """
+PREFIX org: <http://www.w3.org/ns/org#>
+SELECT (COUNT(*) AS ?n) WHERE { ?space org:siteOf ?operator . ?operator org:hasSite ?other . FILTER(?other != ?space) }
+"""
+
+
+def measure(stage: str, engine: str, size: int) -> dict:
+    """Run one (stage, engine, size) in this process and return its figures."""
+    from bench.generate import generate
+
+    tables, sources = generate(size, seed=1, defects=DEFECTS)
+    rows = sum(map(len, tables.values()))
+    out: dict = {"stage": stage, "engine": engine, "spaces": size, "rows": rows}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        if stage == "tables":  # imports outside the timing: both engines pay only their work
+            if engine == "reference":
+                from cowork_data.validate.table import validate_tables
+            else:
+                from cowork_data.validate.fast_table import validate_tables
+        start = time.perf_counter()
+        if stage == "tables":
+            report = validate_tables(tables)
+            out["findings"] = len(report.findings)
+            out["rows_per_s"] = None
+        elif stage == "graph":
+            from cowork_data.graph import build_graph, triples
+            from cowork_data.graph.stream import write_ntriples_sorted, write_ntriples_stream
+
+            if engine == "reference":
+                from cowork_data.publish.rdf import write_ntriples
+
+                out["triples"] = write_ntriples(build_graph(tables, sources=sources), Path(tmp) / "g.nt")
+            elif engine == "fast-sorted":
+                out["triples"] = write_ntriples_sorted(triples(tables, sources=sources), Path(tmp) / "g.nt")
+            else:
+                out["triples"] = write_ntriples_stream(triples(tables, sources=sources), Path(tmp) / "g.nt")
+        elif stage in ("shacl", "query"):
+            from cowork_data.graph import triples
+            from cowork_data.graph.stream import write_ntriples_stream
+
+            nt = Path(tmp) / "g.nt"
+            out["triples"] = write_ntriples_stream(triples(tables, sources=sources), nt)
+            del tables
+            start = time.perf_counter()
+            if stage == "query":
+                import pyoxigraph as ox
+
+                store = ox.Store()
+                store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+                out["load_s"] = round(time.perf_counter() - start, 3)
+                q = time.perf_counter()
+                out["two_hop_rows"] = int(next(iter(store.query(TWO_HOP)))["n"].value)
+                out["query_s"] = round(time.perf_counter() - q, 3)
+            elif engine == "reference":
+                from rdflib import Graph
+
+                from cowork_data.validate.shacl import all_layers, validate_graph
+
+                graph = Graph().parse(nt, format="nt")
+                start = time.perf_counter()
+                out["findings"] = len(validate_graph(graph, layers=all_layers()))
+            else:
+                from cowork_data.validate import fast_shacl
+                from cowork_data.validate.shacl import all_layers
+
+                result = fast_shacl.validate(nt, layers=all_layers())
+                out["findings"] = len(result.findings)
+                out["fallback"] = result.fallback
+        seconds = time.perf_counter() - start
+    out["seconds"] = round(seconds, 3)
+    out["rows_per_s"] = round(rows / seconds) if stage == "tables" else None
+    if "triples" in out and stage != "query":
+        out["triples_per_s"] = round(out["triples"] / seconds)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def _child(stage: str, engine: str, size: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", stage, engine, str(size)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return {"stage": stage, "engine": engine, "spaces": size, "error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def plan(sizes: list[int]) -> list[tuple[str, str, int]]:
+    runs = []
+    for size in sizes:
+        for stage, engines in (("tables", ("reference", "fast")), ("graph", ("reference", "fast", "fast-sorted")),
+                               ("shacl", ("reference", "fast")), ("query", ("fast",))):
+            for engine in engines:
+                if engine == "reference" and size > REFERENCE_MAX[stage]:
+                    continue
+                runs.append((stage, engine, size))
+    return runs
+
+
+def ratios(results: list[dict]) -> list[dict]:
+    """Fast / reference throughput, only where both were measured on the same size in this run."""
+    out = []
+    for ref in (r for r in results if r.get("engine") == "reference" and "error" not in r):
+        for fast in (r for r in results if r.get("stage") == ref["stage"] and r.get("spaces") == ref["spaces"]
+                     and r.get("engine", "").startswith("fast") and "error" not in r):
+            out.append({"stage": ref["stage"], "spaces": ref["spaces"], "engine": fast["engine"],
+                        "speedup": round(ref["seconds"] / max(fast["seconds"], 1e-9), 1),
+                        "same_findings_count": ref.get("findings") == fast.get("findings")
+                        if "findings" in ref else None})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument("--child", nargs=3, metavar=("STAGE", "ENGINE", "SIZE"))
+    parser.add_argument("--only-fast", action="store_true", help="Skip the reference engines (smoke runs).")
+    args = parser.parse_args()
+    if args.child:
+        stage, engine, size = args.child
+        print(json.dumps(measure(stage, engine, int(size))))
+        return
+    sizes = args.sizes or ([10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_1M") else []))
+    results = []
+    for stage, engine, size in plan(sizes):
+        if args.only_fast and engine == "reference":
+            continue
+        result = _child(stage, engine, size)
+        results.append(result)
+        print(json.dumps(result), flush=True)
+    summary = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "defects": DEFECTS,
+               "sizes": sizes, "results": results, "ratios": ratios(results)}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(summary["ratios"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

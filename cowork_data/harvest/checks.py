@@ -1,0 +1,50 @@
+"""Basic shape checks a new snapshot must pass before it may replace the last good one.
+
+Not empty; not an HTML page where data was expected; readable by the source's adapter; at least one record;
+every column named in the source's `[columns]` mapping present (case-insensitive, mojibake repaired).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cowork_data.config import Source
+from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
+from cowork_data.normalise.text import repair
+
+__all__ = ["ShapeError", "check_shape"]
+
+_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+
+
+class ShapeError(ValueError):
+    """The bytes are not a usable snapshot; `cause` is a short code, reasons in Italian and English."""
+
+    def __init__(self, cause: str, reason_it: str, reason_en: str) -> None:
+        super().__init__(reason_en)
+        self.cause = cause
+        self.reason_it = reason_it
+        self.reason_en = reason_en
+
+
+def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:
+    """The parsed table of a snapshot that passes the checks; raises :class:`ShapeError` otherwise."""
+    if not data.strip():
+        raise ShapeError("empty", "file vuoto", "empty file")
+    if fmt != "html" and _HTML.match(data.lstrip(b"\xef\xbb\xbf")[:4096]):
+        raise ShapeError("html-instead-of-data", f"pagina HTML al posto di un file {fmt.upper()}",
+                         f"HTML page instead of a {fmt.upper()} file")
+    expected = tuple(source.columns)
+    try:
+        table = parse_table(fmt, data, expected=expected)
+    except UnreadableSnapshot as exc:
+        raise ShapeError("unreadable", exc.reason_it, exc.reason_en) from exc
+    if not any(any(cell.strip() for cell in row) for row in table.rows):
+        raise ShapeError("no-records", "nessun record (solo intestazione o file vuoto)",
+                         "no records (header only or empty file)")
+    present = {repair(h).casefold() for h in table.header}
+    missing = [name for name in expected if name.casefold() not in present]
+    if missing:
+        raise ShapeError("columns-changed", f"colonne attese mancanti: {', '.join(missing)}",
+                         f"expected columns missing: {', '.join(missing)}")
+    return table

@@ -1,0 +1,214 @@
+"""Harvest the catalogue: each source on its own, recorded (offline, the default) or live.
+
+Offline, a source's last good snapshot is checked (sha256, adapter parse, shape). Live, it is fetched through
+the :class:`~cowork_data.harvest.http.HttpClient` (catalogue first for CKAN and DCAT), conditionally when the
+last good snapshot has an ETag or Last-Modified; the new bytes replace the last good snapshot only when they
+pass the shape checks and differ from it. A failing source never stops the others, and nothing here writes
+the published package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cowork_data.config import Source, load_sources, project_root
+from cowork_data.errors import CoworkDataError, UsageError
+from cowork_data.harvest.adapters import UnreadableSnapshot, locate
+from cowork_data.harvest.checks import ShapeError, check_shape
+from cowork_data.harvest.http import USER_AGENT, FetchError, HttpClient, HttpPolicy
+from cowork_data.harvest.snapshot import Snapshot, load_snapshot
+from cowork_data.harvest.spec import HarvestSpec, harvest_spec
+from cowork_data.harvest.store import archive, replace_last_good
+
+__all__ = ["HarvestReport", "SourceOutcome", "catalogue_status", "harvest"]
+
+_STATUS = {
+    "recorded": ("snapshot registrato valido", "recorded snapshot valid"),
+    "local": ("fonte curata nel repository, snapshot valido", "curated in the repository, snapshot valid"),
+    "updated": ("nuovo snapshot salvato", "new snapshot stored"),
+    "unchanged": ("invariata, nulla di nuovo salvato", "unchanged, nothing new stored"),
+}
+
+
+@dataclass
+class SourceOutcome:
+    """What happened to one source: status `recorded`, `local`, `updated`, `unchanged` or `failed`."""
+
+    source_id: str
+    kind: str
+    status: str
+    cause: str = ""
+    message_it: str = ""
+    message_en: str = ""
+    sha256: str = ""
+    retrieved_at: str = ""
+    records: int = 0
+    snapshot: str = ""
+    url: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ok": self.ok}
+
+
+@dataclass
+class HarvestReport:
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+    def outcome(self, source_id: str) -> SourceOutcome:
+        return next(o for o in self.outcomes if o.source_id == source_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "sources": [o.to_dict() for o in self.outcomes]}
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    return next((str(v) for k, v in headers.items() if k.lower() == name.lower()), "")
+
+
+def _outcome(source: Source, spec: HarvestSpec, status: str, *, cause: str = "", it: str = "", en: str = "",
+             **extra: Any) -> SourceOutcome:
+    if not it:
+        it, en = _STATUS[status]
+    prefix_it, prefix_en = f"Fonte {source.id}", f"Source {source.id}"
+    if status == "failed":
+        prefix_it, prefix_en = f"Fonte {source.id} NON raccolta", f"Source {source.id} NOT harvested"
+    return SourceOutcome(source_id=source.id, kind=spec.kind, status=status, cause=cause,
+                         message_it=f"{prefix_it}: {it}", message_en=f"{prefix_en}: {en}", **extra)
+
+
+def _check_recorded(source: Source, spec: HarvestSpec, snapshot: Snapshot) -> int:
+    records = 0
+    for part in snapshot.files:
+        fmt = spec.format if len(snapshot.files) == 1 else part.path.suffix.lstrip(".").lower()
+        records += len(check_shape(source, fmt, part.data).rows)
+    return records
+
+
+def _recorded(source: Source, spec: HarvestSpec, root: Path) -> SourceOutcome:
+    snapshot = load_snapshot(source, root)
+    records = _check_recorded(source, spec, snapshot)
+    status = "local" if spec.kind == "local" else "recorded"
+    return _outcome(source, spec, status, sha256=snapshot.provenance.get("sha256", ""),
+                    retrieved_at=str(snapshot.provenance.get("retrieved_at", "")), records=records,
+                    snapshot=str(snapshot.path), url=str(snapshot.provenance.get("url", "")))
+
+
+def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> SourceOutcome:
+    try:
+        last: Snapshot | None = load_snapshot(source, root)
+    except CoworkDataError:
+        last = None  # a missing or damaged last snapshot is replaced by a good harvest, never the other way
+    licence = dict(source.licence)
+    data_url, extra = spec.url, {}
+    if spec.catalogue:
+        answer = client.get(spec.url)
+        dist = locate(spec.kind, answer.data, dataset=spec.dataset, resource=spec.resource, formats=spec.formats)
+        data_url = dist.url
+        if dist.licence.get("id"):
+            licence = dist.licence
+        extra["catalogue"] = {"url": answer.final_url, "status": answer.status, "retrieved_at": answer.retrieved_at,
+                              "sha256": hashlib.sha256(answer.data).hexdigest()}
+    etag = last_modified = ""
+    if last is not None and last.provenance.get("url") == data_url:
+        etag = _header(last.provenance.get("headers") or {}, "ETag")
+        last_modified = _header(last.provenance.get("headers") or {}, "Last-Modified")
+    result = client.get(data_url, etag=etag, last_modified=last_modified)
+    if result.not_modified:
+        return _outcome(source, spec, "unchanged", cause="not-modified",
+                        it="non modificata (HTTP 304), nulla di nuovo salvato",
+                        en="not modified (HTTP 304), nothing new stored", url=data_url,
+                        sha256=last.provenance.get("sha256", "") if last else "")
+    sha = hashlib.sha256(result.data).hexdigest()
+    provenance = {
+        "source_id": source.id, "url": data_url, "final_url": result.final_url, "retrieved_at": result.retrieved_at,
+        "status": result.status, "sha256": sha, "bytes": len(result.data), "licence": licence,
+        "headers": {k: v for k, v in sorted(result.headers.items()) if k.lower() != "set-cookie"},
+        "harvester": USER_AGENT, "adapter": spec.kind, "format": spec.format, "fixture": False, "note": "", **extra,
+    }
+    try:
+        table = check_shape(source, spec.format, result.data)
+    except ShapeError as exc:
+        kept = archive(root, source, result.data, provenance, rejected=True)
+        return _outcome(source, spec, "failed", cause=exc.cause, it=f"{exc.reason_it} ({data_url})",
+                        en=f"{exc.reason_en} ({data_url})", url=data_url, sha256=sha, snapshot=str(kept))
+    common = {"sha256": sha, "retrieved_at": result.retrieved_at, "records": len(table.rows), "url": data_url}
+    if last is not None and last.provenance.get("sha256") == sha:
+        return _outcome(source, spec, "unchanged", cause="same-bytes", it="stessi byte dell'ultimo snapshot",
+                        en="same bytes as the last snapshot", snapshot=str(last.path), **common)
+    archive(root, source, result.data, provenance)
+    path = replace_last_good(root, source, result.data, provenance)
+    return _outcome(source, spec, "updated", snapshot=str(path), **common)
+
+
+def _one(source: Source, root: Path, live: bool, client: HttpClient | None) -> SourceOutcome:
+    spec = HarvestSpec(kind="?", url="", format="")
+    try:
+        spec = harvest_spec(source)
+        if not live or spec.kind == "local":
+            return _recorded(source, spec, root)
+        assert client is not None
+        return _live(source, spec, root, client)
+    except FetchError as exc:
+        return _outcome(source, spec, "failed", cause=exc.cause, it=exc.message_it, en=exc.message_en, url=exc.url)
+    except ShapeError as exc:
+        return _outcome(source, spec, "failed", cause=exc.cause, it=exc.reason_it, en=exc.reason_en)
+    except UnreadableSnapshot as exc:
+        return _outcome(source, spec, "failed", cause="catalogue", it=f"catalogo: {exc.reason_it}",
+                        en=f"catalogue: {exc.reason_en}")
+    except CoworkDataError as exc:
+        return _outcome(source, spec, "failed", cause=type(exc).__name__, it=exc.message_it, en=exc.message_en)
+
+
+def harvest(source_ids: Sequence[str] = (), *, root: Path | None = None, live: bool = False,
+            policy: HttpPolicy | None = None) -> HarvestReport:
+    """Harvest `source_ids` (default: every source): check the recorded snapshots, or fetch with `live=True`."""
+    root = Path(root) if root else project_root()
+    sources = load_sources(root)
+    known = {s.id: s for s in sources}
+    unknown = [s for s in source_ids if s not in known]
+    if unknown:
+        raise UsageError(f"Fonti sconosciute: {', '.join(unknown)} (note: {', '.join(known)}).",
+                         f"Unknown sources: {', '.join(unknown)} (known: {', '.join(known)}).")
+    chosen = [known[s] for s in dict.fromkeys(source_ids)] if source_ids else sources
+    client = HttpClient(policy) if live else None
+    report = HarvestReport()
+    try:
+        for source in chosen:
+            report.outcomes.append(_one(source, root, live, client))
+    finally:
+        if client is not None:
+            report.requests = list(client.sent)
+            client.close()
+    return report
+
+
+def catalogue_status(*, root: Path | None = None) -> list[dict[str, Any]]:
+    """One row per source: id, adapter kind, format, snapshot date, sha256, fixture flag and whether it loads."""
+    root = Path(root) if root else project_root()
+    rows = []
+    for source in load_sources(root):
+        row: dict[str, Any] = {"id": source.id, "adapter": "", "format": "", "url": "", "retrieved_at": "",
+                               "sha256": "", "fixture": source.fixture, "status": "ok", "message": ""}
+        try:
+            spec = harvest_spec(source)
+            row.update(adapter=spec.kind, format=spec.format, url=spec.url)
+            snapshot = load_snapshot(source, root)
+            row.update(retrieved_at=str(snapshot.provenance.get("retrieved_at", "")),
+                       sha256=str(snapshot.provenance.get("sha256", "")))
+        except CoworkDataError as exc:
+            row.update(status="error", message=f"{exc.message_it} / {exc.message_en}")
+        rows.append(row)
+    return rows

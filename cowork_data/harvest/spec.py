@@ -1,0 +1,82 @@
+"""How a source is harvested: the optional `[harvest]` table of its TOML file, or what its `[ckan]` table implies.
+
+    [harvest]
+    kind = "ckan"        # ckan | dcat | socrata | opendatasoft | file | html | pdf | local
+    url = "https://…"    # the data file, or the package_show / catalogue URL of ckan and dcat
+    format = "csv"       # csv | json | geojson | kml | xlsx | ods | html | pdf (default: the snapshot's suffix)
+    dataset = "…"        # dcat: the dataset (@id, dct:identifier or title); ckan: the package id
+    resource = "…"       # ckan: the resource id (default: the first resource in `formats`)
+    formats = ["CSV"]    # ckan, dcat: distribution formats in order of preference
+
+A source without `[harvest]` and with `[ckan]` is a CKAN package; a curated source is `local` (not fetched).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from cowork_data.config import Source
+from cowork_data.errors import ConfigError
+from cowork_data.harvest.adapters import CATALOGUES, FORMATS
+from cowork_data.harvest.adapters.ckan import package_show_url
+
+__all__ = ["KINDS", "HarvestSpec", "harvest_spec"]
+
+KINDS = frozenset({"ckan", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "local"})
+
+
+@dataclass(frozen=True)
+class HarvestSpec:
+    """Where and how to fetch a source: `url` is the catalogue URL for ckan/dcat, else the data file."""
+
+    kind: str
+    url: str
+    format: str
+    dataset: str = ""
+    resource: str = ""
+    formats: tuple[str, ...] = ("CSV",)
+
+    @property
+    def catalogue(self) -> bool:
+        return self.kind in CATALOGUES
+
+
+def _fail(source: Source, key: str, it: str, en: str) -> ConfigError:
+    return ConfigError(f"{source.path.name}: chiave `harvest.{key}`: {it}",
+                       f"{source.path.name}: key `harvest.{key}`: {en}",
+                       hint_it=f"Correggi il file {source.path}.", hint_en=f"Fix the file {source.path}.")
+
+
+def harvest_spec(source: Source) -> HarvestSpec:
+    """The harvest settings of `source` (raises `ConfigError` naming the key at fault)."""
+    try:
+        table = tomllib.loads(source.path.read_text(encoding="utf-8")).get("harvest", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
+    suffix = PurePosixPath(source.snapshots[0]).suffix.lstrip(".").lower()
+    default_format = suffix if suffix in FORMATS else "csv"
+    if not table:
+        if source.ckan is not None:
+            return HarvestSpec(kind="ckan", url=package_show_url(source.ckan.base_url, source.ckan.dataset_id),
+                               format=default_format, dataset=source.ckan.dataset_id, resource=source.ckan.resource_id)
+        return HarvestSpec(kind="local", url="", format=default_format)
+    kind = table.get("kind", "file")
+    if kind not in KINDS:
+        raise _fail(source, "kind", f"valore {kind!r} non ammesso ({', '.join(sorted(KINDS))}).",
+                    f"value {kind!r} not allowed ({', '.join(sorted(KINDS))}).")
+    fmt = table.get("format", default_format)
+    if fmt not in FORMATS:
+        raise _fail(source, "format", f"formato {fmt!r} sconosciuto ({', '.join(sorted(FORMATS))}).",
+                    f"unknown format {fmt!r} ({', '.join(sorted(FORMATS))}).")
+    url = table.get("url", "")
+    if kind == "ckan" and not url and source.ckan is not None:
+        url = package_show_url(source.ckan.base_url, source.ckan.dataset_id)
+    if kind != "local" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        raise _fail(source, "url", "manca o non è un URL http(s).", "is missing or not an http(s) URL.")
+    formats = table.get("formats", ["CSV"])
+    return HarvestSpec(kind=kind, url=url, format=fmt,
+                       dataset=str(table.get("dataset", source.ckan.dataset_id if source.ckan else "")),
+                       resource=str(table.get("resource", source.ckan.resource_id if source.ckan else "")),
+                       formats=tuple(formats if isinstance(formats, list) else [formats]))

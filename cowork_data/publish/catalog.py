@@ -1,0 +1,301 @@
+"""The catalogue of a release (``data/catalog.ttl``): DCAT-AP_IT, VoID and SPARQL 1.1 Service Description.
+
+- DCAT-AP_IT (https://docs.italia.it/italia/daf/linee-guida-cataloghi-dati-dcat-ap-it/), the Italian profile of
+  DCAT-AP 3 (https://semiceu.github.io/DCAT-AP/releases/3.0.1/): a ``dcatapit:Catalog`` with one
+  ``dcatapit:Dataset`` and a ``dcatapit:Distribution`` for every published CSV and RDF file (size, sha256, format,
+  media type, licence), publisher and rights holders as agents with their codes, EU themes.
+- VoID (https://www.w3.org/TR/void/): the dataset's size, classes, one subset per named graph, the linkset to the
+  OntoPiA cities vocabulary.
+- SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/): the endpoint of
+  ``cowork-data serve``, its result formats and its dataset (union default graph, one named graph per source).
+
+Every node is an IRI (no blank nodes), so rdflib writes the same bytes for the same release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from cowork_data.namespaces import (
+    CLV,
+    DCAT,
+    DCATAPIT,
+    DCT,
+    DEFAULT_BASE,
+    FOAF,
+    ONTOPIA_CITIES,
+    PREFIXES,
+    SD,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+)
+
+__all__ = ["PublishedFile", "catalog_graph", "write_catalog"]
+
+EU = "http://publications.europa.eu/resource/authority/"
+FORMATS = "http://www.w3.org/ns/formats/"
+IANA = "https://www.iana.org/assignments/media-types/"
+CC_BY = URIRef("https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY40")
+CC_BY_URL = URIRef("https://creativecommons.org/licenses/by/4.0/")
+THEMES = {"ECON": ("Economia e finanze", "Economy and finance"),
+          "GOVE": ("Governo e settore pubblico", "Government and public sector")}
+FILE_TYPES = {"csv": "CSV", "ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "nq": "RDF_N_QUADS", "trig": "RDF_TRIG",
+              "jsonld": "JSON_LD"}
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "JSON-LD")
+
+PublishedFile = Mapping[str, Any]  # name, path, title, mediatype (+ schema for a table)
+Counts = tuple[int, Counter[str], Counter[str], set[str], int]
+
+
+def _node(base: str, path: str) -> URIRef:
+    return URIRef(f"{base}{path}")
+
+
+def _both(graph: Graph, subject: URIRef, prop: URIRef, it: str, en: str) -> None:
+    graph.add((subject, prop, Literal(it, lang="it")))
+    graph.add((subject, prop, Literal(en, lang="en")))
+
+
+def _agent(graph: Graph, node: URIRef, name: str, identifier: str) -> None:
+    for cls in (FOAF.Agent, DCATAPIT.Agent):
+        graph.add((node, RDF.type, cls))
+    graph.add((node, FOAF.name, Literal(name)))
+    graph.add((node, DCT.identifier, Literal(identifier)))
+
+
+def catalog_graph(
+    stage: Path,
+    *,
+    files: Sequence[PublishedFile],
+    rights_holders: Sequence[tuple[str, str, str]],
+    nquads: Path,
+    modified: str,
+    version: str,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """The catalogue of the files written under ``stage``.
+
+    ``files``: the published files (``name``, ``path`` relative to ``stage``, ``title``, ``mediatype``);
+    ``rights_holders``: ``(organisation IRI, name, IPA code)`` of the public bodies whose data the release holds;
+    ``nquads``: the N-Quads file, from which VoID counts triples, classes and graphs; ``modified``: the release's
+    ``last_modified`` (ISO date or date-time).
+    """
+    g = Graph(bind_namespaces="none")
+    for prefix, namespace in sorted({**PREFIXES, "owl": str(OWL), "rdfs": str(RDFS), "xsd": str(XSD)}.items()):
+        g.bind(prefix, namespace)
+    catalog, dataset = _node(base, "catalog"), _node(base, "dataset/cowork-data")
+    service, endpoint = _node(base, "sparql#service"), _node(base, "sparql")
+    publisher = _node(base, "agent/cowork-data")
+    day = Literal(modified[:10], datatype=XSD.date)
+
+    _agent(g, publisher, "cowork-data", "cowork-data")
+    holders = []
+    for iri, name, ipa in rights_holders:
+        holder = URIRef(iri)
+        _agent(g, holder, name, ipa)
+        holders.append(holder)
+    languages = [URIRef(f"{EU}language/ITA"), URIRef(f"{EU}language/ENG")]
+    for language in languages:
+        g.add((language, RDF.type, DCT.LinguisticSystem))
+    g.add((CC_BY, RDF.type, DCT.LicenseDocument))
+    g.add((CC_BY, RDF.type, DCATAPIT.LicenseDocument))
+    licence_type = URIRef("http://purl.org/adms/licencetype/Attribution")
+    g.add((CC_BY, DCT.type, licence_type))
+    g.add((licence_type, RDF.type, SKOS.Concept))
+    g.add((licence_type, SKOS.prefLabel, Literal("Attribution", lang="en")))
+    g.add((CC_BY, FOAF.name, Literal("Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)", lang="it")))
+    g.add((CC_BY, OWL.sameAs, CC_BY_URL))
+    taxonomy = URIRef(f"{EU}data-theme")
+    g.add((taxonomy, RDF.type, SKOS.ConceptScheme))
+    g.add((taxonomy, DCT.title, Literal("Data theme", lang="en")))
+
+    # Catalogue
+    for cls in (DCAT.Catalog, DCATAPIT.Catalog):
+        g.add((catalog, RDF.type, cls))
+    _both(g, catalog, DCT.title, "Catalogo cowork-data", "cowork-data catalogue")
+    _both(g, catalog, DCT.description,
+          "Dati aperti su spazi di coworking, fablab e makerspace in Italia e sui bandi che li finanziano.",
+          "Open data on coworking spaces, fablabs and makerspaces in Italy and the calls funding them.")
+    g.add((catalog, DCT.publisher, publisher))
+    g.add((catalog, DCT.modified, day))
+    g.add((catalog, FOAF.homepage, URIRef(base)))
+    g.add((catalog, DCAT.themeTaxonomy, taxonomy))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCAT.service, service))
+    for language in languages:
+        g.add((catalog, DCT.language, language))
+
+    # Dataset (DCAT-AP_IT) + VoID
+    for cls in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
+        g.add((dataset, RDF.type, cls))
+    g.add((dataset, DCT.identifier, Literal("cowork-data")))
+    _both(g, dataset, DCT.title, "Spazi di lavoro condiviso in Italia", "Shared workplaces in Italy")
+    _both(g, dataset, DCT.description,
+          "Spazi di coworking, fablab e makerspace, chi li gestisce e i bandi pubblici che li elencano e li "
+          "finanziano (finanziamenti, iscrizioni, contributi, esiti), dai registri dei comuni.",
+          "Coworking spaces, fablabs and makerspaces, the organisations that run them and the public calls that list "
+          "and fund them (funding, admissions, awards, outcomes), from municipal registries.")
+    g.add((dataset, DCT.publisher, publisher))
+    for holder in holders:
+        g.add((dataset, DCT.rightsHolder, holder))
+    g.add((dataset, DCT.modified, day))
+    g.add((dataset, DCAT.version, Literal(version)))
+    frequency = URIRef(f"{EU}frequency/IRREG")
+    g.add((frequency, RDF.type, DCT.Frequency))
+    g.add((dataset, DCT.accrualPeriodicity, frequency))
+    for code, (it, en) in sorted(THEMES.items()):
+        theme = URIRef(f"{EU}data-theme/{code}")
+        g.add((dataset, DCAT.theme, theme))
+        g.add((theme, RDF.type, SKOS.Concept))
+        g.add((theme, SKOS.inScheme, taxonomy))
+        _both(g, theme, SKOS.prefLabel, it, en)
+    for keyword in ("bandi", "coworking", "fablab", "makerspace", "open data"):
+        g.add((dataset, DCAT.keyword, Literal(keyword)))
+    for language in languages:
+        g.add((dataset, DCT.language, language))
+    g.add((dataset, DCAT.landingPage, URIRef(base)))
+    g.add((URIRef(base), RDF.type, FOAF.Document))
+    contact = _node(base, "agent/cowork-data#contact")
+    g.add((dataset, DCAT.contactPoint, contact))
+    for cls in (VCARD.Organization, VCARD.Kind, DCATAPIT.Organization):
+        g.add((contact, RDF.type, cls))
+    g.add((contact, VCARD.fn, Literal("cowork-data")))
+    g.add((contact, VCARD.hasURL, URIRef(base)))
+
+    for file in files:
+        _distribution(g, stage, dataset, file, base)
+    counts = _counts(nquads)
+    _void(g, dataset, endpoint, counts, base)
+    _service(g, service, endpoint, dataset, counts[2])
+    return g
+
+
+def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, base: str) -> None:
+    path = str(file["path"])
+    data = (stage / path).read_bytes()
+    node = _node(base, f"dataset/cowork-data/distribution/{file['name']}")
+    g.add((dataset, DCAT.distribution, node))
+    for cls in (DCAT.Distribution, DCATAPIT.Distribution):
+        g.add((node, RDF.type, cls))
+    g.add((node, DCT.title, Literal(str(file["title"]))))
+    url = _node(base, path)
+    g.add((node, DCAT.accessURL, url))
+    g.add((node, DCAT.downloadURL, url))
+    file_type = URIRef(f"{EU}file-type/{FILE_TYPES[Path(path).suffix.lstrip('.')]}")
+    g.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
+    g.add((node, DCT["format"], file_type))
+    media_type = URIRef(f"{IANA}{file['mediatype']}")
+    g.add((media_type, RDF.type, DCT.MediaType))
+    g.add((node, DCAT.mediaType, media_type))
+    g.add((node, DCT.license, CC_BY))
+    g.add((node, DCAT.byteSize, Literal(str(len(data)), datatype=XSD.nonNegativeInteger)))
+    checksum = URIRef(f"{node}#checksum")
+    g.add((node, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    if schema := file.get("schema"):
+        standard = _node(base, str(schema))
+        g.add((standard, RDF.type, DCT.Standard))
+        g.add((node, DCT.conformsTo, standard))
+
+
+def _counts(nquads: Path) -> Counts:
+    """Triples (distinct), instances per class, triples per graph, distinct subjects, links to OntoPiA cities."""
+    import pyoxigraph as ox
+
+    triples: set[str] = set()
+    classes: Counter[str] = Counter()
+    graphs: Counter[str] = Counter()
+    subjects: set[str] = set()
+    links = 0
+    rdf_type = str(RDF.type)
+    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        graphs[quad.graph_name.value] += 1
+        key = str(quad.triple)
+        if key in triples:
+            continue
+        triples.add(key)
+        subjects.add(quad.subject.value)
+        if quad.predicate.value == rdf_type:
+            classes[quad.object.value] += 1
+        if quad.predicate.value == str(CLV.hasCity) and quad.object.value.startswith(ONTOPIA_CITIES):
+            links += 1
+    return len(triples), classes, graphs, subjects, links
+
+
+def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str) -> None:
+    total, classes, graphs, subjects, links = counts
+    g.add((dataset, VOID.triples, Literal(total)))
+    g.add((dataset, VOID.distinctSubjects, Literal(len(subjects))))
+    g.add((dataset, VOID.classes, Literal(len(classes))))
+    g.add((dataset, VOID.sparqlEndpoint, endpoint))
+    g.add((dataset, VOID.dataDump, _node(base, "data/graph/cowork-data.nt")))
+    g.add((dataset, VOID.uriSpace, Literal(f"{base}data/")))
+    g.add((dataset, VOID.feature, URIRef(f"{FORMATS}N-Triples")))
+    for prefix in ("clv", "cov", "cpv", "l0", "prj", "ti", "schema", "org", "geo", "adms", "prov", "cw"):
+        g.add((dataset, VOID.vocabulary, URIRef(PREFIXES[prefix])))
+    for cls, n in sorted(classes.items()):
+        part = URIRef(f"{dataset}#class-{hashlib.sha256(cls.encode()).hexdigest()[:12]}")
+        g.add((dataset, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(n)))
+    for name, n in sorted(graphs.items()):
+        subset = URIRef(f"{dataset}#graph-{name.rsplit('/', 1)[-1]}")
+        g.add((dataset, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, SD.name, URIRef(name)))
+        g.add((subset, VOID.triples, Literal(n)))
+    cities = URIRef(ONTOPIA_CITIES.rstrip("/"))
+    linkset = URIRef(f"{dataset}#linkset-ontopia-cities")
+    g.add((dataset, VOID.subset, linkset))
+    g.add((linkset, RDF.type, VOID.Linkset))
+    g.add((linkset, VOID.linkPredicate, CLV.hasCity))
+    g.add((linkset, VOID.subjectsTarget, dataset))
+    g.add((linkset, VOID.objectsTarget, cities))
+    g.add((linkset, VOID.triples, Literal(links)))
+    g.add((cities, RDF.type, VOID.Dataset))
+    g.add((cities, DCT.title, Literal("OntoPiA — Archivio storico dei comuni", lang="it")))
+
+
+def _service(g: Graph, service: URIRef, endpoint: URIRef, dataset: URIRef, graphs: Counter[str]) -> None:
+    for cls in (SD.Service, DCAT.DataService):
+        g.add((service, RDF.type, cls))
+    _both(g, service, DCT.title, "Endpoint SPARQL di cowork-data", "cowork-data SPARQL endpoint")
+    g.add((service, SD.endpoint, endpoint))
+    g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCT.license, CC_BY))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for name in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(f"{FORMATS}{name}")))
+    sd_dataset = URIRef(f"{service}-dataset")
+    g.add((service, SD.defaultDataset, sd_dataset))
+    g.add((sd_dataset, RDF.type, SD.Dataset))
+    default = URIRef(f"{service}-default-graph")
+    g.add((sd_dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, RDFS.comment, Literal("L'unione dei grafi con nome e del vocabolario.", lang="it")))
+    g.add((default, RDFS.comment, Literal("The union of the named graphs and of the vocabulary.", lang="en")))
+    for name, n in sorted(graphs.items()):
+        named = URIRef(f"{service}-graph-{name.rsplit('/', 1)[-1]}")
+        g.add((sd_dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, VOID.triples, Literal(n)))
+
+
+def write_catalog(path: Path, graph: Graph) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))

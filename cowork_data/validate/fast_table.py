@@ -1,0 +1,351 @@
+"""Table validation of a build's canonical tables, compiled from the Table Schemas (the fast engine).
+
+Same contract and same findings as :func:`cowork_data.validate.table.validate_tables` (frictionless, the reference):
+same codes, rows, fields, values, notes and order, proven by ``tests/test_engines_table.py``. How it is fast:
+
+- every field compiles to a *vectorised accept test* run by polars on the whole column (a regex, an ``is_in``, a
+  numeric range strictly inside the constraint). A cell it accepts is certainly valid for frictionless too;
+- only the cells it does not accept (missing required values, defects, anything unusual) go through frictionless'
+  own cell reader, so types, formats and constraint notes are frictionless' by construction;
+- unique, primary and foreign keys are hash sets and dicts over typed values in one pass; foreign keys are checked
+  against the referenced table's key set (a hash join), as frictionless does, including self references;
+- the build checks (partita IVA check digit, swapped coordinates) are vectorised, calling python-stdnum once per
+  distinct candidate value.
+
+Errors are produced in frictionless' order (per row: cell errors by field, unique, primary key, foreign keys; a
+blank row keeps only its blank-row and primary-key errors) and cut at the same ``limit_errors`` per table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import polars as pl
+
+from cowork_data.validate import checks
+from cowork_data.validate.report import Finding, Report
+from cowork_data.validate.schemas import TABLES, schema_descriptor
+from cowork_data.validate.table import _frictionless_code, _source_place, make_finding
+
+__all__ = ["validate_tables"]
+
+LIMIT_ERRORS = 100_000  # as table.validate_tables asks frictionless
+_SAFE_PATTERN = re.compile(r"^[\^$\[\]\-()|?*+{}.,0-9a-zA-Z_/:\\]*$")
+_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,12})?$"
+_PLAIN_INTEGER = r"^(0|-?[1-9][0-9]{0,17})$"
+_PLAIN_DATE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+_URI = r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$"
+_EMAIL = r"^[a-z0-9]+([._-][a-z0-9]+)*@[a-z0-9]+([.-][a-z0-9]+)*\.[a-z]{2,}$"
+
+
+@dataclass
+class _Error:
+    """The attributes of a frictionless error that :func:`make_finding` reads."""
+
+    type: str
+    note: str
+    row_number: int
+    field_name: str = ""
+    cell: str | None = None
+
+
+@dataclass
+class _Field:
+    name: str
+    spec: dict[str, Any]
+    reader: Any
+    required: bool
+    unique: bool
+    string: bool
+
+
+@cache
+def _compiled(descriptor_json: str) -> tuple[list[_Field], dict[str, Any]]:
+    descriptor = json.loads(descriptor_json)
+    schema = frictionless.Schema.from_descriptor(
+        {k: v for k, v in descriptor.items() if k in ("fields", "primaryKey", "foreignKeys", "missingValues")})
+    fields = []
+    for field, spec in zip(schema.fields, descriptor["fields"], strict=True):
+        constraints = spec.get("constraints", {})
+        fields.append(_Field(name=field.name, spec=spec, reader=field.create_cell_reader(),
+                             required=bool(constraints.get("required")), unique=bool(constraints.get("unique")),
+                             string=spec.get("type", "string") == "string" and not spec.get("format")))
+    return fields, descriptor
+
+
+def _accept(series: pl.Series, spec: dict[str, Any], missing: list[str]) -> pl.Series:
+    """Cells certainly valid for frictionless (conservative: anything unusual goes to the exact reader)."""
+    constraints = spec.get("constraints", {})
+    kind, fmt = spec.get("type", "string"), spec.get("format", "default")
+    is_missing = series.is_in(missing)
+    ok = pl.lit(True)
+    col = pl.col("v")
+    number = None
+    if kind == "string":
+        if fmt == "uri":
+            ok = col.str.contains(_URI)
+        elif fmt == "email":
+            ok = col.str.contains(_EMAIL)
+        elif fmt not in ("default", None):
+            ok = pl.lit(False)
+    elif kind == "integer" and spec.get("bareNumber", True):
+        ok = col.str.contains(_PLAIN_INTEGER)
+        number = col.cast(pl.Int64, strict=False).cast(pl.Float64)
+    elif kind == "number" and "decimalChar" not in spec and "groupChar" not in spec:
+        ok = col.str.contains(_PLAIN_NUMBER)
+        number = col.cast(pl.Float64, strict=False)
+    elif kind == "date" and fmt in ("default", None):
+        ok = col.str.contains(_PLAIN_DATE) & col.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+    elif kind == "boolean" and "trueValues" in spec and "falseValues" in spec:
+        ok = col.is_in([*spec["trueValues"], *spec["falseValues"]])
+    else:
+        ok = pl.lit(False)
+    for name, value in constraints.items():
+        if name in ("required", "unique"):
+            continue
+        if name == "pattern" and _SAFE_PATTERN.match(value) and not re.search(r"\\[A-Za-z0-9]", value):
+            ok = ok & col.str.contains(f"^(?:{value})$") & ~col.str.contains("\n")
+        elif name == "enum" and kind == "string":
+            ok = ok & col.is_in([str(v) for v in value])
+        elif name in ("minimum", "maximum") and number is not None and isinstance(value, int | float):
+            margin = 1e-9 * max(1.0, abs(float(value)))
+            ok = ok & ((number > float(value) + margin) if name == "minimum" else (number < float(value) - margin))
+        else:
+            ok = pl.lit(False)
+    frame = pl.DataFrame({"v": series})
+    accepted = frame.select(ok.fill_null(False).alias("ok"))["ok"]
+    if accepted.len() != series.len():  # a literal expression: broadcast
+        accepted = pl.Series("ok", [bool(accepted[0])] * series.len(), dtype=pl.Boolean)
+    # missing values are accepted unless required (then frictionless reports them)
+    return (accepted & ~is_missing) | (is_missing if not constraints.get("required") else pl.repeat(
+        False, series.len(), eager=True))
+
+
+def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_Field], descriptor: dict[str, Any],
+                  typed_keys: dict[str, dict[str, list[Any]]], lookups: dict[tuple[str, tuple[str, ...]], set]
+                  ) -> list[_Error]:
+    n = len(rows)
+    missing = descriptor.get("missingValues", [""])
+    columns = {f.name: [row.get(f.name, "") for row in rows] for f in fields}
+    cell_errors: dict[int, list[_Error]] = {}
+    typed: dict[str, list[Any]] = {}
+    key_fields = set(_key_fields(descriptor)) | {f.name for f in fields if f.unique}
+    key_fields |= {name for target, _source, _key in _foreign_keys(descriptor) for name in target}
+    blank = pl.repeat(True, n, eager=True) if n else pl.Series([], dtype=pl.Boolean)
+    for index, field in enumerate(fields):
+        values = columns[field.name]
+        series = pl.Series("v", values, dtype=pl.String)
+        blank = blank & series.is_in(missing)
+        exact = (~_accept(series, field.spec, missing)).arg_true().to_list() if n else []
+        targets: dict[int, Any] = {}
+        for i in exact:
+            target, notes = field.reader(values[i])
+            targets[i] = target
+            notes = dict(notes or {})
+            type_note = notes.pop("type", None)
+            found = cell_errors.setdefault(i, [])
+            if type_note:
+                found.append(_Error("type-error", type_note, i + 2, field.name, str(values[i])))
+            for note in notes.values():
+                found.append(_Error("constraint-error", note, i + 2, field.name, str(values[i])))
+        if field.name in key_fields:
+            if field.string:
+                column = [None if v in missing else v for v in values]
+            else:
+                column = [field.reader(v)[0] for v in values]
+            for i, target in targets.items():
+                column[i] = target
+            typed[field.name] = column
+        del index
+    typed_keys[table] = typed
+    blank_rows = set(blank.arg_true().to_list()) if n else set()
+
+    extra: dict[int, list[_Error]] = {}
+    for field in fields:
+        if field.unique:
+            _unique(typed[field.name], field.name, extra)
+    pk = _key_fields(descriptor)
+    if pk:
+        _primary(list(zip(*(typed[k] for k in pk), strict=True)) if n else [], extra)
+    for fk in _foreign_keys(descriptor):
+        target_key, source, source_key = fk
+        lookup = lookups[(source, source_key)]
+        cells = list(zip(*(typed[k] for k in target_key), strict=True)) if n else []
+        for i, key in enumerate(cells):
+            if all(c is None for c in key) or key in lookup:
+                continue
+            note = (f'for "{", ".join(target_key)}": values "{", ".join(str(d) for d in key)}" '
+                    f'not found in the lookup table "{source}" as "{", ".join(source_key)}"')
+            extra.setdefault(i, []).append(_Error("foreign-key", note, i + 2))
+
+    errors: list[_Error] = []
+    for i in sorted(set(cell_errors) | set(extra) | blank_rows):
+        if i in blank_rows:
+            errors.append(_Error("blank-row", "", i + 2))
+        else:
+            errors.extend(cell_errors.get(i, ()))
+        errors.extend(extra.get(i, ()))
+        if len(errors) >= LIMIT_ERRORS:
+            return errors[:LIMIT_ERRORS]
+    return errors
+
+
+def _key_fields(descriptor: Mapping[str, Any]) -> list[str]:
+    pk = descriptor.get("primaryKey") or []
+    return [pk] if isinstance(pk, str) else list(pk)
+
+
+def _foreign_keys(descriptor: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    for fk in descriptor.get("foreignKeys", []):
+        fields, ref = fk["fields"], fk["reference"]
+        ref_fields = ref["fields"]
+        yield (tuple([fields] if isinstance(fields, str) else fields), ref["resource"],
+               tuple([ref_fields] if isinstance(ref_fields, str) else ref_fields))
+
+
+def _unique(column: list[Any], name: str, extra: dict[int, list[_Error]]) -> None:
+    memory: dict[Any, int] = {}
+    for i, cell in enumerate(column):
+        if cell is None:
+            continue
+        match = memory.get(cell)
+        memory[cell] = i + 2
+        if match:
+            extra.setdefault(i, []).append(
+                _Error("unique-error", f"the same as in the row at position {match}", i + 2, name, str(cell)))
+
+
+def _primary(keys: list[tuple[Any, ...]], extra: dict[int, list[_Error]]) -> None:
+    memory: dict[tuple[Any, ...], int] = {}
+    for i, key in enumerate(keys):
+        if all(c is None for c in key):
+            extra.setdefault(i, []).append(
+                _Error("primary-key", 'cells composing the primary keys are all "None"', i + 2))
+            continue
+        match = memory.get(key)
+        memory[key] = i + 2
+        if match:
+            extra.setdefault(i, []).append(
+                _Error("primary-key", f"the same as in the row at position {match}", i + 2))
+
+
+def _lookups(tables: Mapping[str, Sequence[Mapping[str, str]]], root: Path | None,
+             compiled: dict[str, tuple[list[_Field], dict[str, Any]]]) -> dict[tuple[str, tuple[str, ...]], set]:
+    """Key sets of the referenced tables, from typed values (frictionless reads them the same way)."""
+    lookups: dict[tuple[str, tuple[str, ...]], set] = {}
+    for table in TABLES:
+        for _target, source, source_key in _foreign_keys(compiled[table][1]):
+            if (source, source_key) in lookups:
+                continue
+            fields = {f.name: f for f in compiled[source][0]}
+            missing = compiled[source][1].get("missingValues", [""])
+            rows = tables.get(source, [])
+            columns = []
+            for name in source_key:
+                field = fields[name]
+                values = [row.get(name, "") for row in rows]
+                if field.string and not field.spec.get("constraints"):
+                    columns.append([None if v in missing else v for v in values])
+                else:
+                    columns.append([_typed(field, v, missing) for v in values])
+            lookups[(source, source_key)] = {key for key in zip(*columns, strict=True)
+                                             if not all(c is None for c in key)}
+    return lookups
+
+
+def _typed(field: _Field, value: str, missing: list[str]) -> Any:
+    if field.string and value not in missing:
+        return value
+    return field.reader(value)[0]
+
+
+def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None) -> Report:
+    """Validate the canonical tables of a build together: schema, keys, foreign keys and the build checks."""
+    compiled = {t: _compiled(json.dumps(schema_descriptor(t, root), sort_keys=True)) for t in TABLES}
+    lookups = _lookups(tables, root, compiled)
+    typed_keys: dict[str, dict[str, list[Any]]] = {}
+    found: list[Finding] = []
+    for table in TABLES:
+        fields, descriptor = compiled[table]
+        rows = tables.get(table, [])
+        by_name = {f["name"]: f for f in descriptor["fields"]}
+        for error in _table_errors(table, rows, fields, descriptor, typed_keys, lookups):
+            row = rows[error.row_number - 2] if error.row_number - 2 < len(rows) else {}
+            found.append(make_finding(
+                _frictionless_code(error), field=by_name.get(error.field_name), value=error.cell or "",
+                note=error.note, table=table, **_source_place(row, error.row_number)))
+    for table in TABLES:
+        rows = tables.get(table, [])
+        by_name = {f["name"]: f for f in compiled[table][1]["fields"]}
+        for index, name, code, params in [*_vat_hits(table, rows), *_swapped_hits(table, rows)]:
+            found.append(make_finding(code, field=by_name.get(name), value=rows[index].get(name, ""), table=table,
+                                      **_source_place(rows[index], index + 2), **params))
+    report = Report()
+    report.extend(found)
+    return report
+
+
+def _stripped(rows: Sequence[Mapping[str, str]], name: str) -> pl.Series:
+    return pl.Series([(row.get(name) or "").strip() if name in row else "" for row in rows], dtype=pl.String)
+
+
+def _vat_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.Hit]:
+    """:func:`checks.vat_check_digits`, vectorised (python-stdnum's rules as column expressions)."""
+    names = sorted(set(checks.FISCAL_FIELDS) | ({"id"} if table == "organisations" else set()))
+    present = set().union(*(row.keys() for row in rows[:1])) if rows else set()
+    hits: list[tuple[int, int, str]] = []
+    for order, name in enumerate(names):
+        if not rows or not any(name in row for row in (rows[0], rows[-1])) and name not in present:
+            continue
+        series = _stripped(rows, name)
+        candidates = series.str.contains(r"^[0-9]{11}$")
+        invalid = _invalid_vat(series.filter(candidates).unique())
+        if not invalid:
+            continue
+        for i in (candidates & series.is_in(invalid)).arg_true().to_list():
+            hits.append((i, order, name))
+    return [(i, name, "vat-check-digit", {}) for i, _order, name in sorted(hits)]
+
+
+def _invalid_vat(values: pl.Series) -> list[str]:
+    """The 11-digit values :func:`stdnum.it.iva.is_valid` rejects, computed column-wise with its exact rules:
+    serial not all zeros, office code 001-100 or 120, 121, 888, 999, Luhn check digit."""
+    if values.len() == 0:
+        return []
+    digits = [values.str.slice(j, 1).cast(pl.Int64) for j in range(11)]
+    luhn = sum(((2 * d) - 9 * ((2 * d) > 9).cast(pl.Int64)) if j % 2 else d for j, d in enumerate(digits))
+    office = values.str.slice(7, 3)
+    valid = ((values.str.slice(0, 7) != "0000000") & (luhn % 10 == 0)
+             & (((office >= "001") & (office <= "100")) | office.is_in(["120", "121", "888", "999"])))
+    return values.filter(~valid).to_list()
+
+
+def _swapped_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.Hit]:
+    """:func:`checks.swapped_coordinates`, vectorised for plain decimals, exact Python for anything else."""
+    if not rows or "latitude" not in rows[0].keys() or "longitude" not in rows[0].keys():
+        return []
+    frame = pl.DataFrame({"lat": [row.get("latitude", "") for row in rows],
+                          "lon": [row.get("longitude", "") for row in rows]}, schema={"lat": pl.String,
+                                                                                      "lon": pl.String})
+    plain = r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$"
+    lat_lo, lat_hi = checks.LAT_RANGE
+    lon_lo, lon_hi = checks.LON_RANGE
+    lat, lon = pl.col("lat").cast(pl.Float64, strict=False), pl.col("lon").cast(pl.Float64, strict=False)
+    flags = frame.select(
+        fast=pl.col("lat").str.contains(plain) & pl.col("lon").str.contains(plain),
+        hit=(~lat.is_between(lat_lo, lat_hi) & ~lon.is_between(lon_lo, lon_hi)
+             & lat.is_between(lon_lo, lon_hi) & lon.is_between(lat_lo, lat_hi)),
+    )
+    fast, hit = flags["fast"].fill_null(False), flags["hit"].fill_null(False)
+    indices = set((fast & hit).arg_true().to_list())
+    for i in (~fast).arg_true().to_list():
+        if any(True for _ in checks.swapped_coordinates(table, [rows[i]])):
+            indices.add(i)
+    return [(i, "latitude", "coordinates-swapped", {"other": rows[i].get("longitude", "")}) for i in sorted(indices)]

@@ -1,0 +1,77 @@
+"""Explicit column mappings: a file that says which of the user's headers holds which schema field.
+
+JSON or YAML: an object ``{"Header in the file": "field_name"}``; CSV: two columns, header then field (a first row
+``colonna,campo`` / ``header,field`` is skipped). Headers are compared folded (case, accents, punctuation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from cowork_data.errors import UsageError
+from cowork_data.validate.schemas import field_names, fold, match_columns
+
+__all__ = ["load_mapping_file", "resolve_mapping"]
+
+
+def load_mapping_file(path: Path | str) -> dict[str, str]:
+    """Header → field from a JSON, YAML or CSV file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"File di corrispondenze non leggibile: {path} ({exc})",
+                         f"Cannot read the mapping file {path} ({exc})") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if ";" in text.split("\n")[0] else ",")
+                    if len(r) >= 2 and r[0].strip()]
+            if rows and fold(rows[0][1]) in ("campo", "field", "schema_field"):
+                rows = rows[1:]
+            data = {r[0].strip(): r[1].strip() for r in rows}
+    except ValueError as exc:  # json and yaml errors derive from ValueError
+        raise UsageError(f"File di corrispondenze non valido: {path} ({exc})",
+                         f"Invalid mapping file {path} ({exc})") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise UsageError(
+            f"Il file di corrispondenze {path} deve associare a ogni intestazione il nome di un campo.",
+            f"The mapping file {path} must map each header to a field name.",
+            hint_it='Esempio JSON: {"Nome struttura": "name", "Civico": "house_number"}',
+            hint_en='JSON example: {"Nome struttura": "name", "Civico": "house_number"}',
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def resolve_mapping(header: Sequence[str], table: str, explicit: Mapping[str, str] | None = None,
+                    root: Path | None = None) -> dict[int, str]:
+    """Column position → field: the explicit mapping first, then automatic matching for the other columns."""
+    if not explicit:
+        return match_columns(list(header), table, root)
+    known = set(field_names(table, root))
+    wrong = sorted(v for v in explicit.values() if v not in known)
+    if wrong:
+        raise UsageError(
+            f"Campi sconosciuti nel file di corrispondenze per la tabella {table}: {', '.join(wrong)}.",
+            f"Unknown fields in the mapping file for table {table}: {', '.join(wrong)}.",
+            hint_it=f"Campi possibili: {', '.join(sorted(known))}.",
+            hint_en=f"Possible fields: {', '.join(sorted(known))}.",
+        )
+    folded = {fold(k): v for k, v in explicit.items()}
+    mapping = {i: folded[fold(h)] for i, h in enumerate(header) if fold(h) in folded}
+    used = set(mapping.values())
+    for i, name in match_columns(list(header), table, root).items():
+        if i not in mapping and name not in used:
+            mapping[i] = name
+            used.add(name)
+    return dict(sorted(mapping.items()))

@@ -1,0 +1,84 @@
+"""SHACL findings for a user's table, placed back on the row and cell they came from.
+
+The user's rows become canonical ``spaces`` rows (derived fields filled from the ISTAT list; each row gets the id
+``{belfiore}/riga-{row}`` so that a focus node names its row), the graph stage maps them to RDF
+(:func:`cowork_data.graph.build_graph`) and :func:`cowork_data.validate.shacl.validate_graph` checks them against
+the shapes. A result whose focus node is a row's workspace (or one of its ``#`` sub-resources) lands on that row,
+in the column of the property path's field when the file has it. Results on a row and field the table checks
+already reported are dropped: the clerk sees one finding per defect. The operator is left out, as a single file
+has no organisations to refer to. Other tables are not mapped yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+
+from cowork_data.validate.report import Finding, Report
+
+#: Local name of a SHACL result path (schema:name, clv:postCode, wgs:lat…) → the spaces field it comes from.
+PATH_FIELDS = {
+    "name": "name", "type": "type", "postCode": "postcode", "hasCity": "comune_istat", "lat": "latitude",
+    "long": "longitude", "url": "website", "email": "email", "telephone": "phone", "thoroughfare": "street_address",
+    "locatorDesignator": "house_number", "asWKT": "latitude", "hasGeometry": "latitude", "value": "workstations",
+    "amenityFeature": "features", "identifier": "id",
+}
+ROW_ID = re.compile(r"/data/workspace/[a-z][0-9]{3}/riga-([0-9]+)(?:#.*)?$")
+
+
+def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[str]], positions: Mapping[int, str],
+                   report: Report, *, file: str, sheet: str, first_row: int) -> list[Finding]:
+    if table != "spaces" or not rows:
+        return []
+    from cowork_data.graph import build_graph
+    from cowork_data.validate.shacl import validate_graph
+
+    reported = {(f.row, f.field) for f in report.findings} | {(f.row, "") for f in report.findings}
+    # Cells the table checks rejected stay out of the graph (they would only repeat the finding as a bad literal).
+    canonical = [_canonical(row, {p: f for p, f in positions.items() if (first_row + i, f) not in reported},
+                            first_row + i) for i, row in enumerate(rows)]
+    rdflib_log = logging.getLogger("rdflib.term")
+    level = rdflib_log.level
+    rdflib_log.setLevel(logging.CRITICAL)
+    try:
+        graph = build_graph({"spaces": canonical}, sources={})
+    finally:
+        rdflib_log.setLevel(level)
+    columns = {f: p for p, f in positions.items()}
+    missing_columns = {f.field for f in report.findings if f.code == "missing-column"}
+    found: dict[tuple[int, str, str], Finding] = {}
+    for result in validate_graph(graph, layers=("core",)):
+        match = ROW_ID.search(result.focus_node)
+        if not match:
+            continue
+        row = int(match.group(1))
+        name = PATH_FIELDS.get(re.split(r"[/#:]", result.path.strip("<>"))[-1], "")
+        if (row, name) in reported or (row, "") in reported and not name or name in missing_columns:
+            continue
+        pos = columns.get(name)
+        data = dict(result.__dict__)
+        data.update(file=file, sheet=sheet, table=table, row=row, field=name if pos is not None else "",
+                    column=None if pos is None else pos + 1)
+        finding = Finding(**data)
+        found.setdefault((row, finding.field, finding.code), finding)
+    return list(found.values())
+
+
+def _canonical(row: Sequence[str], positions: Mapping[int, str], number: int) -> dict[str, str]:
+    from cowork_data.validate.checks import comune_by_name
+
+    out = {name: (row[p] if p < len(row) else "").strip() for p, name in positions.items()}
+    # A single file has no organisations table for the operator to refer to (as for foreign keys).
+    out.pop("operator_id", None)
+    comune = comune_by_name(out.get("comune_name", "")) if out.get("comune_name") else None
+    if comune not in (None, "ambiguous"):
+        out.setdefault("comune_istat", comune.istat)
+        out.setdefault("comune_belfiore", comune.belfiore)
+        out["comune_istat"] = out["comune_istat"] or comune.istat
+        out["comune_belfiore"] = out["comune_belfiore"] or comune.belfiore
+    belfiore = out.get("comune_belfiore", "").lower()
+    out["id"] = f"{belfiore if re.fullmatch(r'[a-z][0-9]{3}', belfiore) else 'x000'}/riga-{number}"
+    out["source_id"] = "valida"
+    out["source_record"] = f"row={number}"
+    return out

@@ -1,0 +1,108 @@
+"""The published graph files (issue 6, acceptance 3 and 6): every serialisation parses and holds the same graph,
+one named graph per source, the JSON-LD context is published, and a renamed space keeps its IRI."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from cowork_data.graph import CITIES_GRAPH
+from cowork_data.namespaces import DEFAULT_BASE, SCHEMA, graph_iri
+from cowork_data.pipeline import build
+from tests.conftest import copy_project
+
+GRAPH = Path("data") / "graph"
+
+
+def _rapper() -> str:
+    rapper = shutil.which("rapper")
+    assert rapper, "raptor2-utils (rapper) is part of the setup (make setup); it must be installed"
+    return rapper
+
+
+def test_rapper_parses_every_turtle_and_ntriples_file(release) -> None:
+    files = [(release.output / GRAPH / "cowork-data.ttl", "turtle"), (release.output / GRAPH / "cowork-data.nt",
+             "ntriples"), (release.output / "data" / "catalog.ttl", "turtle"),
+             (release.output / GRAPH / "cowork-data.trig", "trig")]
+    for path, syntax in files:
+        proc = subprocess.run([_rapper(), "-i", syntax, "-c", str(path)], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, (path, proc.stderr)
+        assert "returned" in proc.stderr and "error" not in proc.stderr.lower(), proc.stderr
+
+
+def test_jsonld_is_isomorphic_to_the_turtle(release) -> None:
+    turtle = Graph().parse(release.output / GRAPH / "cowork-data.ttl", format="turtle")
+    jsonld = Graph().parse(release.output / GRAPH / "cowork-data.jsonld", format="json-ld")
+    assert len(jsonld) == release.triples
+    assert isomorphic(turtle, jsonld)
+
+
+def test_jsonld_uses_the_published_context(release) -> None:
+    context = json.loads((release.output / GRAPH / "context.jsonld").read_text(encoding="utf-8"))
+    data = json.loads((release.output / GRAPH / "cowork-data.jsonld").read_text(encoding="utf-8"))
+    assert data["@context"] == context["@context"]
+    assert context["@context"]["cov"] == "https://w3id.org/italia/onto/COV/"
+    ids = [node["@id"] for node in data["@graph"]]
+    assert ids == sorted(ids)
+
+
+def test_one_named_graph_per_source(release) -> None:
+    sources = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "sources").glob("*.toml"))
+    expected = {str(graph_iri(s)) for s in [*sources, CITIES_GRAPH]}
+    for name, fmt in (("cowork-data.nq", "nquads"), ("cowork-data.trig", "trig")):
+        dataset = Dataset()
+        dataset.parse(release.output / GRAPH / name, format=fmt)
+        graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+        assert graphs == expected, name
+        union = Graph()
+        for s, p, o, _g in dataset.quads():
+            union.add((s, p, o))
+        assert isomorphic(union, Graph().parse(release.output / GRAPH / "cowork-data.nt", format="nt"))
+    # a space's triples live in the graph of the source it was read from
+    nq = (release.output / GRAPH / "cowork-data.nq").read_text(encoding="utf-8")
+    sarpi = f"<{DEFAULT_BASE}data/workspace/f205/spazio-esempio-sarpi> "
+    line = next(x for x in nq.splitlines() if x.startswith(sarpi))
+    assert line.endswith(f"<{graph_iri('milano-coworking')}> .")
+
+
+def test_store_holds_the_named_graphs_and_the_vocabulary(release) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(release.output / "build" / "store"))
+    named = {g.value for g in store.named_graphs()}
+    assert str(graph_iri("milano-coworking")) in named and "https://w3id.org/cowork-data/vocab" in named
+    quads = sum(1 for _ in ox.parse(path=str(release.output / GRAPH / "cowork-data.nq"), format=ox.RdfFormat.N_QUADS))
+    assert len(store) == release.store_quads and release.store_quads > quads
+
+
+def test_renaming_a_space_keeps_its_iri(tmp_path: Path) -> None:
+    """Rename a space in a copy of the Milan snapshot (provenance sha256 updated) and rebuild: same IRI, new name."""
+    root = copy_project(tmp_path / "root")
+    snapshot = root / "sources" / "snapshots" / "milano-coworking" / "coworking__joined__f.csv"
+    data = snapshot.read_bytes()
+    old, new = "Spazio Esempio Sarpi".encode("latin-1"), "Sarpi Coworking Rinominato".encode("latin-1")
+    if old not in data:
+        old, new = b"Spazio Esempio Sarpi", b"Sarpi Coworking Rinominato"
+    assert data.count(old) == 1, "the fixture row of spazio-esempio-sarpi is expected in the snapshot"
+    data = data.replace(old, new)
+    snapshot.write_bytes(data)
+    provenance = snapshot.with_name(snapshot.name + ".provenance.json")
+    meta = json.loads(provenance.read_text(encoding="utf-8"))
+    meta["sha256"], meta["bytes"] = hashlib.sha256(data).hexdigest(), len(data)
+    provenance.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    result = build(root=root, output=tmp_path / "out")
+    with (result.output / "data" / "spaces.csv").open(encoding="utf-8") as fh:
+        names = {row["id"]: row["name"] for row in csv.DictReader(fh)}
+    assert names["f205/spazio-esempio-sarpi"] == "Sarpi Coworking Rinominato"
+    graph = Graph().parse(result.output / GRAPH / "cowork-data.nt", format="nt")
+    space = URIRef(f"{DEFAULT_BASE}data/workspace/f205/spazio-esempio-sarpi")
+    assert graph.value(space, SCHEMA.name) == Literal("Sarpi Coworking Rinominato")
+    assert not any("sarpi-coworking-rinominato" in str(s) for s in graph.subjects())

@@ -1,0 +1,57 @@
+"""Linking the same space across sources: the planted FabLab is the coworking row at Via San Faustino 62; two
+spaces sharing a courtyard are not merged; a doubtful match is reported, not guessed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cowork_data.normalise.linking import link_spaces, load_links, update_links
+from cowork_data.pipeline import collect
+from tests.conftest import copy_project
+
+
+def space(source: str, id_: str, name: str, street: str, number: str, lat: str = "", lon: str = "") -> dict[str, str]:
+    return {"source_id": source, "id": id_, "name": name, "street_address": street, "house_number": number,
+            "latitude": lat, "longitude": lon}
+
+
+def test_shipped_fixtures_link_the_planted_fablab(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "root")
+    (root / "ids" / "same-as.csv").unlink(missing_ok=True)
+    notes: list[str] = []
+    tables, _, _ = collect(root, lambda stage, detail: notes.append(detail))
+    links = load_links(root / "ids" / "same-as.csv")
+    assert [(link.id, link.same_as, link.source_id) for link in links] == [
+        ("f205/fablab-officina-inventata", "f205/officina-inventata-ortica", "milano-fablab")]
+    assert float(links[0].distance_m) < 1
+    ids = {row["id"] for row in tables["spaces"]}
+    assert {"f205/fablab-officina-inventata", "f205/officina-inventata-ortica"} <= ids  # both records kept
+    before = (root / "ids" / "same-as.csv").read_bytes()
+    collect(root, lambda stage, detail: None)
+    assert (root / "ids" / "same-as.csv").read_bytes() == before
+
+
+def test_same_address_different_name_is_ambiguous_not_linked() -> None:
+    rows = [
+        space("a", "f205/studio-condiviso-tortona", "Studio Condiviso Tortona", "Via Tortona", "31", "45.45", "9.16"),
+        space("a", "f205/laboratorio-creativo-tortona", "Laboratorio Creativo Tortona", "Via Tortona", "31", "45.45",
+              "9.16"),
+        space("b", "f205/fablab-tortona", "FabLab Tortona", "Via Tortona", "31", "45.45", "9.16"),
+        space("b", "f205/officina-lontana", "Officina Lontana", "Via Tortona", "31", "45.46", "9.16"),
+    ]
+    report = link_spaces(rows)
+    assert report.links == []
+    doubts = {a.id: a for a in report.ambiguous}
+    assert doubts["f205/fablab-tortona"].candidates == ("f205/laboratorio-creativo-tortona",
+                                                        "f205/studio-condiviso-tortona")
+    assert "several candidates" in doubts["f205/fablab-tortona"].reason_en
+    assert "f205/officina-lontana" not in doubts  # over a kilometre away: not the same place
+
+
+def test_links_are_frozen(tmp_path: Path) -> None:
+    path = tmp_path / "same-as.csv"
+    rows = [space("a", "f205/x", "Officina X", "Via Roma", "1"),
+            space("b", "f205/y", "FabLab Officina X", "Via Roma", "1")]
+    assert [link.same_as for link in update_links(path, rows).links] == ["f205/x"]
+    rows[1]["street_address"] = "Via Milano"
+    assert [link.same_as for link in update_links(path, rows).links] == ["f205/x"]

@@ -1,0 +1,264 @@
+"""`cowork-data site`: the pages, the schema documentation (acceptance 3), the link checker and no network use
+(acceptance 2, static half), the downloads, the charts, determinism and `/sito` in `cowork-data serve`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from cowork_data.cli import cli
+from cowork_data.errors import UsageError
+from cowork_data.site import SiteResult, build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
+#: Attributes that load a resource when the page is displayed (anything but an ordinary link).
+LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href"),
+           ("use", "href"), ("input", "src"), ("track", "src")}
+
+
+class Page(HTMLParser):
+    """Every link (tag, attribute, value), every id, and the text under each id-bearing <section>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []
+        self.ids: set[str] = set()
+        self.sections: dict[str, list[str]] = {}
+        self._open: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for name in ("href", "src", "data", "srcset", "poster", "action"):
+            if values.get(name):
+                self.links.append((tag, name, values[name] or ""))
+        if tag == "section":
+            self._open.append(values.get("id"))
+            if values.get("id"):
+                self.sections[values["id"] or ""] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for section in self._open:
+            if section:
+                self.sections[section].append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def published(table: str) -> list[dict[str, str]]:
+    with (ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteResult:
+    return build_site(tmp_path_factory.mktemp("site") / "site", root=ROOT)
+
+
+def test_pages_for_every_comune_space_and_call(site: SiteResult) -> None:
+    out = site.output
+    for space in published("spaces"):
+        page = (out / "spazi" / f"{space['id']}.html").read_text(encoding="utf-8")
+        assert f"<h1>{space['name']}</h1>" in page.replace("&#39;", "'")
+    for call in published("calls"):
+        assert (out / "bandi" / f"{call['id']}.html").is_file()
+    comuni = {s["comune_istat"] for s in published("spaces")} | {"108039"}  # Seregno: a call, no spaces
+    for istat in comuni:
+        assert (out / "comuni" / f"{istat}.html").is_file()
+    for name in ("index.html", "spazi/index.html", "comuni/index.html", "bandi/index.html", "grafici.html",
+                 "schema.html", "scarica.html"):
+        assert name in site.pages
+
+
+def test_invented_rows_say_so(site: SiteResult) -> None:
+    invented = [s for s in published("spaces") if s["source_id"] in ("milano-coworking", "milano-fablab")]
+    assert invented
+    for space in invented:
+        page = (site.output / "spazi" / f"{space['id']}.html").read_text(encoding="utf-8")
+        assert "dati inventati" in page and "invented data" in page and "INVENTATE" in page
+    assert "INVENTATE" in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_call_page_has_funders_budget_outcomes_and_sources(site: SiteResult) -> None:
+    page = (site.output / "bandi" / "f205" / "2013-bando-coworking.html").read_text(encoding="utf-8")
+    assert "Comune di Milano" in page and "Camera di Commercio di Milano" in page
+    assert "198.240 €" in page and "100.000 €" in page and "298.240 €" in page
+    assert "https://coworkingproject.wordpress.com/2013/03/28/" in page
+    assert "solo in PDF" in page  # awarded amounts: not published as data
+    measure = (site.output / "bandi" / "f205" / "2013-bando-coworking" / "misura-1.html").read_text(encoding="utf-8")
+    assert re.search(r'<td class="num">40</td><td class="num">24</td>\s*<td class="num">5</td>', measure)
+    assert "http://www.pmi.it/economia/finanziamenti/news/63936/incentivi-al-coworking-in-lombardia.html" in measure
+
+
+def test_schema_page_lists_every_field_in_italian_and_english(site: SiteResult) -> None:
+    page = parse(site.output / "schema.html")
+    for table in TABLES:
+        schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
+        assert table in page.ids
+        for field in schema["fields"]:
+            key = f"{table}-{field['name']}"
+            assert key in page.sections, f"{key} missing from schema.html"
+            text = " ".join("".join(page.sections[key]).split())
+            for part in ("title", "title_en", "description", "description_en"):
+                expected = " ".join(field[part].replace("`", "").split())
+                assert expected in text, f"{key}: {part} not shown"
+            if "example" in field:
+                assert str(field["example"]) in text, f"{key}: example not shown"
+            for pattern in [field.get("constraints", {}).get("pattern")] if field.get("constraints") else []:
+                assert pattern is None or pattern in text
+
+
+def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site: SiteResult) -> None:
+    out = site.output
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == len(site.pages) > 30
+    parsed = {p: parse(p) for p in pages}
+    checked = 0
+    for page, html in parsed.items():
+        for tag, attr, value in html.links:
+            url = urlsplit(value)
+            if url.scheme in ("http", "https") or value.startswith("//"):
+                assert (tag, attr) not in LOADING and tag == "a", f"{page}: {tag} {attr}={value} loads from the network"
+                continue
+            if url.scheme in ("mailto", "tel"):
+                continue
+            assert not url.scheme, f"{page}: unexpected URL {value}"
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(out)}: {value} does not resolve"
+            assert out.resolve() in target.parents, f"{page}: {value} leaves the site"
+            if url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                assert unquote(url.fragment).split("=")[0] in ids or url.fragment.startswith("spazio="), \
+                    f"{page.relative_to(out)}: #{url.fragment} not in {target.name}"
+            checked += 1
+    assert checked > 500
+    for css in out.rglob("*.css"):
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if ref.startswith(("data:", "#")):
+                continue
+            assert not urlsplit(ref).scheme, f"{css}: {ref} loads from the network"
+            assert (css.parent / ref).is_file(), f"{css}: {ref} does not resolve"
+    for script in out.rglob("*.js"):
+        assert not re.search(r"""(import|fetch|XMLHttpRequest|src\s*=)\s*\(?\s*['"]https?://""",
+                             script.read_text(encoding="utf-8")), f"{script} loads from the network"
+
+
+def test_map_data_and_offline_background(site: SiteResult, tmp_path: Path) -> None:
+    page = (site.output / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'<script type="application/json" id="map-config">(.*?)</script>', page).group(1))
+    assert config == {"attribution": "", "tiles": ""}
+    markers = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page).group(1))
+    with_coordinates = [s for s in published("spaces") if s["latitude"] and s["longitude"]]
+    assert [m["id"] for m in markers] == [s["id"] for s in with_coordinates] and site.markers == len(markers)
+    for label in ('for="f-type"', 'for="f-comune"', 'for="f-call"', 'for="f-text"', 'for="f-cluster"'):
+        assert label in page
+    tiled = build_site(tmp_path / "tiled", root=ROOT, tiles="http://127.0.0.1:9/{z}/{x}/{y}.png",
+                       tiles_attribution="Test tiles")
+    page = (tiled.output / "index.html").read_text(encoding="utf-8")
+    assert '"tiles":"http://127.0.0.1:9/{z}/{x}/{y}.png"' in page and '"attribution":"Test tiles"' in page
+
+
+def test_downloads_are_copied_byte_for_byte(site: SiteResult) -> None:
+    out = site.output
+    assert (out / "datapackage.json").read_bytes() == (ROOT / "datapackage.json").read_bytes()
+    for table in TABLES:
+        assert (out / "data" / f"{table}.csv").read_bytes() == (ROOT / "data" / f"{table}.csv").read_bytes()
+        assert json.loads((out / "schemas" / f"{table}.json").read_text(encoding="utf-8"))["name"] == table
+    for graph in (ROOT / "data" / "graph").iterdir():
+        assert (out / "data" / "graph" / graph.name).read_bytes() == graph.read_bytes()
+    assert (out / "modelli" / "modello-spazi.xlsx").stat().st_size > 10_000
+    page = (out / "scarica.html").read_text(encoding="utf-8")
+    for path in ("datapackage.json", "data/spaces.csv", "data/graph/cowork-data.ttl", "modelli/modello-spazi.xlsx"):
+        assert f'href="{path}"' in page
+    for vendor in ("leaflet/LICENSE", "leaflet.markercluster/MIT-LICENCE.txt", "leaflet/leaflet.js"):
+        assert (out / "static" / "vendor" / vendor).is_file()
+
+
+def test_charts_have_text_alternatives(site: SiteResult) -> None:
+    page = (site.output / "grafici.html").read_text(encoding="utf-8")
+    svgs = sorted((site.output / "grafici").glob("*.svg"))
+    assert [p.stem for p in svgs] == ["ammissioni-nel-tempo", "budget-assegnato", "spazi-per-comune"]
+    for svg in svgs:
+        text = svg.read_text(encoding="utf-8")
+        assert 'role="img"' in text and "<title id=" in text and "<desc id=" in text and "aria-labelledby" in text
+        assert f'id="{svg.stem}"' in page and f'href="grafici/{svg.stem}.svg"' in page
+    assert page.count("<svg") == 3 and page.count("Dati del grafico") == 3
+    assert "298.240 €" in page and "n.d." in page
+
+
+def test_same_data_same_bytes(site: SiteResult, tmp_path: Path) -> None:
+    again = build_site(tmp_path / "again", root=ROOT)
+    assert again.files == site.files
+    rebuilt = build_site(tmp_path / "again", root=ROOT)  # replacing a previous site is allowed
+    assert rebuilt.files == site.files
+
+
+def test_refuses_to_overwrite_a_directory_that_is_not_a_site(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError):
+        build_site(tmp_path / "docs", root=ROOT)
+    assert (tmp_path / "docs" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_cli_site_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["site", "-o", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    with_coordinates = [s for s in published("spaces") if s["latitude"] and s["longitude"]]
+    assert summary["markers"] == len(with_coordinates) and summary["pages"] > 30 and summary["skipped"] == []
+    help_text = CliRunner().invoke(cli, ["site", "--help"]).output
+    assert "Example:" in help_text and "cowork-data site -o site/" in help_text
+
+
+def test_serve_mounts_the_site(site: SiteResult) -> None:
+    import socket
+
+    import uvicorn
+
+    from cowork_data.serve import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(site_dir=site.output), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        home = requests.get(f"{base}/sito/", timeout=10)
+        assert home.status_code == 200 and 'id="map"' in home.text
+        assert requests.get(f"{base}/sito/static/vendor/leaflet/leaflet.js", timeout=10).status_code == 200
+        assert requests.get(f"{base}/sito/bandi/f205/2013-bando-coworking.html", timeout=10).status_code == 200
+        assert requests.get(f"{base}/valida", timeout=10).status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)

@@ -1,0 +1,138 @@
+"""`cowork-data serve` as a SPARQL 1.1 endpoint (issue 6, acceptance 4), driven by a standard client (SPARQLWrapper)
+against uvicorn on a free loopback port: SELECT in JSON and XML, CONSTRUCT in Turtle, updates refused, a query past
+the timeout stopped with a clear error; plus CSV/TSV, the query page and dereferencing of data IRIs."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import uvicorn
+from rdflib import Graph, URIRef
+from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+
+from cowork_data.serve import create_app
+from cowork_data.serve.sparql import SparqlSettings
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+WORKSPACES = "SELECT ?s WHERE { ?s a <https://w3id.org/cowork-data/vocab#Workspace> } ORDER BY ?s"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(release):
+    store = release.output / "build" / "store"
+    app = create_app(sparql_settings=SparqlSettings(store_path=store, timeout=2.0, max_results=1000,
+                                                    queries_dir=QUERIES))
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started:
+        assert time.time() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    if getattr(app.state, "sparql_pool", None) is not None:
+        app.state.sparql_pool.close()
+
+
+def _client(server: str, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{server}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def _expected_spaces(release) -> list[str]:
+    import csv
+
+    with (release.output / "data" / "spaces.csv").open(encoding="utf-8") as fh:
+        return sorted(f"https://w3id.org/cowork-data/data/workspace/{r['id']}" for r in csv.DictReader(fh))
+
+
+def test_select_json(server, release) -> None:
+    result = _client(server, WORKSPACES, JSON).queryAndConvert()
+    assert result["head"]["vars"] == ["s"]
+    assert [b["s"]["value"] for b in result["results"]["bindings"]] == _expected_spaces(release)
+
+
+def test_select_xml_with_post(server, release) -> None:
+    client = _client(server, WORKSPACES, XML)
+    client.setMethod(POST)
+    document = client.queryAndConvert()
+    uris = [node.firstChild.nodeValue for node in document.getElementsByTagName("uri")]
+    assert uris == _expected_spaces(release)
+
+
+def test_construct_turtle(server) -> None:
+    query = ("CONSTRUCT { ?s <http://schema.org/name> ?n } WHERE { "
+             "?s a <https://w3id.org/cowork-data/vocab#Workspace> ; <http://schema.org/name> ?n }")
+    data = _client(server, query, TURTLE).queryAndConvert()
+    graph = Graph().parse(data=data.decode() if isinstance(data, bytes) else data, format="turtle")
+    sarpi = URIRef("https://w3id.org/cowork-data/data/workspace/f205/spazio-esempio-sarpi")
+    assert str(graph.value(sarpi, URIRef("http://schema.org/name"))) == "Spazio Esempio Sarpi"
+
+
+def test_insert_is_refused(server) -> None:
+    client = _client(server, "INSERT DATA { <urn:a> <urn:b> <urn:c> }", JSON)
+    client.setMethod(POST)
+    with pytest.raises(urllib.error.HTTPError) as info:
+        client.query()
+    assert info.value.code == 403
+    assert "read-only" in info.value.read().decode()
+    count = _client(server, "ASK { <urn:a> <urn:b> <urn:c> }", JSON).queryAndConvert()
+    assert count["boolean"] is False
+
+
+def test_query_past_the_timeout_is_stopped(server) -> None:
+    started = time.time()
+    with pytest.raises(urllib.error.HTTPError) as info:
+        _client(server, SLOW, JSON).query()
+    assert time.time() - started < 15
+    assert info.value.code == 503
+    body = info.value.read().decode()
+    assert "timed out" in body and "Tempo scaduto" in body
+    # the worker was replaced: the endpoint still answers
+    assert _client(server, "ASK { ?s ?p ?o }", JSON).queryAndConvert()["boolean"] is True
+
+
+def test_csv_tsv_and_the_query_page(server) -> None:
+    url = f"{server}/sparql?query=" + urllib.parse.quote("SELECT ?s WHERE { ?s a <http://www.w3.org/ns/prov#Entity> }")
+    for accept, first in (("text/csv", "s\r\n"), ("text/tab-separated-values", "?s\n")):
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept})) as response:
+            text = response.read().decode()
+        assert text.startswith(first) and "data/source/milano-coworking" in text
+    with urllib.request.urlopen(urllib.request.Request(f"{server}/sparql", headers={"Accept": "text/html"})) as page:
+        html = page.read().decode()
+    for query in QUERIES.glob("*.rq"):
+        assert query.stem in html
+
+
+def test_dereferencing_data_iris(server) -> None:
+    url = f"{server}/data/workspace/f205/spazio-esempio-sarpi"
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept})) as response:
+            assert response.headers["Content-Type"].startswith(accept)
+            graph = Graph().parse(data=response.read(), format=fmt)
+        assert str(graph.value(URIRef("https://w3id.org/cowork-data/data/workspace/f205/spazio-esempio-sarpi"),
+                               URIRef("http://schema.org/name"))) == "Spazio Esempio Sarpi"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/html"})) as response:
+        assert "Spazio Esempio Sarpi" in response.read().decode()
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(f"{server}/data/workspace/f205/does-not-exist")
+    assert info.value.code == 404
