@@ -96,8 +96,12 @@ def collect(root: Path, progress: Progress) -> tuple[dict[str, list[dict[str, st
         infos.append(source_info(source, snapshot))
     from cowork_data.normalise.linking import SAME_AS_FILE, update_links
 
-    for doubt in update_links(root / SAME_AS_FILE, tables["spaces"]).ambiguous:
+    links = update_links(root / SAME_AS_FILE, tables["spaces"])
+    for doubt in links.ambiguous:
         progress("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
+    # Not a published table: the graph states these links as owl:sameAs.
+    tables["same_as"] = [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id}
+                         for link in links.links]
     return tables, infos, crosswalk
 
 

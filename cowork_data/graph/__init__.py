@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from cowork_data.graph import iris
@@ -49,7 +49,7 @@ def quads(
     nodes to ``{base}graph/istat``. The same triple can be in two graphs (an ``org:hasSite`` stated by a space of
     another source), so the union of the graphs is the graph of :func:`triples`.
     """
-    mapper = Mapper(tables, base)
+    mapper = Mapper(tables, base, sources)
     referenced: set[str] = set()
     for table in TABLE_ORDER:
         map_row = _MAPPERS[table]
@@ -60,6 +60,9 @@ def quads(
             g = graph_iri(source_id or "unsourced", base=base)
             for s, p, o in map_row(mapper, row):
                 yield s, p, o, g
+    for link in tables.get("same_as", ()):  # the same space in two sources (cowork_data.normalise.linking)
+        g = graph_iri(link.get("source_id") or "unsourced", base=base)
+        yield iris.workspace_iri(base, link["id"]), OWL.sameAs, iris.workspace_iri(base, link["same_as"]), g
     cities = graph_iri(CITIES_GRAPH, base=base)
     for s, p, o in mapper.cities():
         yield s, p, o, cities
@@ -121,6 +124,7 @@ def build_dataset(
 def _bind(graph: Graph, base: str) -> None:
     for prefix, namespace in sorted(PREFIXES.items()):
         graph.bind(prefix, namespace)
+    graph.bind("owl", str(OWL))
     graph.bind("rdfs", str(RDFS))
     graph.bind("xsd", str(XSD))
     graph.bind("data", f"{base}data/")

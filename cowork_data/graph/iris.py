@@ -48,6 +48,18 @@ def source_iri(base: str, source_id: str) -> URIRef:
     return URIRef(f"{base}data/source/{_path(source_id)}")
 
 
+def snapshot_iri(base: str, source_id: str, sha256: str) -> URIRef:
+    """One recorded snapshot of a source, named by the first 16 hex digits of its sha256."""
+    return URIRef(f"{source_iri(base, source_id)}/snapshot/{sha256[:16]}")
+
+
+def record_iri(snapshot: URIRef, source_record: str) -> URIRef:
+    """A record inside a snapshot: ``row=5`` → ``{snapshot}#row=5``; ``calls.csv#row=2`` (one file of a snapshot
+    made of several) → ``{snapshot}/calls.csv#row=2`` (RFC 7111 fragments for CSV)."""
+    part, _, fragment = source_record.rpartition("#")
+    return URIRef(f"{snapshot}/{_path(part)}#{fragment}" if part else f"{snapshot}#{fragment}")
+
+
 def admission_iri(base: str, call_id: str, space_id: str) -> URIRef:
     belfiore, _, slug = space_id.partition("/")
     call_belfiore = call_id.partition("/")[0]

@@ -69,8 +69,13 @@ def _licence(value: Any) -> str:
 class Mapper:
     """Maps the rows of all tables of one build, knowing the base IRI and the cross-table facts it needs."""
 
-    def __init__(self, tables: Mapping[str, Sequence[Row]], base: str) -> None:
+    def __init__(self, tables: Mapping[str, Sequence[Row]], base: str,
+                 sources: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.base = base
+        self.snapshots = {
+            source_id: iris.snapshot_iri(base, source_id, str(meta.get("sha256")))
+            for source_id, meta in (sources or {}).items() if meta.get("sha256")
+        }
         self.call_publisher = {
             _get(r, "id"): _get(r, "publisher_id") for r in tables.get("calls", ()) if _get(r, "publisher_id")
         }
@@ -88,6 +93,12 @@ class Mapper:
         source_id = _get(row, "source_id")
         if source_id:
             yield subject, PROV.wasDerivedFrom, iris.source_iri(self.base, source_id)
+        snapshot, record = self.snapshots.get(source_id), _get(row, "source_record")
+        if snapshot is not None and record:
+            fragment = iris.record_iri(snapshot, record)
+            yield subject, PROV.wasDerivedFrom, fragment
+            yield fragment, RDF.type, PROV.Entity
+            yield fragment, DCT.isPartOf, snapshot
         url = _get(row, "source_url")
         if url:
             yield subject, DCT.source, iris.web_iri(url)
@@ -367,6 +378,12 @@ class Mapper:
         if retrieved := str(meta.get("retrieved_at") or ""):
             when = literals.date_time(retrieved)
             yield s, PROV.generatedAtTime if when.datatype == XSD.dateTime else DCT.date, when
+        if snapshot := self.snapshots.get(source_id):
+            yield snapshot, RDF.type, PROV.Entity
+            yield snapshot, PROV.specializationOf, s
+            if retrieved:
+                when = literals.date_time(retrieved)
+                yield snapshot, PROV.generatedAtTime if when.datatype == XSD.dateTime else DCT.date, when
         fixture = bool(meta.get("fixture"))
         yield s, CW.fixture, Literal(fixture)
         if fixture:

@@ -56,7 +56,8 @@ def _table(source: Source, part: Snapshot) -> tuple[str, list[dict[str, str]]]:
             continue
         row = blank_row(table)
         row.update({name: cell.strip() for name, cell in zip(header, record, strict=False)})
-        row["source_id"], row["source_record"] = source.id, f"row={number}"
+        # The snapshot has several files: the record names its file, then the RFC 7111 row within it.
+        row["source_id"], row["source_record"] = source.id, f"{part.path.name}#row={number}"
         rows.append(row)
     return table, rows
 

@@ -247,10 +247,11 @@ def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: 
 
 def _source_place(row: Mapping[str, str], table_row: int | None) -> dict[str, Any]:
     """Where a canonical row came from: its source and the record's row in the snapshot (``row=N``)."""
-    record = row.get("source_record", "")
-    if record.startswith("row="):
+    part, _, fragment = row.get("source_record", "").rpartition("#")
+    file = row.get("source_id", "") + (f"/{part}" if part else "")
+    if fragment.startswith("row="):
         try:
-            return {"file": row.get("source_id", ""), "row": int(record[4:].split("-")[0])}
+            return {"file": file, "row": int(fragment[4:].split("-")[0])}
         except ValueError:
             pass
-    return {"file": row.get("source_id", ""), "row": table_row}
+    return {"file": file, "row": table_row}
