@@ -34,10 +34,12 @@ test: setup
 
 # Benchmarks (not tests): bench/run.py runs every stage with the reference and the fast engine on generated data
 # (10k and 100k spaces; BENCH_1M=1 adds 1M) and writes bench/results/latest.json; bench_validate.py times the
-# validation of a municipality's file.
+# validation of a municipality's file; load_endpoint.py puts 16 clients on the SPARQL endpoint for 60 s.
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/bench_validate.py
+	test -d build/store || $(VENV)/bin/cowork-data build -q
+	$(PY) bench/load_endpoint.py --seconds 60 --clients 16
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

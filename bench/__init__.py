@@ -1,0 +1,1 @@
+"""Benchmarks and load harnesses (not tests)."""
