@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -30,3 +31,29 @@ def copy_project(dest: Path) -> Path:
                                   ".ruff_cache", "test-artifacts")
     shutil.copytree(ROOT, dest, ignore=skip)
     return dest
+
+
+def figures(name: str, data: object) -> None:
+    """Record a test's figures: printed in the run's summary and kept in ``test-artifacts/{name}-figures.json``."""
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}-figures.json").write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+_SESSION_START = __import__("time").time()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
+    """Print the figures the hardening tests measured in this run (load, corpus, crash safety, …)."""
+    folder = ROOT / "test-artifacts"
+    fresh = sorted(p for p in folder.glob("*-figures.json") if p.stat().st_mtime >= _SESSION_START) \
+        if folder.is_dir() else []
+    if not fresh:
+        return
+    terminalreporter.section("figures measured by this run")
+    for path in fresh:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):  # the totals, not the per-item lists
+            data = {k: v for k, v in data.items() if len(json.dumps(v)) < 300}
+        name = path.name.removesuffix("-figures.json")
+        terminalreporter.write_line(f"{name}: {json.dumps(data, ensure_ascii=False)}")

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cowork_data.pipeline import build, published_hashes
 from cowork_data.publish import atomic
-from tests.conftest import copy_project
+from tests.conftest import copy_project, figures
 
 TRIALS = 50
 SEED = 20261123
@@ -121,8 +121,8 @@ def test_sigkill_at_random_points_leaves_old_or_new_release(tmp_path: Path) -> N
         store = ox.Store.read_only(str(out / "build" / "store"))
         assert len(store) > 0
         del store
-    print(f"\ncrash safety: {TRIALS} SIGKILL trials, build {duration:.2f} s; "
-          f"kept old release {outcomes['old']}, completed new release {outcomes['new']}")
+    figures("crash-safety", {"trials": TRIALS, "seed": SEED, "build_seconds": round(duration, 2),
+                             "kept_old_release": outcomes["old"], "completed_new_release": outcomes["new"]})
     assert outcomes["old"] > 0 and outcomes["new"] > 0  # the kills landed both before and after the commit
     assert build_in_child(child, roots[0], out, None) == 0
     assert published_hashes(out) == releases[0]

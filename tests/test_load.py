@@ -6,10 +6,8 @@ for the light ones, every heavy one answered 503, and an upload over the limit r
 
 from __future__ import annotations
 
-import json
-
 from bench.load_endpoint import free_port, run_load, start_server
-from tests.conftest import ROOT
+from tests.conftest import figures
 
 SECONDS = 8.0
 
@@ -22,9 +20,7 @@ def test_sixteen_clients_no_errors_heavy_queries_cut(release) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print("\nendpoint load:", json.dumps(result))
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    (ROOT / "test-artifacts" / "load-figures.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    figures("endpoint-load", result)
     assert result["errors"] == 0, result["error_kinds"]
     assert result["requests"] > 16
     assert result["heavy"]["sent"] >= 2 and result["heavy"]["cut"] == result["heavy"]["sent"]
