@@ -138,10 +138,15 @@ def _json_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
         yield key, data
 
 
+def _field(name: str) -> str:
+    """A predicate or JSON-LD key as a field name; address and link properties count as ``url`` (not scanned)."""
+    return "url" if any(k in name for k in SKIP_PREDICATES) else name
+
+
 def scan_json(path: Path) -> Iterator[Finding]:
     data = json.loads(path.read_text(encoding="utf-8"))
     for key, text in _json_strings(data):
-        yield from scan_text(text, where={"file": str(path), "field": key})
+        yield from scan_text(text, where={"file": str(path), "field": _field(key)})
 
 
 def scan_ntriples(path: Path) -> Iterator[Finding]:
@@ -150,22 +155,35 @@ def scan_ntriples(path: Path) -> Iterator[Finding]:
             parts = line.split(" ", 2)
             if len(parts) < 3 or not parts[2].startswith('"'):
                 continue
-            predicate = parts[1]
-            field = "url" if any(p in predicate for p in SKIP_PREDICATES) else predicate.strip("<>")
+            field = _field(parts[1].strip("<>"))
             literal = json.loads(parts[2].rsplit('"', 1)[0] + '"') if parts[2].count('"') >= 2 else parts[2]
             yield from scan_text(literal, where={"file": str(path), "row": line_number, "field": field})
 
 
+def scan_rdf(path: Path) -> Iterator[Finding]:
+    """Literals of a Turtle, TriG or N-Quads file (the catalogue, the named-graph files)."""
+    from rdflib import Dataset, Literal
+
+    formats = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads"}
+    dataset = Dataset()
+    dataset.parse(path, format=formats[path.suffix])
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        if isinstance(o, Literal):
+            yield from scan_text(str(o), where={"file": str(path), "field": _field(str(p)), "focus_node": str(s)})
+
+
 def scan_paths(paths: Iterable[Path]) -> list[Finding]:
-    """Scan published files (``.csv``, ``.json``, ``.nt``); other files are not read."""
+    """Scan published files: CSV, JSON and JSON-LD, N-Triples, Turtle, TriG and N-Quads; others are not read."""
     findings: list[Finding] = []
     for path in sorted(paths):
         if path.suffix == ".csv":
             findings.extend(scan_csv(path))
-        elif path.suffix == ".json":
+        elif path.suffix in (".json", ".jsonld"):
             findings.extend(scan_json(path))
         elif path.suffix == ".nt":
             findings.extend(scan_ntriples(path))
+        elif path.suffix in (".ttl", ".trig", ".nq"):
+            findings.extend(scan_rdf(path))
     return findings
 
 

@@ -22,9 +22,9 @@ CPV = Namespace("https://w3id.org/italia/onto/CPV/")
 def test_shipped_release_has_no_personal_data(release) -> None:
     findings = scan_release(release.output)
     scanned = [p for p in [release.output / "datapackage.json", *(release.output / "data").rglob("*")]
-               if p.suffix in (".csv", ".json", ".nt")]
+               if p.suffix in (".csv", ".json", ".jsonld", ".nt", ".ttl", ".trig", ".nq")]
     figures("privacy-scan", {"files_scanned": len(scanned), "findings": len(findings)})
-    assert len(scanned) >= 9
+    assert len(scanned) >= 14
     assert findings == [], [(f.file, f.row, f.field, f.value) for f in findings]
 
 
