@@ -1,0 +1,200 @@
+"""The published package as the site reads it: ``datapackage.json``, the tables in ``data/`` and the sources' notes.
+
+Everything comes from the published files (not the pipeline), so a site can be built from any release directory.
+Where the sources catalogue (``sources/*.toml``) is next to the package, its fixture flag and notes say which rows are
+invented; otherwise the package's source titles do.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cowork_data.errors import ConfigError
+
+Row = dict[str, str]
+
+TABLE_NAMES = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
+
+#: Italian and English labels of the coded values shown on the pages.
+SPACE_TYPES: dict[str, tuple[str, str]] = {
+    "coworking": ("Coworking", "Coworking space"),
+    "fablab": ("FabLab", "Fablab"),
+    "makerspace": ("Makerspace", "Makerspace"),
+    "hackerspace": ("Hackerspace", "Hackerspace"),
+}
+CALL_TYPES: dict[str, tuple[str, str]] = {
+    "programme": ("Bando (programma)", "Programme"),
+    "registry": ("Elenco qualificato", "Registry"),
+    "coworker-voucher": ("Voucher per coworker", "Coworker voucher"),
+    "operator-grant": ("Contributo ai gestori", "Operator grant"),
+}
+STATUSES: dict[str, tuple[str, str]] = {
+    "admitted": ("ammesso", "admitted"),
+    "rejected": ("non ammesso", "rejected"),
+    "pending": ("in istruttoria", "pending"),
+    "withdrawn": ("ritirato", "withdrawn"),
+    "granted": ("concesso", "granted"),
+    "paid": ("pagato", "paid"),
+    "revoked": ("revocato", "revoked"),
+    "renounced": ("rinunciato", "renounced"),
+}
+FEATURES: dict[str, tuple[str, str]] = {
+    "workstations": ("postazioni", "workstations"),
+    "wifi": ("wi-fi", "wi-fi"),
+    "meeting-room": ("sala riunioni", "meeting room"),
+    "3d-printer": ("stampante 3D", "3D printer"),
+    "laser-cutter": ("taglio laser", "laser cutter"),
+    "cnc-machine": ("fresa CNC", "CNC machine"),
+    "event-space": ("spazio eventi", "event space"),
+    "kitchen": ("cucina", "kitchen"),
+    "lockers": ("armadietti", "lockers"),
+    "printer": ("stampante", "printer"),
+}
+WHEELCHAIR: dict[str, tuple[str, str]] = {
+    "yes": ("accessibile", "accessible"),
+    "limited": ("accessibile in parte", "partly accessible"),
+    "no": ("non accessibile", "not accessible"),
+}
+
+
+def label(labels: dict[str, tuple[str, str]], code: str) -> tuple[str, str]:
+    """The (Italian, English) label of a code; the code itself when it has none."""
+    return labels.get(code, (code, code))
+
+
+@dataclass(frozen=True)
+class FixtureNote:
+    """A source whose offline rows are invented: its title and notes, shown on every page with its rows."""
+
+    source_id: str
+    title: str
+    url: str
+    note_it: str
+    note_en: str
+
+
+@dataclass
+class Comune:
+    istat: str
+    belfiore: str
+    name: str
+
+
+@dataclass
+class SiteData:
+    """The published tables (rows sorted as published), the package descriptor and derived indexes."""
+
+    root: Path
+    package: dict[str, Any]
+    tables: dict[str, list[Row]]
+    fixtures: dict[str, FixtureNote] = field(default_factory=dict)
+    comuni: dict[str, Comune] = field(default_factory=dict)
+
+    @property
+    def spaces(self) -> list[Row]:
+        return self.tables["spaces"]
+
+    @property
+    def calls(self) -> list[Row]:
+        return self.tables["calls"]
+
+    def organisation(self, org_id: str) -> Row | None:
+        return next((o for o in self.tables["organisations"] if o["id"] == org_id), None)
+
+    def call(self, call_id: str) -> Row | None:
+        return next((c for c in self.calls if c["id"] == call_id), None)
+
+    def space(self, space_id: str) -> Row | None:
+        return next((s for s in self.spaces if s["id"] == space_id), None)
+
+    def rows(self, table: str, **where: str) -> list[Row]:
+        return [r for r in self.tables[table] if all(r.get(k) == v for k, v in where.items())]
+
+    def schemas(self) -> list[dict[str, Any]]:
+        """The Table Schemas embedded in the package, in its order."""
+        return [r["schema"] for r in self.package.get("resources", []) if isinstance(r.get("schema"), dict)]
+
+    def fixture_notes(self, rows: list[Row]) -> list[FixtureNote]:
+        """The invented-data notes of the sources behind ``rows``, one per source, sorted by source id."""
+        ids = sorted({r.get("source_id", "") for r in rows} & set(self.fixtures))
+        return [self.fixtures[i] for i in ids]
+
+
+def read_csv(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [dict(row) for row in csv.DictReader(handle)]
+
+
+def load_site_data(root: Path) -> SiteData:
+    """Read the package at ``root`` (``datapackage.json`` and its tables)."""
+    descriptor = root / "datapackage.json"
+    if not descriptor.is_file():
+        raise ConfigError(
+            f"Pacchetto dati non trovato: {descriptor}",
+            f"Data package not found: {descriptor}",
+            hint_it="Esegui prima «cowork-data build», oppure indica la cartella del pacchetto con --root.",
+            hint_en="Run “cowork-data build” first, or point --root at the package directory.",
+        )
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    paths = {r["name"]: r["path"] for r in package.get("resources", []) if r.get("name") in TABLE_NAMES}
+    tables: dict[str, list[Row]] = {}
+    for name in TABLE_NAMES:
+        path = root / paths.get(name, f"data/{name}.csv")
+        tables[name] = read_csv(path) if path.is_file() else []
+    data = SiteData(root=root, package=package, tables=tables)
+    data.fixtures = _fixtures(root, package, tables)
+    data.comuni = _comuni(root, tables)
+    return data
+
+
+def _fixtures(root: Path, package: dict[str, Any], tables: dict[str, list[Row]]) -> dict[str, FixtureNote]:
+    """Invented-data sources: from ``sources/*.toml`` when present, else from the package's source titles."""
+    if (root / "sources").is_dir():
+        from cowork_data.config import load_sources
+
+        return {s.id: FixtureNote(s.id, s.title, s.url, s.fixture_note_it, s.fixture_note_en)
+                for s in load_sources(root) if s.fixture}
+    notes: dict[str, FixtureNote] = {}
+    for source in package.get("sources", []):
+        title = source.get("title", "")
+        if "inventat" not in title.lower() and "invented" not in title.lower():
+            continue
+        url = source.get("path", "")
+        ids = {r.get("source_id", "") for rows in tables.values() for r in rows if r.get("source_url") == url}
+        for source_id in sorted(ids - {""}):
+            notes[source_id] = FixtureNote(
+                source_id, title, url,
+                "Le righe di questa fonte sono INVENTATE (dati di prova nel formato del file originale).",
+                "The rows of this source are INVENTED (test data in the format of the original file).",
+            )
+    return notes
+
+
+def _comuni(root: Path, tables: dict[str, list[Row]]) -> dict[str, Comune]:
+    """Every comune the data mention (spaces, organisations, calls by Belfiore code), keyed by ISTAT code."""
+    found: dict[str, Comune] = {}
+    for space in tables["spaces"]:
+        if space.get("comune_istat"):
+            found[space["comune_istat"]] = Comune(space["comune_istat"], space["comune_belfiore"], space["comune_name"])
+    wanted_istat = {o["comune_istat"] for o in tables["organisations"] if o.get("comune_istat")} - set(found)
+    wanted_belfiore = {c["id"].split("/", 1)[0].upper() for c in tables["calls"]} - {c.belfiore for c in found.values()}
+    if wanted_istat or wanted_belfiore:
+        try:
+            from cowork_data.reference import load_comuni
+
+            reference = load_comuni()
+        except Exception:  # without the reference list, only the spaces name their comuni
+            reference = None
+        for code in sorted(wanted_istat):
+            hit = reference.by_istat(code) if reference else None
+            if hit:
+                found[hit.istat] = Comune(hit.istat, hit.belfiore, hit.name)
+        for code in sorted(wanted_belfiore):
+            hit = reference.by_belfiore(code) if reference else None
+            if hit and hit.istat not in found:
+                found[hit.istat] = Comune(hit.istat, hit.belfiore, hit.name)
+    return dict(sorted(found.items(), key=lambda item: (item[1].name, item[0])))

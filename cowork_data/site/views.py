@@ -1,0 +1,157 @@
+"""What each page shows, computed from the published tables: map markers, call figures and the charts' data."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cowork_data.site.charts import Chart, Series
+from cowork_data.site.data import SPACE_TYPES, Row, SiteData
+
+YEAR = re.compile(r"^([0-9]{4})")
+
+
+def space_path(space_id: str) -> str:
+    return f"spazi/{space_id}.html"
+
+
+def call_path(call_id: str) -> str:
+    return f"bandi/{call_id}.html"
+
+
+def comune_path(istat: str) -> str:
+    return f"comuni/{istat}.html"
+
+
+def amount(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text.strip() else None
+    except InvalidOperation:
+        return None
+
+
+def coordinates(space: Row) -> tuple[float, float] | None:
+    try:
+        return float(space["latitude"]), float(space["longitude"])
+    except (KeyError, ValueError):
+        return None
+
+
+def mapped_spaces(data: SiteData) -> list[Row]:
+    """Spaces with coordinates, in published order: one marker each."""
+    return [s for s in data.spaces if coordinates(s) is not None]
+
+
+def type_letter(space_type: str) -> str:
+    """A letter drawn in the marker, so the type does not rest on colour alone."""
+    return {"coworking": "C", "fablab": "F", "makerspace": "M", "hackerspace": "H"}.get(space_type, "?")
+
+
+def marker(data: SiteData, space: Row, popup: str) -> dict[str, Any]:
+    lat, lon = coordinates(space) or (0.0, 0.0)
+    calls = sorted({a["call_id"] for a in data.rows("admissions", space_id=space["id"])})
+    return {"id": space["id"], "name": space["name"], "type": space["type"], "letter": type_letter(space["type"]),
+            "comune": space["comune_istat"], "calls": calls, "lat": lat, "lon": lon, "popup": popup}
+
+
+def call_children(data: SiteData, call_id: str) -> list[Row]:
+    return [c for c in data.calls if c.get("parent_id") == call_id]
+
+
+def call_figures(data: SiteData, call_id: str) -> dict[str, Any]:
+    """Budget (sum of funding) and awarded (sum of awards, ``None`` when no award is published) of one call."""
+    funding = data.rows("funding", call_id=call_id)
+    awards = data.rows("awards", call_id=call_id)
+    budget = sum((amount(f["amount"]) or Decimal(0) for f in funding), Decimal(0)) if funding else None
+    awarded = sum((amount(a["amount"]) or Decimal(0) for a in awards), Decimal(0)) if awards else None
+    return {"funding": funding, "awards": awards, "budget": budget, "awarded": awarded,
+            "outcomes": data.rows("outcomes", call_id=call_id),
+            "admissions": data.rows("admissions", call_id=call_id)}
+
+
+def admission_year(data: SiteData, admission: Row) -> str:
+    """The year of an admission: its own dates first, then the call's opening date, then the call's id."""
+    call = data.call(admission["call_id"]) or {}
+    for text in (admission.get("date_accepted", ""), admission.get("valid_from", ""),
+                 admission.get("date_submitted", ""), call.get("opening_date", ""),
+                 admission["call_id"].split("/")[1] if "/" in admission["call_id"] else ""):
+        match = YEAR.match(text or "")
+        if match:
+            return match.group(1)
+    return ""
+
+
+def budget_chart(data: SiteData) -> Chart:
+    ids = sorted({r["call_id"] for r in data.tables["funding"]} | {r["call_id"] for r in data.tables["awards"]})
+    figures = {i: call_figures(data, i) for i in ids}
+    titles = tuple(f"{(data.call(i) or {}).get('title', i)} ({i})" for i in ids)
+    with_awards = sum(1 for f in figures.values() if f["awarded"] is not None)
+    return Chart(
+        slug="budget-assegnato",
+        title_it="Stanziamento e importi assegnati per bando",
+        title_en="Budget and amounts awarded per call",
+        desc_it=f"Barre orizzontali per {len(ids)} bandi: lo stanziamento è la somma dei finanziamenti pubblicati; "
+                f"gli importi assegnati sono pubblicati come dati per {with_awards} bandi su {len(ids)} "
+                "(n.d. = non disponibile: gli elenchi dei beneficiari esistono solo in PDF).",
+        desc_en=f"Horizontal bars for {len(ids)} calls: the budget is the sum of the published funding; amounts "
+                f"awarded are published as data for {with_awards} of {len(ids)} calls (n.d. = not available: "
+                "the beneficiary lists exist only as PDF).",
+        categories=titles,
+        series=(Series("Stanziamento", "Budget", tuple(_num(figures[i]["budget"]) for i in ids)),
+                Series("Assegnato", "Awarded", tuple(_num(figures[i]["awarded"]) for i in ids))),
+        unit="EUR",
+    )
+
+
+def comuni_chart(data: SiteData) -> Chart:
+    per = Counter((s["comune_istat"], s["type"]) for s in data.spaces)
+    comuni = [c for c in data.comuni.values() if any(k[0] == c.istat for k in per)]
+    types = [t for t in SPACE_TYPES if any(k[1] == t for k in per)]
+    totals = {c.istat: sum(v for k, v in per.items() if k[0] == c.istat) for c in comuni}
+    return Chart(
+        slug="spazi-per-comune",
+        title_it="Spazi per comune e per tipo",
+        title_en="Spaces per municipality and type",
+        desc_it="; ".join(f"{c.name}: {totals[c.istat]} spazi" for c in comuni) + ".",
+        desc_en="; ".join(f"{c.name}: {totals[c.istat]} spaces" for c in comuni) + ".",
+        categories=tuple(c.name for c in comuni),
+        series=tuple(Series(SPACE_TYPES[t][0], SPACE_TYPES[t][1], tuple(float(per[(c.istat, t)]) for c in comuni))
+                     for t in types),
+    )
+
+
+def admissions_chart(data: SiteData) -> Chart:
+    rows: dict[str, int] = defaultdict(int)
+    for admission in data.tables["admissions"]:
+        if admission.get("status") == "admitted":
+            rows[admission_year(data, admission)] += 1
+    reported: dict[str, int] = defaultdict(int)
+    for outcome in data.tables["outcomes"]:
+        call = data.call(outcome["call_id"]) or {}
+        match = YEAR.match(outcome.get("as_of", ""))
+        if call.get("type") == "registry" and match and outcome.get("admitted", "").isdigit():
+            reported[match.group(1)] += int(outcome["admitted"])
+    years = tuple(sorted((set(rows) | set(reported)) - {""}))
+    return Chart(
+        slug="ammissioni-nel-tempo",
+        title_it="Spazi ammessi agli elenchi qualificati, per anno",
+        title_en="Spaces admitted to qualified lists, per year",
+        desc_it="Per ogni anno: le ammissioni pubblicate come dati (anno della data di ammissione o, se manca, del "
+                "bando) e gli ammessi secondo gli esiti aggregati pubblicati dagli enti. n.d. = non disponibile. "
+                + "; ".join(f"{y}: {rows.get(y, 'n.d.')} / {reported.get(y, 'n.d.')}" for y in years),
+        desc_en="Per year: the admissions published as data (year of the admission date or, when missing, of the "
+                "call) and the admitted according to the aggregate outcomes published by the bodies. n.d. = not "
+                "available. " + "; ".join(f"{y}: {rows.get(y, 'n.d.')} / {reported.get(y, 'n.d.')}"
+                                          for y in years),
+        categories=years,
+        series=(Series("Ammissioni nei dati", "Admissions in the data",
+                       tuple(float(rows[y]) if y in rows else None for y in years)),
+                Series("Ammessi negli esiti pubblicati", "Admitted in published outcomes",
+                       tuple(float(reported[y]) if y in reported else None for y in years))),
+    )
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
