@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import threading
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,6 +17,7 @@ from click.testing import CliRunner
 from cowork_data.cli import cli
 from cowork_data.errors import UsageError
 from cowork_data.site import SiteResult, build_site
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
@@ -235,30 +234,11 @@ def test_cli_site_command(tmp_path: Path) -> None:
 
 
 def test_serve_mounts_the_site(site: SiteResult) -> None:
-    import socket
-
-    import uvicorn
-
     from cowork_data.serve import create_app
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(site_dir=site.output), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with serving(create_app(site_dir=site.output)) as base:
         home = requests.get(f"{base}/sito/", timeout=10)
         assert home.status_code == 200 and 'id="map"' in home.text
         assert requests.get(f"{base}/sito/static/vendor/leaflet/leaflet.js", timeout=10).status_code == 200
         assert requests.get(f"{base}/sito/bandi/f205/2013-bando-coworking.html", timeout=10).status_code == 200
         assert requests.get(f"{base}/valida", timeout=10).status_code == 200
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

@@ -4,8 +4,6 @@ the timeout stopped with a clear error; plus CSV/TSV, the query page and derefer
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -13,22 +11,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import uvicorn
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from cowork_data.serve import create_app
 from cowork_data.serve.sparql import SparqlSettings
+from tests.serving import serving
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 WORKSPACES = "SELECT ?s WHERE { ?s a <https://w3id.org/cowork-data/vocab#Workspace> } ORDER BY ?s"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +28,8 @@ def server(release):
     store = release.output / "build" / "store"
     app = create_app(sparql_settings=SparqlSettings(store_path=store, timeout=2.0, max_results=1000,
                                                     queries_dir=QUERIES))
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started:
-        assert time.time() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
     if getattr(app.state, "sparql_pool", None) is not None:
         app.state.sparql_pool.close()
 

@@ -3,22 +3,20 @@ headless Chromium through Playwright (acceptance 5). The browser test fails, nev
 
 from __future__ import annotations
 
-import socket
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-import uvicorn
 
 from cowork_data.serve import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "validator"))
 import make_fixtures  # noqa: E402
+
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,26 +25,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 LIMIT = 200_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(create_app(max_upload_bytes=LIMIT), host="127.0.0.1", port=port, log_level="warning")
-    app_server = uvicorn.Server(config)
-    thread = threading.Thread(target=app_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not app_server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    app_server.should_exit = True
-    thread.join(timeout=5)
+    with serving(create_app(max_upload_bytes=LIMIT)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

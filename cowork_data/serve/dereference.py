@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from cowork_data.serve.negotiation import preferences
 from cowork_data.serve.sparql import QueryTimeout, pool
 
 __all__ = ["routes"]
@@ -25,21 +26,8 @@ _TYPES = (("text/turtle", "turtle"), ("application/ld+json", "jsonld"), ("applic
 
 
 def _kind(accept: str) -> str:
-    best, best_q = "html", -1.0
-    for position, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        for media_type, kind in _TYPES:
-            if media.strip().lower() == media_type and q - position * 1e-6 > best_q:
-                best, best_q = kind, q - position * 1e-6
-    return best
+    kinds = dict(_TYPES)
+    return next((kinds[media] for media in preferences(accept) if media in kinds), "html")
 
 
 def _html(iri: str, ntriples: bytes) -> str:

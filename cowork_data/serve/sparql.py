@@ -31,6 +31,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
+from cowork_data.serve.negotiation import preferences
 
 __all__ = ["QueryPool", "SparqlSettings", "routes"]
 
@@ -176,20 +177,8 @@ def _choose(accept: str, answer: Any) -> str:
     table = GRAPH_TYPES if graph else SELECT_TYPES
     if accept in table:
         return accept
-    wanted = []
-    for i, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        wanted.append((-q, i, media.strip().lower()))
     by_type = {media: key for key, media in table.items()}
-    for _q, _i, media in sorted(wanted):
+    for media in preferences(accept):
         if media in by_type:
             return by_type[media]
         if _ALIASES.get(media) in table:
