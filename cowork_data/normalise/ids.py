@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from cowork_data.errors import ConfigError
+from cowork_data.publish.atomic import write_text_atomic
 
 __all__ = ["COLUMNS", "CROSSWALK_FILE", "Crosswalk", "slugify"]
 
@@ -110,5 +111,4 @@ class Crosswalk:
         writer.writerow(COLUMNS)
         for key in sorted(self._ids):
             writer.writerow([*key, self._ids[key]])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        write_text_atomic(path, buffer.getvalue())  # the frozen ids must never be left half-written

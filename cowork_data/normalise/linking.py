@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cowork_data.normalise.text import fold
+from cowork_data.publish.atomic import write_text_atomic
 
 __all__ = ["SAME_AS_FILE", "Ambiguity", "Link", "LinkReport", "link_spaces", "load_links", "save_links", "update_links"]
 
@@ -119,8 +120,7 @@ def save_links(path: Path, links: list[Link]) -> None:
     writer.writerow(_COLUMNS)
     for link in sorted(links, key=lambda item: (item.id, item.same_as)):
         writer.writerow([link.id, link.same_as, link.source_id, link.score, link.distance_m])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    write_text_atomic(path, buffer.getvalue())  # the frozen ids must never be left half-written
 
 
 def update_links(path: Path, spaces: list[dict[str, str]]) -> LinkReport:
