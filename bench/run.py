@@ -6,11 +6,16 @@ process so that its peak RSS (``ru_maxrss``) is its own. Stages:
 - ``tables``: table validation, frictionless (``table.validate_tables``) vs ``fast_table``: rows/s;
 - ``graph``: graph writing, rdflib ``Graph`` + sorted N-Triples vs the streaming writer (``graph/stream.py``, both
   the plain stream and the sorted published form): triples/s and peak memory;
-- ``shacl``: all shape layers, pySHACL vs ``fast_shacl`` on the N-Triples bulk-loaded in pyoxigraph: triples/s;
+- ``shacl``: pySHACL vs ``fast_shacl`` on the N-Triples bulk-loaded in pyoxigraph, on the same layer set for both
+  engines, once per layer set (``core`` only, and ``all`` layers): triples/s;
 - ``query``: bulk-load in pyoxigraph and a 2-hop query (spaces → operator → its other spaces).
 
-The reference engines only run where they finish in reasonable time (``REFERENCE_MAX``); nothing is extrapolated:
-a ratio is printed only for sizes where both engines were measured. Usage::
+The reference engines only run up to ``REFERENCE_MAX`` spaces, and every run has a wall-clock limit
+(``--reference-limit`` for reference runs, ``--fast-limit`` for fast ones; the limit covers the whole child process,
+data generation and loading included). A run that hits it is recorded as ``did_not_finish_within_s`` instead of a
+time. Nothing is extrapolated: a ratio is reported only where both engines were measured on the same size and
+layers in this run; where the reference did not finish, ``speedup_at_least`` is the limit over the fast engine's
+time (a measured lower bound). Usage::
 
     python bench/run.py                 # 10k and 100k spaces
     BENCH_1M=1 python bench/run.py      # also 1M
@@ -36,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 #: Largest size (spaces) each reference engine is run at.
 REFERENCE_MAX = {"tables": 100_000, "graph": 10_000, "shacl": 10_000, "query": 0}
+#: Layer sets the SHACL stage is measured on (both engines on the same set).
+SHACL_LAYERS = ("core", "all")
 DEFECTS = 0.005
 TWO_HOP = """
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -43,13 +50,21 @@ SELECT (COUNT(*) AS ?n) WHERE { ?space org:siteOf ?operator . ?operator org:hasS
 """
 
 
-def measure(stage: str, engine: str, size: int) -> dict:
-    """Run one (stage, engine, size) in this process and return its figures."""
+def _layers(name: str) -> tuple[str, ...]:
+    from cowork_data.validate.shacl import all_layers
+
+    return tuple(all_layers()) if name == "all" else (name,)
+
+
+def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
+    """Run one (stage, engine, size[, layers]) in this process and return its figures."""
     from bench.generate import generate
 
     tables, sources = generate(size, seed=1, defects=DEFECTS)
     rows = sum(map(len, tables.values()))
     out: dict = {"stage": stage, "engine": engine, "spaces": size, "rows": rows}
+    if layers:
+        out["layers"] = layers
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         if stage == "tables":  # imports outside the timing: both engines pay only their work
             if engine == "reference":
@@ -93,16 +108,15 @@ def measure(stage: str, engine: str, size: int) -> dict:
             elif engine == "reference":
                 from rdflib import Graph
 
-                from cowork_data.validate.shacl import all_layers, validate_graph
+                from cowork_data.validate.shacl import validate_graph
 
                 graph = Graph().parse(nt, format="nt")
                 start = time.perf_counter()
-                out["findings"] = len(validate_graph(graph, layers=all_layers()))
+                out["findings"] = len(validate_graph(graph, layers=_layers(layers)))
             else:
                 from cowork_data.validate import fast_shacl
-                from cowork_data.validate.shacl import all_layers
 
-                result = fast_shacl.validate(nt, layers=all_layers())
+                result = fast_shacl.validate(nt, layers=_layers(layers))
                 out["findings"] = len(result.findings)
                 out["fallback"] = result.fallback
         seconds = time.perf_counter() - start
@@ -114,36 +128,48 @@ def measure(stage: str, engine: str, size: int) -> dict:
     return out
 
 
-def _child(stage: str, engine: str, size: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", stage, engine, str(size)]
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
+def _child(stage: str, engine: str, size: int, layers: str, limit: float) -> dict:
+    cmd = [sys.executable, __file__, "--child", stage, engine, str(size)] + (["--layers", layers] if layers else [])
+    head: dict = {"stage": stage, "engine": engine, "spaces": size} | ({"layers": layers} if layers else {})
+    try:  # subprocess.run kills this one child when the limit is reached
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return head | {"did_not_finish_within_s": limit}
     if done.returncode != 0:
-        return {"stage": stage, "engine": engine, "spaces": size, "error": done.stderr[-2000:]}
+        return head | {"error": done.stderr[-2000:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def plan(sizes: list[int]) -> list[tuple[str, str, int]]:
+def plan(sizes: list[int]) -> list[tuple[str, str, int, str]]:
     runs = []
     for size in sizes:
         for stage, engines in (("tables", ("reference", "fast")), ("graph", ("reference", "fast", "fast-sorted")),
                                ("shacl", ("reference", "fast")), ("query", ("fast",))):
-            for engine in engines:
-                if engine == "reference" and size > REFERENCE_MAX[stage]:
-                    continue
-                runs.append((stage, engine, size))
+            for layers in SHACL_LAYERS if stage == "shacl" else ("",):
+                for engine in engines:
+                    if engine == "reference" and size > REFERENCE_MAX[stage]:
+                        continue
+                    runs.append((stage, engine, size, layers))
     return runs
 
 
 def ratios(results: list[dict]) -> list[dict]:
-    """Fast / reference throughput, only where both were measured on the same size in this run."""
+    """Fast / reference throughput, only where both ran on the same size (and layers) in this run."""
     out = []
     for ref in (r for r in results if r.get("engine") == "reference" and "error" not in r):
         for fast in (r for r in results if r.get("stage") == ref["stage"] and r.get("spaces") == ref["spaces"]
-                     and r.get("engine", "").startswith("fast") and "error" not in r):
-            out.append({"stage": ref["stage"], "spaces": ref["spaces"], "engine": fast["engine"],
-                        "speedup": round(ref["seconds"] / max(fast["seconds"], 1e-9), 1),
-                        "same_findings_count": ref.get("findings") == fast.get("findings")
-                        if "findings" in ref else None})
+                     and r.get("layers") == ref.get("layers") and r.get("engine", "").startswith("fast")
+                     and "seconds" in r):
+            row = {"stage": ref["stage"], "spaces": ref["spaces"], "engine": fast["engine"]}
+            if ref.get("layers"):
+                row["layers"] = ref["layers"]
+            if "seconds" in ref:
+                row["speedup"] = round(ref["seconds"] / max(fast["seconds"], 1e-9), 1)
+                row["same_findings_count"] = ref.get("findings") == fast.get("findings") if "findings" in ref else None
+            else:
+                row["reference_did_not_finish_within_s"] = ref["did_not_finish_within_s"]
+                row["speedup_at_least"] = round(ref["did_not_finish_within_s"] / max(fast["seconds"], 1e-9), 1)
+            out.append(row)
     return out
 
 
@@ -152,22 +178,30 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--child", nargs=3, metavar=("STAGE", "ENGINE", "SIZE"))
+    parser.add_argument("--layers", default="", help=argparse.SUPPRESS)
     parser.add_argument("--only-fast", action="store_true", help="Skip the reference engines (smoke runs).")
+    parser.add_argument("--reference-limit", type=float, default=240.0,
+                        help="Wall-clock limit (s) of one reference run (default 240).")
+    parser.add_argument("--fast-limit", type=float, default=900.0,
+                        help="Wall-clock limit (s) of one fast run (default 900).")
     args = parser.parse_args()
     if args.child:
         stage, engine, size = args.child
-        print(json.dumps(measure(stage, engine, int(size))))
+        print(json.dumps(measure(stage, engine, int(size), args.layers)))
         return
     sizes = args.sizes or ([10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_1M") else []))
     results = []
-    for stage, engine, size in plan(sizes):
+    began = time.perf_counter()
+    for stage, engine, size, layers in plan(sizes):
         if args.only_fast and engine == "reference":
             continue
-        result = _child(stage, engine, size)
+        limit = args.reference_limit if engine == "reference" else args.fast_limit
+        result = _child(stage, engine, size, layers, limit)
         results.append(result)
         print(json.dumps(result), flush=True)
     summary = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "defects": DEFECTS,
-               "sizes": sizes, "results": results, "ratios": ratios(results)}
+               "sizes": sizes, "limits_s": {"reference": args.reference_limit, "fast": args.fast_limit},
+               "wall_s": round(time.perf_counter() - began, 1), "results": results, "ratios": ratios(results)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(summary["ratios"], indent=2))

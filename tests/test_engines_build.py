@@ -56,3 +56,21 @@ def test_bench_harness_smoke(tmp_path: Path) -> None:
     assert not [r for r in data["results"] if "error" in r], data["results"]
     stages = {(r["stage"], r["engine"]) for r in data["results"]}
     assert {("tables", "fast"), ("graph", "fast"), ("shacl", "fast"), ("query", "fast")} <= stages
+
+
+def test_bench_ratios_never_extrapolate() -> None:
+    """A reference run that hit its limit gives a lower bound, on the same layers only; no number is invented."""
+    from bench.run import ratios
+
+    results = [
+        {"stage": "shacl", "engine": "reference", "spaces": 10, "layers": "all", "did_not_finish_within_s": 240.0},
+        {"stage": "shacl", "engine": "fast", "spaces": 10, "layers": "all", "seconds": 12.0, "findings": 3},
+        {"stage": "shacl", "engine": "reference", "spaces": 10, "layers": "core", "seconds": 60.0, "findings": 2},
+        {"stage": "shacl", "engine": "fast", "spaces": 10, "layers": "core", "seconds": 6.0, "findings": 2},
+        {"stage": "tables", "engine": "fast", "spaces": 10, "seconds": 1.0},
+    ]
+    out = {r["layers"]: r for r in ratios(results)}
+    assert out["all"] == {"stage": "shacl", "spaces": 10, "engine": "fast", "layers": "all",
+                          "reference_did_not_finish_within_s": 240.0, "speedup_at_least": 20.0}
+    assert out["core"]["speedup"] == 10.0 and out["core"]["same_findings_count"] is True
+    assert len(out) == 2

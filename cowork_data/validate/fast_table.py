@@ -18,11 +18,13 @@ blank row keeps only its blank-row and primary-key errors) and cut at the same `
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +82,39 @@ def _compiled(descriptor_json: str) -> tuple[list[_Field], dict[str, Any]]:
     return fields, descriptor
 
 
+_COLUMNS: dict[int, tuple[Sequence[Mapping[str, str]], dict[str, list[Any]]]] = {}
+
+
+def _column(rows: Sequence[Mapping[str, str]], name: str) -> list[Any]:
+    """``[row.get(name, "") for row in rows]``, gathered at C speed and kept for the current validation.
+
+    Turning the rows (dicts) into columns was most of the engine's time; ``map(itemgetter)`` does it without a
+    Python-level loop, and every check of the same validation reuses the column.
+    """
+    held = _COLUMNS.get(id(rows))
+    if held is None or held[0] is not rows:
+        held = _COLUMNS[id(rows)] = (rows, {})
+    columns = held[1]
+    if name not in columns:
+        try:
+            columns[name] = list(map(itemgetter(name), rows))
+        except KeyError:
+            columns[name] = [row.get(name, "") for row in rows]
+    return columns[name]
+
+
 def _accept(series: pl.Series, spec: dict[str, Any], missing: list[str]) -> pl.Series:
     """Cells certainly valid for frictionless (conservative: anything unusual goes to the exact reader)."""
+    return pl.DataFrame({"v": series}).select(_accept_expr("v", spec, missing))["ok"]
+
+
+def _accept_expr(name: str, spec: dict[str, Any], missing: list[str]) -> pl.Expr:
+    """:func:`_accept` as an expression over column ``name`` (all fields of a table in one ``select``)."""
     constraints = spec.get("constraints", {})
     kind, fmt = spec.get("type", "string"), spec.get("format", "default")
-    is_missing = series.is_in(missing)
+    col = pl.col(name)
+    is_missing = col.is_in(missing)
     ok = pl.lit(True)
-    col = pl.col("v")
     number = None
     if kind == "string":
         if fmt == "uri":
@@ -119,13 +147,10 @@ def _accept(series: pl.Series, spec: dict[str, Any], missing: list[str]) -> pl.S
             ok = ok & ((number > float(value) + margin) if name == "minimum" else (number < float(value) - margin))
         else:
             ok = pl.lit(False)
-    frame = pl.DataFrame({"v": series})
-    accepted = frame.select(ok.fill_null(False).alias("ok"))["ok"]
-    if accepted.len() != series.len():  # a literal expression: broadcast
-        accepted = pl.Series("ok", [bool(accepted[0])] * series.len(), dtype=pl.Boolean)
-    # missing values are accepted unless required (then frictionless reports them)
-    return (accepted & ~is_missing) | (is_missing if not constraints.get("required") else pl.repeat(
-        False, series.len(), eager=True))
+    # missing values are accepted unless required (then frictionless reports them); combined with the column
+    # test, a literal ``ok`` is broadcast to the column's length
+    accepted = ok.fill_null(False) & ~is_missing
+    return (accepted | (is_missing & pl.lit(not constraints.get("required")))).alias("ok")
 
 
 def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_Field], descriptor: dict[str, Any],
@@ -133,17 +158,20 @@ def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_F
                   ) -> list[_Error]:
     n = len(rows)
     missing = descriptor.get("missingValues", [""])
-    columns = {f.name: [row.get(f.name, "") for row in rows] for f in fields}
+    columns = {f.name: _column(rows, f.name) for f in fields}
     cell_errors: dict[int, list[_Error]] = {}
     typed: dict[str, list[Any]] = {}
     key_fields = set(_key_fields(descriptor)) | {f.name for f in fields if f.unique}
     key_fields |= {name for target, _source, _key in _foreign_keys(descriptor) for name in target}
-    blank = pl.repeat(True, n, eager=True) if n else pl.Series([], dtype=pl.Boolean)
+    accepted = None
+    if n:  # one frame and one select for every field of the table
+        frame = pl.DataFrame([pl.Series(f"c{i}", columns[f.name], dtype=pl.String) for i, f in enumerate(fields)])
+        accepted = frame.select(
+            *(_accept_expr(f"c{i}", f.spec, missing).alias(f"ok{i}") for i, f in enumerate(fields)),
+            pl.all_horizontal(pl.col(f"c{i}").is_in(missing) for i in range(len(fields))).alias("blank"))
     for index, field in enumerate(fields):
         values = columns[field.name]
-        series = pl.Series("v", values, dtype=pl.String)
-        blank = blank & series.is_in(missing)
-        exact = (~_accept(series, field.spec, missing)).arg_true().to_list() if n else []
+        exact = (~accepted[f"ok{index}"]).arg_true().to_list() if accepted is not None else []
         targets: dict[int, Any] = {}
         for i in exact:
             target, notes = field.reader(values[i])
@@ -163,9 +191,8 @@ def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_F
             for i, target in targets.items():
                 column[i] = target
             typed[field.name] = column
-        del index
     typed_keys[table] = typed
-    blank_rows = set(blank.arg_true().to_list()) if n else set()
+    blank_rows = set(accepted["blank"].arg_true().to_list()) if accepted is not None and fields else set()
 
     extra: dict[int, list[_Error]] = {}
     for field in fields:
@@ -178,8 +205,9 @@ def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_F
         target_key, source, source_key = fk
         lookup = lookups[(source, source_key)]
         cells = list(zip(*(typed[k] for k in target_key), strict=True)) if n else []
+        nothing = (None,) * len(target_key)
         for i, key in enumerate(cells):
-            if all(c is None for c in key) or key in lookup:
+            if key in lookup or key == nothing:  # typed cells are None, str, numbers or dates: == is "is None"
                 continue
             note = (f'for "{", ".join(target_key)}": values "{", ".join(str(d) for d in key)}" '
                     f'not found in the lookup table "{source}" as "{", ".join(source_key)}"')
@@ -224,8 +252,9 @@ def _unique(column: list[Any], name: str, extra: dict[int, list[_Error]]) -> Non
 
 def _primary(keys: list[tuple[Any, ...]], extra: dict[int, list[_Error]]) -> None:
     memory: dict[tuple[Any, ...], int] = {}
+    nothing = (None,) * len(keys[0]) if keys else ()
     for i, key in enumerate(keys):
-        if all(c is None for c in key):
+        if key == nothing:
             extra.setdefault(i, []).append(
                 _Error("primary-key", 'cells composing the primary keys are all "None"', i + 2))
             continue
@@ -250,13 +279,14 @@ def _lookups(tables: Mapping[str, Sequence[Mapping[str, str]]], root: Path | Non
             columns = []
             for name in source_key:
                 field = fields[name]
-                values = [row.get(name, "") for row in rows]
+                values = _column(rows, name)
                 if field.string and not field.spec.get("constraints"):
                     columns.append([None if v in missing else v for v in values])
                 else:
                     columns.append([_typed(field, v, missing) for v in values])
-            lookups[(source, source_key)] = {key for key in zip(*columns, strict=True)
-                                             if not all(c is None for c in key)}
+            keys = set(zip(*columns, strict=True))
+            keys.discard((None,) * len(source_key))
+            lookups[(source, source_key)] = keys
     return lookups
 
 
@@ -268,6 +298,18 @@ def _typed(field: _Field, value: str, missing: list[str]) -> Any:
 
 def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None) -> Report:
     """Validate the canonical tables of a build together: schema, keys, foreign keys and the build checks."""
+    _COLUMNS.clear()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived cells and no reference cycles: the cyclic collector only costs time
+    try:
+        return _validate_tables(tables, root=root)
+    finally:
+        _COLUMNS.clear()
+        if collecting:
+            gc.enable()
+
+
+def _validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None) -> Report:
     compiled = {t: _compiled(json.dumps(schema_descriptor(t, root), sort_keys=True)) for t in TABLES}
     lookups = _lookups(tables, root, compiled)
     typed_keys: dict[str, dict[str, list[Any]]] = {}
@@ -293,7 +335,7 @@ def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: 
 
 
 def _stripped(rows: Sequence[Mapping[str, str]], name: str) -> pl.Series:
-    return pl.Series([(row.get(name) or "").strip() if name in row else "" for row in rows], dtype=pl.String)
+    return pl.Series([(v or "").strip() for v in _column(rows, name)], dtype=pl.String)
 
 
 def _vat_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.Hit]:
@@ -331,9 +373,8 @@ def _swapped_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.
     """:func:`checks.swapped_coordinates`, vectorised for plain decimals, exact Python for anything else."""
     if not rows or "latitude" not in rows[0].keys() or "longitude" not in rows[0].keys():
         return []
-    frame = pl.DataFrame({"lat": [row.get("latitude", "") for row in rows],
-                          "lon": [row.get("longitude", "") for row in rows]}, schema={"lat": pl.String,
-                                                                                      "lon": pl.String})
+    frame = pl.DataFrame({"lat": _column(rows, "latitude"), "lon": _column(rows, "longitude")},
+                         schema={"lat": pl.String, "lon": pl.String})
     plain = r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$"
     lat_lo, lat_hi = checks.LAT_RANGE
     lon_lo, lon_hi = checks.LON_RANGE
