@@ -17,9 +17,8 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from cowork_data.errors import CoworkDataError
+from cowork_data.validate.files import READABLE_SUFFIXES as SUFFIXES
 from cowork_data.validate.html import CSS, render_report
-
-SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
 
 TEXT = {
     "it": {

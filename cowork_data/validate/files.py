@@ -33,14 +33,17 @@ from charset_normalizer import from_bytes
 
 from cowork_data.errors import UnreadableFileError, UsageError
 
-__all__ = ["MAX_CELL_CHARS", "MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "TableFile", "detect_header",
-           "read_table_file", "read_tables"]
+__all__ = ["MAX_CELL_CHARS", "MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "READABLE_SUFFIXES", "TableFile",
+           "detect_header", "read_table_file", "read_tables"]
 
 SIGNATURES: dict[bytes, tuple[str, str]] = {
     b"\x1f\x8b": ("un file compresso gzip", "a gzip-compressed file"),
     b"\x89PNG": ("un'immagine PNG", "a PNG image"),
     b"\xff\xd8\xff": ("un'immagine JPEG", "a JPEG image"),
 }
+#: File name endings the readers below accept (the content decides the reader; these are for upload forms).
+READABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".pdf", ".kml", ".geojson", ".json", ".html",
+                     ".htm")
 SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 DELIMITERS = ";,\t|"
 HEADER_SCAN_ROWS = 30
