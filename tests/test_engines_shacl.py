@@ -113,3 +113,65 @@ def test_not_exists_rewrite_keeps_non_bgp_patterns() -> None:
     assert "NOT EXISTS" not in out and out.index("BIND(1 AS ?z)") < out.index("OPTIONAL")
     union = "SELECT ?this WHERE { { ?this ?p ?o } UNION { ?o ?p ?this } }"
     assert fast_shacl._join_focus(union, union.index("{"), "F").count("F") == 2
+
+
+PLAN_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
+  sh:property [ sh:path ex:code ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string ] ;
+  sh:property [ sh:path ex:tag ; sh:maxCount 2 ; sh:in ("a" "b") ] ;
+  sh:property [ sh:path ex:note ; sh:maxCount 0 ] ;
+  sh:property [ sh:path ex:size ; sh:minCount 1 ; sh:minInclusive 0 ] .
+ex:RareShape a sh:NodeShape ; sh:targetClass ex:Rare ;
+  sh:property [ sh:path ex:code ; sh:datatype xsd:string ; sh:maxCount 1 ] .
+"""
+
+
+def _plan_data() -> str:
+    """INVENTED data: a rare class on a common predicate (``ex:Rare``: the plan starts from the class), a
+    subclass (the hierarchy is resolved), over-full subjects outside the focus nodes (no finding), and one defect
+    of each constraint on focus nodes."""
+    lines = ["@prefix ex: <http://example.org/> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "ex:Special rdfs:subClassOf ex:Thing ."]
+    for i in range(400):  # not focus nodes: two codes, three tags, a note, a negative size — none is reported
+        lines.append(f'ex:other{i} ex:code "x", "y" ; ex:tag "c", "d", "e" ; ex:note "n" ; ex:size -1 .')
+    lines += [
+        'ex:ok a ex:Thing ; ex:code "k" ; ex:tag "a", "b" ; ex:size 3 .',
+        'ex:special a ex:Special ; ex:code "s" ; ex:size 1 .',
+        'ex:two-codes a ex:Thing ; ex:code "p", "q" ; ex:size 1 .',
+        'ex:no-code a ex:Special ; ex:size 1 .',
+        'ex:bad-tag a ex:Thing ; ex:code "t" ; ex:tag "z" ; ex:size 1 .',
+        'ex:three-tags a ex:Thing ; ex:code "u" ; ex:tag "a", "b", "a2" ; ex:size 1 .',
+        'ex:noted a ex:Thing ; ex:code "v" ; ex:note "n" ; ex:size 1 .',
+        'ex:negative a ex:Thing ; ex:code 5 ; ex:size -2 .',
+        'ex:no-size a ex:Thing ; ex:code "w" .',
+        'ex:rare-ok a ex:Rare ; ex:code "r" .',
+        'ex:rare-number a ex:Rare ; ex:code 7 .',
+    ]
+    return "\n".join(lines)
+
+
+def test_planned_queries_agree_with_pyshacl() -> None:
+    """Merged count checks, resolved class hierarchy and the join order chosen per check give pySHACL's results."""
+    import pyoxigraph as ox
+    import pyshacl
+    from rdflib.namespace import SH
+
+    data, shapes = Graph().parse(data=_plan_data(), format="turtle"), Graph().parse(data=PLAN_SHAPES, format="turtle")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    expected = {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceConstraintComponent)).split("#")[1])
+                for r in report.subjects(SH.focusNode, None)}
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(*(fast_shacl.to_ox(t) for t in triple)) for triple in data)  # type: ignore[misc]
+    checks = fast_shacl.compile_shapes(shapes)
+    planned = [fast_shacl._Classes(store).resolve(c.query, focus=False) for c in checks if c.batch is None]
+    assert any("SELECT DISTINCT ?this WHERE" not in q for q in planned)  # some checks start from the rare class
+    assert {c.batch[0] for c in checks if c.batch} == {"min", "max"}  # and the count checks are merged
+    for threads in (1, 2):
+        results = fast_shacl.run(store, checks, threads=threads)
+        found = {(str(r.focus), r.component.removeprefix("sh:")) for r in results}
+        assert found == expected
+    assert not conforms and {focus.rsplit("/", 1)[1] for focus, _ in expected} == {
+        "two-codes", "no-code", "bad-tag", "three-tags", "noted", "negative", "no-size", "rare-number"}
