@@ -28,7 +28,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -700,7 +700,7 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None)
     max_paths = sorted({str(c.batch[1]) for c in checks if c.batch and c.batch[0] == "max"})
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shacl") as pool:
         over = list(pool.map(functools.partial(_over_full, store), max_paths))
-    full = {path for path, is_over in zip(max_paths, over, strict=True) if is_over}
+    full = dict(zip(max_paths, over, strict=True))
     units: list[Callable[[], list[Result]]] = [
         functools.partial(lambda t, g: list(_run_batch(store, t, g, classes, full)), targets, group)
         for targets, group in batches.items()]
@@ -714,11 +714,18 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None)
         return [r for done in pool.map(lambda unit: unit(), units) for r in done]
 
 
-def _over_full(store: ox.Store, path: str) -> bool:
-    """True when some subject has two values or more on ``path`` (``<iri>``): triples against distinct subjects."""
-    query = f"SELECT (COUNT(*) AS ?_n) (COUNT(DISTINCT ?_s) AS ?_d) WHERE {{ ?_s {path} ?_o }}"
-    row = next(iter(store.query(query)))  # type: ignore[call-overload]
-    return int(row["_n"].value) > int(row["_d"].value)
+def _over_full(store: ox.Store, path: str) -> dict[str, int] | None:
+    """The subjects with two values or more on ``path`` (``<iri>``) and their number of values, in one grouped
+    scan of its triples (a triple is unique, so a subject's triples are its distinct values); None when one of
+    them is a blank node (which a VALUES block cannot name: the caller then groups per check)."""
+    query = f"SELECT ?_s (COUNT(*) AS ?_n) WHERE {{ ?_s {path} ?_o }} GROUP BY ?_s HAVING (COUNT(*) > 1)"
+    over: dict[str, int] = {}
+    for row in store.query(query):  # type: ignore[union-attr]
+        subject = row["_s"]
+        if not isinstance(subject, ox.NamedNode):
+            return None
+        over[f"<{subject.value}>"] = int(row["_n"].value)
+    return over
 
 
 def _run_one(store: ox.Store, check: Check, classes: _Classes) -> list[Result]:
@@ -739,14 +746,14 @@ def _run_one(store: ox.Store, check: Check, classes: _Classes) -> list[Result]:
 
 
 def _run_batch(store: ox.Store, targets: tuple[str, ...], group: list[Check], classes: _Classes,
-               full: set[str]) -> Iterator[Result]:
+               full: Mapping[str, dict[str, int] | None]) -> Iterator[Result]:
     """The count checks of one target set on plain IRI paths: two queries, plus one per over-full predicate.
 
     One count check alone costs a join of every focus node with its values (0.02–0.17 s at 10k spaces, and the
     core shapes have 70 of them); merged (docs/decisions.md §11):
 
-    - ``sh:maxCount``: ``full`` holds the predicates where some subject has two values or more (:func:`_over_full`,
-      once per run); only those (and a maximum of 0) are grouped by subject, and the over-full subjects tested for
+    - ``sh:maxCount``: ``full`` holds, per predicate, the subjects with two values or more (:func:`_over_full`,
+      one grouped scan per predicate and run, shared by every target set); those over the maximum are tested for
       membership of the focus nodes;
     - ``sh:minCount 1``: the focus nodes without a value on each required predicate, one query for all of them.
 
@@ -765,13 +772,21 @@ def _run_batch(store: ox.Store, targets: tuple[str, ...], group: list[Check], cl
     maxes = [c for c in group if c.batch and c.batch[0] == "max"]
     if maxes:
         for check in maxes:
-            if check.batch is None or (int(check.batch[2]) >= 1 and check.batch[1] not in full):
-                continue  # no subject has two values: nothing over a maximum of one or more
-            query = (f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {check.batch[1]} ?value }} GROUP BY ?this "
-                     f"HAVING (COUNT(DISTINCT ?value) > {check.batch[2]}) }} FILTER({member}) }}")
-            for row in store.query(query):  # type: ignore[union-attr]
-                if (found := result(check, row["this"])) is not None:
-                    yield found
+            if check.batch is None:
+                continue
+            path, most = str(check.batch[1]), int(check.batch[2])
+            over = full.get(path) if most >= 1 else None
+            if over is None:  # a maximum of 0, or blank nodes among the over-full subjects: group per check
+                queries = [f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?value }} GROUP BY ?this "
+                           f"HAVING (COUNT(DISTINCT ?value) > {most}) }} FILTER({member}) }}"]
+            else:  # the over-full subjects, tested for membership of the focus nodes
+                subjects = sorted(subject for subject, n in over.items() if n > most)
+                queries = [f"SELECT ?this WHERE {{ VALUES ?this {{ {' '.join(subjects[i:i + 5000])} }} "
+                           f"FILTER({member}) }}" for i in range(0, len(subjects), 5000)]
+            for query in queries:
+                for row in store.query(query):  # type: ignore[union-attr]
+                    if (found := result(check, row["this"])) is not None:
+                        yield found
     mins = [c for c in group if c.batch and c.batch[0] == "min"]
     if mins:
         paths = " ".join(sorted({str(c.batch[1]) for c in mins if c.batch}))
@@ -843,14 +858,14 @@ class _Classes:
         nodes' (``dct:type`` of 100 calls among 60,000 typed nodes), the plain class pattern starts from the focus
         nodes instead (0.071 s against 0.000 s)."""
         cls, path = match.group(2), match.group(3)
-        if len(self.of(cls)) != 1 or self.share(cls, path) >= 0.5:
-            return match.group(0)
+        if len(self.of(cls)) != 1 or (path != "?path" and self.share(cls, path) >= 0.5):
+            return match.group(0)  # (any predicate, ``sh:closed``: always from the class, not from every triple)
         return f"?this <{RDF.type}> {cls} . ?this {path} ?value ."
 
 
 _VALUE_CHECK = re.compile(
     r"(\{ SELECT DISTINCT \?this WHERE \{ \{ \?this " + rf"<{re.escape(str(RDF.type))}>/"
-    + rf"<{re.escape(str(RDFS.subClassOf))}>\* " + r"(<[^>\s]+>) \. \} \} \}) \?this (<[^>\s]+>) \?value \.")
+    + rf"<{re.escape(str(RDFS.subClassOf))}>\* " + r"(<[^>\s]+>) \. \} \} \}) \?this (<[^>\s]+>|\?path) \?value \.")
 
 
 def _membership(targets: tuple[str, ...], classes: _Classes) -> tuple[str, str]:
@@ -901,19 +916,25 @@ def validate_store(
 def findings(shapes: Graph, results: Iterable[Result]) -> list[Finding]:
     """Results as :class:`Finding` objects, built the same way as the reference engine's."""
     out = set()
+    described: dict[tuple, tuple[str, str, str, str, str]] = {}  # the same for every result of one check
     for r in results:
-        node_shape = reference._node_shape(shapes, r.shape)
-        component = SH[r.component.removeprefix("sh:")]
-        message_it, message_en = reference._messages(shapes, (r.constraint, r.shape), node_shape, [], component)
+        key = (r.shape, r.constraint, r.component, r.path)
+        if key not in described:
+            node_shape = reference._node_shape(shapes, r.shape)
+            component = SH[r.component.removeprefix("sh:")]
+            message_it, message_en = reference._messages(shapes, (r.constraint, r.shape), node_shape, [], component)
+            described[key] = (reference._code(shapes, r.constraint, r.shape, component), message_it, message_en,
+                              reference._path_text(shapes, r.path), reference._text(node_shape))
+        code, message_it, message_en, path, shape = described[key]
         out.add(Finding(
-            code=reference._code(shapes, r.constraint, r.shape, component),
+            code=code,
             message_it=message_it,
             message_en=message_en,
             severity=_SEVERITY.get(r.severity, "error"),
             focus_node=reference._text(r.focus),
-            path=reference._path_text(shapes, r.path),
+            path=path,
             constraint=r.component,
-            shape=reference._text(node_shape),
+            shape=shape,
             value=reference._text(r.value),
         ))
     return sorted(out, key=reference._order)
