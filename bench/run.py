@@ -89,6 +89,8 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
             from cowork_data.graph.stream import write_ntriples_sorted, write_ntriples_stream
             from cowork_data.publish.rdf import write_ntriples
 
+            out["rss_before_mb"] = _rss_mb()  # the generated tables: the writer's own memory is the peak above it
+            sampler = _RssSampler()
             start = time.perf_counter()  # the imports (rdflib, polars) are not the engines' work
             if engine == "reference":
                 out["triples"] = write_ntriples(build_graph(tables, sources=sources), Path(tmp) / "g.nt")
@@ -98,6 +100,7 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
                 out["triples"] = write_ntriples_stream(triples(tables, sources=sources), Path(tmp) / "g.nt")
             else:
                 out["triples"] = write_ntriples_fast(tables, Path(tmp) / "g.nt", sources=sources)
+            out["writer_rss_mb"] = round(sampler.stop() - out["rss_before_mb"], 1)
         elif stage in ("shacl", "query"):
             from cowork_data.graph.fast_nt import write_ntriples_fast
 
@@ -148,6 +151,36 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
         out["triples_per_s"] = round(out["triples"] / seconds)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path("/proc/self/status").read_text().split("VmRSS:")[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return round(int(fields[0]) / 1024, 1)
+
+
+class _RssSampler:
+    """Samples this process's resident memory every 20 ms in a thread, until :meth:`stop` (which returns the peak)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = _rss_mb()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, _rss_mb())
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return max(self.peak, _rss_mb())
 
 
 def _store(size: int, tmp: Path, out: dict):  # noqa: ANN202 (pyoxigraph imported lazily)

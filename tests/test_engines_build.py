@@ -56,6 +56,26 @@ def test_bench_harness_smoke(tmp_path: Path) -> None:
     assert not [r for r in data["results"] if "error" in r], data["results"]
     stages = {(r["stage"], r["engine"]) for r in data["results"]}
     assert {("tables", "fast"), ("graph", "fast"), ("shacl", "fast"), ("query", "fast")} <= stages
+    graph = [r for r in data["results"] if r["stage"] == "graph"]
+    assert graph and all(r["writer_rss_mb"] >= 0 and r["rss_before_mb"] > 0 for r in graph)
+    assert {r["store"] for r in data["results"] if r["stage"] in ("shacl", "query")} == {"memory"}
+
+
+def test_bench_plan_at_national_scale(tmp_path: Path) -> None:
+    """At 1M spaces: no reference engine and no rdflib-term writer (each takes longer than the limit), and the
+    SHACL and query stages get an on-disk store (77M triples do not fit in memory)."""
+    import pyoxigraph as ox
+
+    from bench.run import DISK_STORE_FROM, _store, plan
+
+    engines = {(stage, engine) for stage, engine, _size, _layers in plan([1_000_000])}
+    assert engines == {("tables", "fast"), ("graph", "fast"), ("shacl", "fast"), ("query", "fast")}
+    assert ("graph", "stream") in {(s, e) for s, e, _n, _l in plan([100_000])}
+    out: dict = {}
+    store = _store(DISK_STORE_FROM, tmp_path, out)
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o")))
+    store.flush()
+    assert out["store"] == "disk" and (tmp_path / "store").is_dir() and len(store) == 1
 
 
 def test_bench_ratios_never_extrapolate() -> None:
