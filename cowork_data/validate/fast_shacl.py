@@ -28,7 +28,7 @@ import itertools
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -697,20 +697,16 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None)
         if check.batch is not None:
             batches.setdefault(check.targets, []).append(check)
     workers = threads or min(4, os.cpu_count() or 1)
-    max_paths = sorted({str(c.batch[1]) for c in checks if c.batch and c.batch[0] == "max"})
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shacl") as pool:
-        over = list(pool.map(functools.partial(_over_full, store), max_paths))
-    full = dict(zip(max_paths, over, strict=True))
-    units: list[Callable[[], list[Result]]] = [
-        functools.partial(lambda t, g: list(_run_batch(store, t, g, classes, full)), targets, group)
-        for targets, group in batches.items()]
-    units += [functools.partial(_run_one, store, check, classes) for check in checks
-              if check.query and check.batch is None]
     for cls in sorted({m.group(2) for c in checks for m in _CLASS_PATH.finditer(c.query + " ".join(c.targets))}):
         classes.of(cls)  # fill the cache before the threads share it
-    if workers <= 1 or len(units) <= 1:
-        return [r for unit in units for r in unit()]
+    max_paths = sorted({str(c.batch[1]) for c in checks if c.batch and c.batch[0] == "max"})
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shacl") as pool:
+        # first the over-full subjects every target set's maxCount checks need, then every check
+        full = dict(zip(max_paths, pool.map(functools.partial(_over_full, store), max_paths), strict=True))
+        units = [functools.partial(_run_batch, store, targets, group, classes, full)
+                 for targets, group in batches.items()]
+        units += [functools.partial(_run_one, store, check, classes) for check in checks
+                  if check.query and check.batch is None]
         return [r for done in pool.map(lambda unit: unit(), units) for r in done]
 
 
@@ -746,7 +742,7 @@ def _run_one(store: ox.Store, check: Check, classes: _Classes) -> list[Result]:
 
 
 def _run_batch(store: ox.Store, targets: tuple[str, ...], group: list[Check], classes: _Classes,
-               full: Mapping[str, dict[str, int] | None]) -> Iterator[Result]:
+               full: Mapping[str, dict[str, int] | None]) -> list[Result]:
     """The count checks of one target set on plain IRI paths: two queries, plus one per over-full predicate.
 
     One count check alone costs a join of every focus node with its values (0.02–0.17 s at 10k spaces, and the
@@ -762,41 +758,38 @@ def _run_batch(store: ox.Store, targets: tuple[str, ...], group: list[Check], cl
     """
     focus, member = _membership(targets, classes)
 
-    def result(check: Check, this: object) -> Result | None:
-        focus_node = _from_ox(this)
-        if focus_node is None:
-            return None
-        return Result(focus=focus_node, path=check.path, value=None, severity=check.severity,
-                      component=check.component, shape=check.shape, constraint=check.constraint)
+    results: list[Result] = []
 
-    maxes = [c for c in group if c.batch and c.batch[0] == "max"]
-    if maxes:
-        for check in maxes:
-            if check.batch is None:
-                continue
-            path, most = str(check.batch[1]), int(check.batch[2])
-            over = full.get(path) if most >= 1 else None
-            if over is None:  # a maximum of 0, or blank nodes among the over-full subjects: group per check
-                queries = [f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?value }} GROUP BY ?this "
-                           f"HAVING (COUNT(DISTINCT ?value) > {most}) }} FILTER({member}) }}"]
-            else:  # the over-full subjects, tested for membership of the focus nodes
-                subjects = sorted(subject for subject, n in over.items() if n > most)
-                queries = [f"SELECT ?this WHERE {{ VALUES ?this {{ {' '.join(subjects[i:i + 5000])} }} "
-                           f"FILTER({member}) }}" for i in range(0, len(subjects), 5000)]
-            for query in queries:
-                for row in store.query(query):  # type: ignore[union-attr]
-                    if (found := result(check, row["this"])) is not None:
-                        yield found
+    def found(check: Check, this: object) -> None:
+        if (focus_node := _from_ox(this)) is not None:
+            results.append(Result(focus=focus_node, path=check.path, value=None, severity=check.severity,
+                                  component=check.component, shape=check.shape, constraint=check.constraint))
+
+    for check in group:
+        if check.batch is None or check.batch[0] != "max":
+            continue
+        path, most = str(check.batch[1]), int(check.batch[2])
+        over = full.get(path) if most >= 1 else None
+        if over is None:  # a maximum of 0, or blank nodes among the over-full subjects: group per check
+            queries = [f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?value }} GROUP BY ?this "
+                       f"HAVING (COUNT(DISTINCT ?value) > {most}) }} FILTER({member}) }}"]
+        else:  # the over-full subjects, tested for membership of the focus nodes
+            subjects = sorted(subject for subject, n in over.items() if n > most)
+            queries = [f"SELECT ?this WHERE {{ VALUES ?this {{ {' '.join(subjects[i:i + 5000])} }} "
+                       f"FILTER({member}) }}" for i in range(0, len(subjects), 5000)]
+        for query in queries:
+            for row in store.query(query):  # type: ignore[union-attr]
+                found(check, row["this"])
     mins = [c for c in group if c.batch and c.batch[0] == "min"]
     if mins:
         paths = " ".join(sorted({str(c.batch[1]) for c in mins if c.batch}))
-        query = f"SELECT ?this ?_p WHERE {{ {focus} VALUES ?_p {{ {paths} }} " \
-                "FILTER NOT EXISTS { ?this ?_p ?_x } }"
+        query = f"SELECT ?this ?_p WHERE {{ {focus} VALUES ?_p {{ {paths} }} FILTER NOT EXISTS {{ ?this ?_p ?_x }} }}"
         for row in store.query(query):  # type: ignore[union-attr]
             missing = f"<{row['_p'].value}>"
             for check in mins:
-                if check.batch and check.batch[1] == missing and (found := result(check, row["this"])) is not None:
-                    yield found
+                if check.batch and check.batch[1] == missing:
+                    found(check, row["this"])
+    return results
 
 
 _CLASS_PATH = re.compile(rf"(\?\w+|<[^>\s]+>) <{re.escape(str(RDF.type))}>/<{re.escape(str(RDFS.subClassOf))}>\* "
