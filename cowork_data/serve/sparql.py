@@ -1,4 +1,5 @@
-"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint on the embedded store, and a page to write queries.
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint on the embedded store (the page for browsers is
+:mod:`cowork_data.serve.sparql_page`).
 
 Protocol: https://www.w3.org/TR/sparql11-protocol/ (query via GET ``?query=``, POST form ``query=``, POST
 ``application/sparql-query``); results: JSON, XML, CSV, TSV (https://www.w3.org/TR/sparql11-results-json/,
@@ -18,7 +19,6 @@ import multiprocessing
 import re
 import threading
 from dataclasses import dataclass
-from html import escape
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,13 @@ from xml.sax.saxutils import quoteattr
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
 from cowork_data.serve.negotiation import preferences
 
-__all__ = ["QueryPool", "SparqlSettings", "routes"]
+__all__ = ["QueryPool", "SparqlSettings", "endpoint", "routes"]
 
 SELECT_TYPES = {
     "json": "application/sparql-results+json",
@@ -328,8 +328,6 @@ async def endpoint(request: Request) -> Response:
             query = value if isinstance(value, str) else None
             fmt = form_fmt if isinstance(form_fmt, str) and form_fmt else fmt
     if query is None:
-        if "text/html" in request.headers.get("accept", ""):
-            return page(request)
         return _error(400, "Manca il parametro «query».", "The “query” parameter is missing.")
     if _UPDATE.match(query):
         return PlainTextResponse(READ_ONLY + "\n", status_code=403)
@@ -352,44 +350,6 @@ async def endpoint(request: Request) -> Response:
         return _error(400, f"Errore nella query: {body.decode()}", f"Query error: {body.decode()}")
     headers = {"X-Result-Truncated": "true"} if truncated else {}
     return Response(body, media_type=media, headers=headers)
-
-
-def example_queries(queries_dir: Path | None) -> list[tuple[str, str, str]]:
-    """``(name, first comment line, text)`` of each ``queries/*.rq``."""
-    if queries_dir is None or not queries_dir.is_dir():
-        return []
-    out = []
-    for path in sorted(queries_dir.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        first = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), "")
-        out.append((path.stem, first, text))
-    return out
-
-
-def page(request: Request) -> HTMLResponse:
-    settings = _settings(request)
-    examples = example_queries(settings.queries_dir)
-    default = examples[0][2] if examples else "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
-    items = "".join(
-        f'<li><a href="#" class="example" data-query="{escape(text)}">{escape(name)}</a> — {escape(title)}</li>'
-        for name, title, text in examples)
-    html = (
-        '<!DOCTYPE html>\n<html lang="it"><head><meta charset="utf-8"><title>SPARQL — cowork-data</title>'
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "textarea{width:100%;height:16rem;font-family:monospace}</style></head><body>"
-        "<h1>SPARQL</h1><p>Interroga il grafo di cowork-data (sola lettura). / Query the cowork-data graph "
-        f"(read-only). Timeout {settings.timeout:g} s, max {settings.max_results} risultati / results.</p>"
-        '<form id="form" method="post" action="/sparql"><textarea id="query" name="query">'
-        f"{escape(default)}</textarea><br>"
-        '<label>Formato / format <select name="format"><option>json</option><option>xml</option><option>csv'
-        "</option><option>tsv</option><option>turtle</option><option>jsonld</option></select></label> "
-        '<button type="submit" id="run">Esegui / Run</button></form>'
-        f'<h2>Esempi / Examples</h2><ul id="examples">{items}</ul>'
-        "<script>document.querySelectorAll('.example').forEach(a => a.addEventListener('click', ev => {"
-        "ev.preventDefault(); document.getElementById('query').value = a.dataset.query; }));</script>"
-        "</body></html>"
-    )
-    return HTMLResponse(html)
 
 
 def routes() -> list[Route]:

@@ -1,0 +1,4 @@
+document.querySelectorAll('.example').forEach(a => a.addEventListener('click', ev => {
+  ev.preventDefault();
+  document.getElementById('query').value = a.dataset.query;
+}));

@@ -1,0 +1,98 @@
+"""The ``/sparql`` page and its split from the protocol: a browser's GET for HTML is the page (with the query of a
+permalink in the editor), every other request is the SPARQL 1.1 Protocol, answered as before."""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.parse
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from cowork_data.serve import create_app
+from cowork_data.serve.sparql import SparqlSettings
+from cowork_data.serve.sparql_page import example_queries
+
+QUERIES = Path(__file__).resolve().parents[1] / "queries"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+ASK = "ASK { ?s a <https://w3id.org/cowork-data/vocab#Workspace> }"
+
+
+class _Textarea(HTMLParser):
+    """The text of ``<textarea id="query">``, unescaped as a browser would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.inside = tag == "textarea" and ("id", "query") in attrs
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.text += data
+
+
+def editor_text(html: str) -> str:
+    parser = _Textarea()
+    parser.feed(html)
+    return parser.text.removeprefix("\n")
+
+
+@pytest.fixture(scope="module")
+def client(release) -> Iterator[TestClient]:
+    app = create_app(sparql_settings=SparqlSettings(store_path=release.output / "build" / "store", timeout=5.0,
+                                                    max_results=100, queries_dir=QUERIES))
+    with TestClient(app) as test_client:
+        yield test_client
+    if getattr(app.state, "sparql_pool", None) is not None:
+        app.state.sparql_pool.close()
+
+
+def test_the_page_lists_every_example_with_its_description(client: TestClient) -> None:
+    response = client.get("/sparql", headers={"Accept": BROWSER})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    examples = example_queries(QUERIES)
+    assert {e.name for e in examples} == {p.stem for p in QUERIES.glob("*.rq")}
+    for example in examples:
+        assert example.name in response.text and example.title and example.title in html.unescape(response.text)
+    assert "Timeout 5 s" in response.text and "max 100" in response.text
+    assert editor_text(response.text) == examples[0].text
+
+
+def test_a_permalink_opens_the_page_with_its_query(client: TestClient) -> None:
+    query = 'SELECT ?s WHERE { ?s ?p "a < b & \\"c\\"" } # è'
+    response = client.get("/sparql?query=" + urllib.parse.quote(query), headers={"Accept": BROWSER})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert editor_text(response.text) == query
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "*/*", "", "text/html;q=0.5, */*"])
+def test_other_accepts_get_the_protocol_answer(client: TestClient, accept: str) -> None:
+    response = client.get("/sparql", params={"query": ASK}, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    assert json.loads(response.text) == {"head": {}, "boolean": True}
+
+
+def test_format_parameter_and_post_stay_the_protocol(client: TestClient) -> None:
+    got = client.get("/sparql", params={"query": ASK, "format": "csv"}, headers={"Accept": BROWSER})
+    assert got.headers["content-type"].startswith("text/csv") and got.text == "true\n"
+    posted = client.post("/sparql", data={"query": ASK}, headers={"Accept": BROWSER})  # application/xml;q=0.9
+    assert posted.headers["content-type"].startswith("application/sparql-results+xml")
+    missing = client.get("/sparql", headers={"Accept": "application/sparql-results+json"})
+    assert missing.status_code == 400 and "query" in missing.text
+
+
+def test_static_files_of_the_page_are_served(client: TestClient) -> None:
+    html = client.get("/sparql", headers={"Accept": BROWSER}).text
+    for ref in ("/static/sparql.css", "/static/sparql.js"):
+        assert ref in html
+        assert client.get(ref).status_code == 200
