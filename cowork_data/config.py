@@ -15,7 +15,8 @@ __all__ = ["CkanRef", "ROOT_ENV", "Source", "load_sources", "project_root"]
 ROOT_ENV = "COWORK_DATA_ROOT"
 
 #: Where a source lives; the harvest kinds of `harvest.spec.KINDS` plus `curated` (facts compiled in the repository).
-ADAPTERS = frozenset({"ckan", "curated", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "local"})
+ADAPTERS = frozenset({"ckan", "curated", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass",
+                      "wikidata", "fablabs", "local"})
 FORMATS = frozenset({"milano-csv", "curated-csv"})
 TABLES = frozenset({"spaces", "organisations", "calls", "funding", "admissions", "awards", "outcomes"})
 

@@ -38,7 +38,8 @@ def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:
     try:
         table = parse_table(fmt, data, expected=expected)
     except UnreadableSnapshot as exc:
-        raise ShapeError("unreadable", exc.reason_it, exc.reason_en) from exc
+        # a service that answers with an error of its own (an Overpass remark) says so in its cause
+        raise ShapeError(getattr(exc, "cause", "unreadable"), exc.reason_it, exc.reason_en) from exc
     if not any(any(cell.strip() for cell in row) for row in table.rows):
         raise ShapeError("no-records", "nessun record (solo intestazione o file vuoto)",
                          "no records (header only or empty file)")

@@ -1,12 +1,20 @@
 """How a source is harvested: the optional `[harvest]` table of its TOML file, or what its `[ckan]` table implies.
 
     [harvest]
-    kind = "ckan"        # ckan | dcat | socrata | opendatasoft | file | html | pdf | local
+    kind = "ckan"        # ckan | dcat | socrata | opendatasoft | file | html | pdf | overpass | wikidata | fablabs
+                         # | local
     url = "https://…"    # the data file, or the package_show / catalogue URL of ckan and dcat
     format = "csv"       # csv | json | geojson | kml | xlsx | ods | html | pdf (default: the snapshot's suffix)
     dataset = "…"        # dcat: the dataset (@id, dct:identifier or title); ckan: the package id
     resource = "…"       # ckan: the resource id (default: the first resource in `formats`)
     formats = ["CSV"]    # ckan, dcat: distribution formats in order of preference
+    country = "FR"       # overpass: ISO 3166-1 alpha-2 code of the country queried (the spaces' OSM tags)
+    country_qid = "Q142" # wikidata: the country's item; `classes` (code → QID) overrides the space classes
+    query = "…"          # overpass, wikidata: the whole query instead of the one built from the country
+
+`url` of `overpass` is the interpreter (`https://overpass-api.de/api/interpreter`), of `wikidata` the SPARQL
+endpoint (`https://query.wikidata.org/sparql`); the query goes into the GET URL, so a conditional GET can repeat
+it. `fablabs` reads the labs list (`https://api.fablabs.io/0/labs.json`).
 
 A source without `[harvest]` and with `[ckan]` is a CKAN package; a curated source is `local` (not fetched).
 """
@@ -19,12 +27,15 @@ from pathlib import PurePosixPath
 
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError
-from cowork_data.harvest.adapters import CATALOGUES, FORMATS
+from cowork_data.harvest.adapters import CATALOGUES, FORMATS, overpass, sparql
 from cowork_data.harvest.adapters.ckan import package_show_url
 
 __all__ = ["KINDS", "HarvestSpec", "harvest_spec"]
 
-KINDS = frozenset({"ckan", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "local"})
+KINDS = frozenset({"ckan", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass", "wikidata", "fablabs",
+                   "local"})
+#: The format each live-service kind answers in.
+SERVICE_FORMATS = {"overpass": "overpass-json", "wikidata": "sparql-json", "fablabs": "fablabs-json"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ def harvest_spec(source: Source) -> HarvestSpec:
     if kind not in KINDS:
         raise _fail(source, "kind", f"valore {kind!r} non ammesso ({', '.join(sorted(KINDS))}).",
                     f"value {kind!r} not allowed ({', '.join(sorted(KINDS))}).")
-    fmt = table.get("format", default_format)
+    fmt = table.get("format", SERVICE_FORMATS.get(kind, default_format))
     if fmt not in FORMATS:
         raise _fail(source, "format", f"formato {fmt!r} sconosciuto ({', '.join(sorted(FORMATS))}).",
                     f"unknown format {fmt!r} ({', '.join(sorted(FORMATS))}).")
@@ -75,8 +86,34 @@ def harvest_spec(source: Source) -> HarvestSpec:
         url = package_show_url(source.ckan.base_url, source.ckan.dataset_id)
     if kind != "local" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
         raise _fail(source, "url", "manca o non è un URL http(s).", "is missing or not an http(s) URL.")
+    if kind in ("overpass", "wikidata") and isinstance(url, str):
+        url = _query_url(source, kind, url, table)
     formats = table.get("formats", ["CSV"])
     return HarvestSpec(kind=kind, url=url, format=fmt,
                        dataset=str(table.get("dataset", source.ckan.dataset_id if source.ckan else "")),
                        resource=str(table.get("resource", source.ckan.resource_id if source.ckan else "")),
                        formats=tuple(formats if isinstance(formats, list) else [formats]))
+
+
+def _query_url(source: Source, kind: str, endpoint: str, table: dict) -> str:
+    """The GET URL of an Overpass or SPARQL query: `query` as written, else built from the country."""
+    text = table.get("query", "")
+    if not text and kind == "overpass":
+        country = table.get("country", "")
+        if not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+            raise _fail(source, "country", "manca o non è un codice ISO 3166-1 alpha-2 (es. FR).",
+                        "is missing or not an ISO 3166-1 alpha-2 code (e.g. FR).")
+        text = overpass.query(country)
+    if not text and kind == "wikidata":
+        qid = table.get("country_qid", "")
+        classes = table.get("classes", {})
+        if not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
+            raise _fail(source, "country_qid", "manca o non è un elemento Wikidata (es. Q142).",
+                        "is missing or not a Wikidata item (e.g. Q142).")
+        if not isinstance(classes, dict):
+            raise _fail(source, "classes", "deve essere una tabella codice → QID.", "must be a table code → QID.")
+        text = sparql.query(qid, {str(k): str(v) for k, v in classes.items()} or None)
+    if not isinstance(text, str) or not text.strip():
+        raise _fail(source, "query", "deve essere un testo non vuoto.", "must be a non-empty string.")
+    build = overpass.query_url if kind == "overpass" else sparql.query_url
+    return build(endpoint, text)

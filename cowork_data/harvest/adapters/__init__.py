@@ -4,7 +4,8 @@ Two kinds:
 
 - *table readers* (`parse_table(fmt, data)`): a data file → :class:`RawTable` (header, rows of text, and each
   row's locator in the file): `csv`, `json` (Socrata / OpenDataSoft record exports), `geojson`, `kml`, `xlsx`,
-  `ods`, `html` (a page with a table), `pdf` (a PDF with a table);
+  `ods`, `html` (a page with a table), `pdf` (a PDF with a table), `overpass-json` (OpenStreetMap through the
+  Overpass API), `sparql-json` (SPARQL results, the Wikidata Query Service), `fablabs-json` (fablabs.io labs);
 - *catalogue readers* (`locate(kind, data, ...)`): a portal's metadata → the :class:`Distribution` to download:
   `ckan` (`package_show` JSON), `dcat` (a DCAT-AP JSON-LD catalogue).
 """
@@ -20,7 +21,8 @@ __all__ = ["CATALOGUES", "Distribution", "FORMATS", "RawTable", "UnreadableSnaps
 #: table format → module implementing `parse(data, *, expected=()) -> RawTable`
 FORMATS: dict[str, str] = {
     "csv": "csvfile", "json": "records", "geojson": "geojson", "kml": "kml", "xlsx": "spreadsheet",
-    "ods": "spreadsheet", "html": "html", "pdf": "pdf",
+    "ods": "spreadsheet", "html": "html", "pdf": "pdf", "overpass-json": "overpass", "sparql-json": "sparql",
+    "fablabs-json": "fablabs",
 }
 #: catalogue kind → module implementing `locate(data, **options) -> Distribution`
 CATALOGUES: dict[str, str] = {"ckan": "ckan", "dcat": "dcat"}
