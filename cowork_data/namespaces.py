@@ -7,23 +7,12 @@ plain ``Namespace`` objects.
 
 City IRIs
 ---------
-``clv:hasCity`` points at the OntoPiA "Archivio storico dei comuni" controlled vocabulary, whose IRIs end with
-``{ISTAT6}-({validity start})``, e.g. Milano ``…/cities/015146-(2015-01-01)``. The validity start is the date the
-ISTAT code became valid for that comune, which the current ISTAT list does not carry. ``vocab/cities.csv`` is the
-table of the validity starts we have checked, with the evidence for each.
-
-Fallback for a comune not in that table: the project's own IRI ``{base}data/city/{ISTAT6}``. We never guess an
-OntoPiA IRI, because a wrong date would be a dangling link that looks authoritative; the project IRI is stable,
-honest, and a later version can map it (``owl:sameAs``) once the date is known. The graph gives every city node
-``dct:identifier`` = the ISTAT code and ``rdfs:label`` = the comune name either way, so SPARQL can group by comune
-without caring which form the IRI has. The recommended shapes warn about fallback IRIs.
+``clv:hasCity`` points at the OntoPiA "Archivio storico dei comuni" controlled vocabulary (``ONTOPIA_CITIES``), whose
+IRIs end with ``{ISTAT6}-({validity start})``, e.g. Milano ``…/cities/015146-(2015-01-01)``: the version of the comune
+valid on the record's date, chosen by :func:`cowork_data.cities.city_iri`.
 """
 
 from __future__ import annotations
-
-import csv
-from functools import cache
-from pathlib import Path
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -31,7 +20,6 @@ from rdflib.namespace import DefinedNamespace
 DEFAULT_BASE = "https://w3id.org/cowork-data/"
 VOCAB_BASE = "https://w3id.org/cowork-data/vocab/"
 ONTOPIA_CITIES = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/"
-VOCAB_DIR = Path(__file__).resolve().parents[1] / "vocab"
 
 
 class CW(DefinedNamespace):
@@ -186,21 +174,7 @@ PREFIXES: dict[str, str] = {
 }
 
 
-@cache
-def city_validity_starts() -> dict[str, str]:
-    """ISTAT code -> validity start of its OntoPiA city IRI, from ``vocab/cities.csv``."""
-    with (VOCAB_DIR / "cities.csv").open(encoding="utf-8", newline="") as f:
-        return {row["istat"]: row["validity_start"] for row in csv.DictReader(f)}
-
-
 def graph_iri(source_id: str, *, base: str = DEFAULT_BASE) -> URIRef:
     """The named graph holding what was derived from one source: ``{base}graph/{source_id}``."""
     return URIRef(f"{base}graph/{source_id}")
 
-
-def city_iri(istat: str, *, base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of a comune: the OntoPiA city IRI when its validity start is known, else ``{base}data/city/{istat}``."""
-    start = city_validity_starts().get(istat)
-    if start:
-        return URIRef(f"{ONTOPIA_CITIES}{istat}-({start})")
-    return URIRef(f"{base}data/city/{istat}")

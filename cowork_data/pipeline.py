@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data import __version__
+from cowork_data.cities import SOURCE as CITIES_SOURCE
 from cowork_data.config import Source, load_sources, project_root
 from cowork_data.errors import UsageError, ValidationFailed
 from cowork_data.graph import build_graph
@@ -166,8 +167,8 @@ def build(
         write_catalogue(stage, tables, schemas, last_modified=last_modified, version=__version__)
         write_descriptor(
             stage / "datapackage.json",
-            descriptor(stage, schemas=schemas, sources=[*infos, ISTAT_SOURCE], last_modified=last_modified,
-                       version=__version__),
+            descriptor(stage, schemas=schemas, sources=[*infos, ISTAT_SOURCE, CITIES_SOURCE],
+                       last_modified=last_modified, version=__version__),
         )
         personal = scan_release(stage)
         if personal:

@@ -7,6 +7,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import BNode
 
+from cowork_data.cities import city_iri
 from cowork_data.graph import build_graph, triples
 from cowork_data.namespaces import (
     ADMS,
@@ -23,7 +24,6 @@ from cowork_data.namespaces import (
     SCHEMA,
     TI,
     WGS,
-    city_iri,
 )
 from cowork_data.validate.shacl import validate_graph
 
@@ -146,8 +146,9 @@ def test_address_and_cities():
     assert g.value(address, CLV.hasCity) == MILANO
     assert g.value(MILANO, DCT.identifier) == Literal("015146")
     assert g.value(MILANO, RDFS.label) == Literal("Milano", lang="it")
-    seregno = city_iri("108039")
-    assert seregno == URIRef(D + "city/108039")  # fallback: validity start of Seregno's code not in vocab/cities.csv
+    seregno = city_iri("108039", on="2024-05-01")  # the retrieval date of the rows' snapshot
+    assert seregno == URIRef("https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/"
+                             "108039-(2009-06-30)")
     assert g.value(URIRef(str(LAB) + "#address"), CLV.hasCity) == seregno
     assert g.value(seregno, RDFS.label) == Literal("Seregno", lang="it")
 

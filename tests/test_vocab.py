@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from cowork_data import namespaces
-from cowork_data.namespaces import CW, DEFAULT_BASE, SH, VOCAB_BASE, city_iri
+from cowork_data.namespaces import CW, SH, VOCAB_BASE
 from cowork_data.validate.shacl import load_shapes
 
 VOCAB = Path(__file__).resolve().parents[1] / "vocab"
@@ -100,23 +98,6 @@ def test_shape_value_lists_match_the_schemes():
             assert members in schemes, sorted(members)
             checked += 1
     assert checked >= 5
-
-
-def test_city_table():
-    with (VOCAB / "cities.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert rows and len({r["istat"] for r in rows}) == len(rows)
-    for row in rows:
-        assert re.fullmatch(r"[0-9]{6}", row["istat"])
-        assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", row["validity_start"])
-        assert row["name"] and row["evidence"]
-
-
-def test_city_iri():
-    cities = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/"
-    assert city_iri("015146") == URIRef(cities + "015146-(2015-01-01)")
-    assert city_iri("108039") == URIRef(DEFAULT_BASE + "data/city/108039")
-    assert city_iri("108039", base="https://example.org/") == URIRef("https://example.org/data/city/108039")
 
 
 def test_prefixes_are_sorted_and_distinct():

@@ -32,6 +32,7 @@ import polars as pl
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from cowork_data.cities import CityVersion, city_version
 from cowork_data.graph import CITIES_GRAPH, TABLE_ORDER, iris, literals
 from cowork_data.graph.hours import opening_hours_specifications
 from cowork_data.graph.mapping import Mapper
@@ -58,7 +59,6 @@ from cowork_data.namespaces import (
     SPACE_TYPE,
     TI,
     WGS,
-    city_iri,
     graph_iri,
 )
 
@@ -192,6 +192,17 @@ def _cached(values: list[str], fn: Callable[[str], str], cache: dict[str, str]) 
     return out
 
 
+def _version(key: str) -> CityVersion | None:
+    """The city version of a ``{istat}|{date}`` key of ``_Writer.city_key`` (``None``: a code OntoPiA lacks)."""
+    istat, _, day = key.partition("|")
+    return city_version(istat, day or None)
+
+
+def _city_term(key: str) -> str | None:
+    version = _version(key)
+    return None if version is None else _t(version.iri)
+
+
 def _mapped(values: pl.Series, fn: Callable[[str], str], cache: dict[str, str],
             fast: pl.Series | None = None, fast_value: pl.Series | None = None) -> pl.Series:
     """``fast_value`` where ``fast`` holds, else ``fn(value)``, computed once per unique value (and cached)."""
@@ -223,7 +234,7 @@ class _Writer:
         self.caches: dict[str, dict[str, str]] = {}
         self.hours: dict[str, list[tuple[str, list[str]]]] = {}
         self.feature_codes: dict[str, list[str]] = {}
-        self.city_names: dict[str, set[str]] = {}
+        self.city_names: dict[URIRef, tuple[str, set[str]]] = {}
         self.referenced: set[str] = set()
 
     def cache(self, name: str) -> dict[str, str]:
@@ -285,16 +296,17 @@ class _Writer:
         """``Mapper.cities``: each comune met, its ISTAT code and its names (``@it``), in the ``istat`` graph."""
         if not self.city_names:
             return
-        istat = pl.Series("istat", list(self.city_names), dtype=pl.String)
-        names = pl.DataFrame({"istat": [code for code, names in self.city_names.items() for _name in names],
-                              "name": [name for names in self.city_names.values() for name in names]},
-                             schema={"istat": pl.String, "name": pl.String})
+        iri = pl.Series("c", [_t(c) for c in self.city_names], dtype=pl.String)
+        istat = pl.Series("istat", [code for code, _names in self.city_names.values()], dtype=pl.String)
+        names = pl.DataFrame({"c": [_t(c) for c, (_code, names) in self.city_names.items() for _name in names],
+                              "name": [name for _code, names in self.city_names.values() for name in names]},
+                             schema={"c": pl.String, "name": pl.String})
         name = names["name"]
         label = _mapped(name, lambda v: _term(Literal(v, lang="it"), {}), self.cache("label"),
                         ~name.str.contains(_ESCAPED), '"' + name + '"@it')
         end = {"_end": pl.lit(f" {_t(graph_iri(CITIES_GRAPH, base=self.base))} .\n")} if self.quads else {}
-        city = pl.DataFrame({"c": self.city(istat), "id": self.plain(istat)}).with_columns(**end)
-        labels = pl.DataFrame({"c": self.city(names["istat"]), "label": label}).with_columns(**end)
+        city = pl.DataFrame({"c": iri, "id": self.plain(istat)}).with_columns(**end)
+        labels = pl.DataFrame({"c": names["c"], "label": label}).with_columns(**end)
         yield from self.lines(city, [[pl.col("c"), pl.lit(f" {_A} {_t(CLV.City)}")],
                                      [pl.col("c"), pl.lit(f" {_t(DCT.identifier)} "), pl.col("id")]])
         yield from self.lines(labels, [[pl.col("c"), pl.lit(f" {_t(RDFS.label)} "), pl.col("label")]])
@@ -342,8 +354,16 @@ class _Writer:
                        '"' + lexical + _DECIMAL_END)
         return lexical, term
 
-    def city(self, istat: pl.Series) -> pl.Series:
-        return _mapped(istat, lambda v: _t(city_iri(v, base=self.base)), self.cache("city"))
+    def city_key(self, istat: pl.Series, source_id: pl.Series) -> pl.Series:
+        """``{istat}|{date}``: a row's comune and the retrieval date of its snapshot (``Mapper._city``)."""
+        dates = self.mapper.dates
+        on = source_id.replace_strict(list(dates), [d or "" for d in dates.values()], default="",
+                                      return_dtype=pl.String) if dates else pl.Series([""] * len(istat))
+        return pl.select(pl.concat_str([pl.lit(istat), pl.lit(on).fill_null("")], separator="|")).to_series()
+
+    def city(self, istat: pl.Series, source_id: pl.Series) -> pl.Series:
+        key = self.city_key(istat, source_id).zip_with(istat.is_not_null(), _nulls(istat))
+        return _mapped(key, _city_term, self.cache("city"))
 
     def record(self, kind: str, ids: pl.Series) -> pl.Series:
         """The IRI (no brackets) of a record: ``{base}data/{kind}/{id}``, an empty id giving the bare prefix."""
@@ -394,12 +414,16 @@ class _Writer:
                       _triple(node, TI.startTime, pl.col(f"{node}_start")),
                       _triple(node, TI.endTime, pl.col(f"{node}_end"))]
 
-    def add_cities(self, istat: pl.Series, names: pl.Series | None) -> None:
-        frame = pl.DataFrame({"istat": istat, "name": names if names is not None else _nulls(istat)})
-        for code, name in frame.filter(pl.col("istat").is_not_null()).unique().iter_rows():
-            self.city_names.setdefault(code, set())
+    def add_cities(self, istat: pl.Series, names: pl.Series | None, source_id: pl.Series) -> None:
+        frame = pl.DataFrame({"key": self.city_key(istat, source_id),
+                              "name": names if names is not None else _nulls(istat)})
+        for key, name in frame.filter(istat.is_not_null()).unique().iter_rows():
+            version = _version(key)
+            if version is None:
+                continue
+            found = self.city_names.setdefault(version.iri, (version.istat, set()))[1]
             if name:
-                self.city_names[code].add(name)
+                found.add(name)
 
     # tables: each gives [(frame, patterns)], the patterns naming the frame's columns
 
@@ -408,13 +432,13 @@ class _Writer:
         public = df["kind"].fill_null("") == "public-body"
         private = ~public & df["vat_number"].is_not_null()
         istat = df["comune_istat"]
-        self.add_cities(istat, None)
+        self.add_cities(istat, None, df["source_id"])
         has = _has(df)
         cols = {"o": o, "public": public, "private": private,
                 "legal_name": self.plain(df["legal_name"]), "tax_code": self.plain(df["tax_code"]),
                 "vat": self.plain(df["vat_number"]), "ipa": self.plain(df["ipa_code"]),
                 "form": self.plain(df["legal_form"]), "ateco": self.plain(df["ateco_code"]),
-                "website": self.web(df["website"]), "city": self.city(istat),
+                "website": self.web(df["website"]), "city": self.city(istat, df["source_id"]),
                 "status": _hash(o, "legal-status", has("legal_form")),
                 "activity": _hash(o, "activity-type", has("ateco_code")),
                 "address": _hash(o, "address", has("comune_istat"))}
@@ -445,7 +469,7 @@ class _Writer:
         has = _has(df)
         street, number, postcode = df["street_address"], df["house_number"], df["postcode"]
         istat, comune = df["comune_istat"], df["comune_name"]
-        self.add_cities(istat, comune)
+        self.add_cities(istat, comune, df["source_id"])
         lat_lex, lat = self.decimal(df["latitude"])
         lon_lex, lon = self.decimal(df["longitude"])
         position = has("latitude") & has("longitude")
@@ -463,7 +487,7 @@ class _Writer:
             "address": _hash(s, "address", has("street_address") | has("house_number") | has("postcode")
                              | has("comune_istat")),
             "full": self.plain(_nonempty_series(full)), "street": self.plain(street), "number": self.plain(number),
-            "postcode": self.plain(postcode), "city": self.city(istat),
+            "postcode": self.plain(postcode), "city": self.city(istat, df["source_id"]),
             "lat": lat.zip_with(position, _nulls(lat)), "lon": lon.zip_with(position, _nulls(lon)),
             "geometry": _hash(s, "geometry", position), "wkt": wkt_term,
             "url": self.web(df["website"]), "created": self.typed(df["open_since"], "year_or_date"),

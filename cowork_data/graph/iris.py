@@ -10,7 +10,6 @@ Records, relative to ``base`` (default ``https://w3id.org/cowork-data/``)::
     {call}/award/{number}
     {call}/outcome/{as_of}
     data/source/{source_id}                    one provenance node per source snapshot
-    data/city/{ISTAT6}                         fallback city IRI (see cowork_data.namespaces)
 
 Sub-resources are hash IRIs on their record: ``#address``, ``#geometry``, ``#feature-{code}`` on a workspace;
 ``#window``, ``#cap``, ``#funding-{funder id}`` (and ``#funding-{funder id}-amount``) on a call; ``#validity`` on an

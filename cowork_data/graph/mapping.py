@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from cowork_data.cities import city_version
 from cowork_data.graph import iris, literals
 from cowork_data.graph.hours import opening_hours_specifications
 from cowork_data.namespaces import (
@@ -41,7 +42,6 @@ from cowork_data.namespaces import (
     SPDX,
     TI,
     WGS,
-    city_iri,
 )
 
 Triple = tuple[Node, Node, Node]
@@ -79,15 +79,21 @@ class Mapper:
         self.call_publisher = {
             _get(r, "id"): _get(r, "publisher_id") for r in tables.get("calls", ()) if _get(r, "publisher_id")
         }
-        self.city_names: dict[str, set[str]] = {}
+        # A record's city is the comune's version valid on the day its snapshot was retrieved (docs/decisions.md).
+        self.dates = {source_id: str(meta.get("retrieved_at") or "")[:10] or None
+                      for source_id, meta in (sources or {}).items()}
+        self.city_names: dict[URIRef, tuple[str, set[str]]] = {}
 
     # shared helpers
 
-    def _city(self, istat: str, name: str = "") -> URIRef:
-        self.city_names.setdefault(istat, set())
+    def _city(self, istat: str, row: Row, name: str = "") -> URIRef | None:
+        version = city_version(istat, self.dates.get(_get(row, "source_id")))
+        if version is None:  # a code OntoPiA does not know: no city (the core shapes report it)
+            return None
+        names = self.city_names.setdefault(version.iri, (version.istat, set()))[1]
         if name:
-            self.city_names[istat].add(name)
-        return city_iri(istat, base=self.base)
+            names.add(name)
+        return version.iri
 
     def _provenance(self, subject: URIRef, row: Row) -> Iterator[Triple]:
         source_id = _get(row, "source_id")
@@ -171,8 +177,8 @@ class Mapper:
             yield a, LOCN.locatorDesignator, Literal(number)
         if postcode:
             yield a, CLV.postCode, Literal(postcode)
-        if istat:
-            yield a, CLV.hasCity, self._city(istat, comune)
+        if istat and (city := self._city(istat, row, comune)):
+            yield a, CLV.hasCity, city
 
     def _position(self, s: URIRef, row: Row) -> Iterator[Triple]:
         lat, lon = _get(row, "latitude"), _get(row, "longitude")
@@ -231,7 +237,8 @@ class Mapper:
             a = iris.hash_iri(o, "address")
             yield o, CLV.hasAddress, a
             yield a, RDF.type, CLV.Address
-            yield a, CLV.hasCity, self._city(istat)
+            if city := self._city(istat, row):
+                yield a, CLV.hasCity, city
         yield from self._provenance(o, row)
 
     def call(self, row: Row) -> Iterator[Triple]:
@@ -346,11 +353,11 @@ class Mapper:
         yield from self._provenance(o, row)
 
     def cities(self) -> Iterator[Triple]:
-        for istat in sorted(self.city_names):
-            c = city_iri(istat, base=self.base)
+        for c in sorted(self.city_names):
+            istat, names = self.city_names[c]
             yield c, RDF.type, CLV.City
             yield c, DCT.identifier, Literal(istat)
-            for name in sorted(self.city_names[istat]):
+            for name in sorted(names):
                 yield c, RDFS.label, Literal(name, lang="it")
 
     def source(self, source_id: str, meta: Mapping[str, Any]) -> Iterator[Triple]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from cowork_data.errors import UsageError
-from cowork_data.namespaces import DEFAULT_BASE, city_iri
+from cowork_data.namespaces import DEFAULT_BASE
 
 __all__ = ["FRANCE", "ITALY", "PROFILES", "Box", "CompanyId", "Profile", "profile"]
 
@@ -108,7 +108,10 @@ def _communes() -> object:
 
 
 def _italian_city(code: str, base: str = DEFAULT_BASE) -> URIRef:
-    return city_iri(code, base=base)
+    """The current OntoPiA version of the comune (every Italian city IRI is OntoPiA's: ``base`` is not used)."""
+    from cowork_data.cities import city_iri
+
+    return city_iri(code)
 
 
 def _french_city(code: str, base: str = DEFAULT_BASE) -> URIRef:
