@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from cowork_data.cities import city_iri
 from cowork_data.errors import UsageError
 from cowork_data.namespaces import DEFAULT_BASE
 
@@ -109,8 +110,6 @@ def _communes() -> object:
 
 def _italian_city(code: str, base: str = DEFAULT_BASE) -> URIRef:
     """The current OntoPiA version of the comune (every Italian city IRI is OntoPiA's: ``base`` is not used)."""
-    from cowork_data.cities import city_iri
-
     return city_iri(code)
 
 
