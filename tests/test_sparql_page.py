@@ -3,8 +3,12 @@ permalink in the editor), every other request is the SPARQL 1.1 Protocol, answer
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import html
+import io
 import json
+import re
 import urllib.parse
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -16,8 +20,11 @@ from starlette.testclient import TestClient
 from cowork_data.serve import create_app
 from cowork_data.serve.sparql import SparqlSettings
 from cowork_data.serve.sparql_page import example_queries
+from tests.test_queries import run as cli_query
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+VENDOR = ROOT / "cowork_data" / "serve" / "static" / "vendor"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ASK = "ASK { ?s a <https://w3id.org/cowork-data/vocab#Workspace> }"
 
@@ -63,7 +70,8 @@ def test_the_page_lists_every_example_with_its_description(client: TestClient) -
     assert {e.name for e in examples} == {p.stem for p in QUERIES.glob("*.rq")}
     for example in examples:
         assert example.name in response.text and example.title and example.title in html.unescape(response.text)
-    assert "Timeout 5 s" in response.text and "max 100" in response.text
+    assert '<strong id="timeout">5 s</strong>' in response.text
+    assert '<strong id="max-results">100</strong>' in response.text
     assert editor_text(response.text) == examples[0].text
 
 
@@ -96,3 +104,57 @@ def test_static_files_of_the_page_are_served(client: TestClient) -> None:
     for ref in ("/static/sparql.css", "/static/sparql.js"):
         assert ref in html
         assert client.get(ref).status_code == 200
+
+
+def answer_rows(page: str) -> list[list[str]]:
+    """The server-drawn answer table: the full IRI (the link's title) or the text of each cell."""
+    body = page.split('<table id="answer-table">', 1)[1].split("</table>", 1)[0]
+    rows = []
+    for tr in re.findall(r"<tr><td class=\"n\">\d+</td>(.*?)</tr>", body, flags=re.S):
+        cells = re.findall(r"<td(?: title=\"([^\"]*)\")?>(.*?)</td>", tr, flags=re.S)
+        rows.append([html.unescape(title if "<a " in text else re.sub(r"<[^>]+>", "", text)) for title, text in cells])
+    return rows
+
+
+def test_format_html_draws_the_answer_like_the_cli(client: TestClient, release) -> None:
+    query = (QUERIES / "admitted-without-voucher.rq").read_text(encoding="utf-8")
+    response = client.post("/sparql", data={"query": query, "format": "html"}, headers={"Accept": BROWSER})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    expected = list(csv.reader(io.StringIO(cli_query(release, "--file", str(QUERIES / "admitted-without-voucher.rq"),
+                                                     "--format", "csv"))))
+    assert answer_rows(response.text) == expected[1:]
+    assert f"{len(expected) - 1} righe / rows" in response.text
+    assert editor_text(response.text) == query
+
+
+def test_format_html_links_data_iris_to_their_local_page(client: TestClient) -> None:
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/cowork-data/vocab#Workspace> } ORDER BY ?s LIMIT 1"
+    page = client.get("/sparql", params={"query": query, "format": "html"}, headers={"Accept": BROWSER}).text
+    href = re.search(r'<a class="iri" href="([^"]+)">', page).group(1)
+    assert href.startswith("/data/workspace/")
+    described = client.get(href, headers={"Accept": "text/html"})
+    assert described.status_code == 200 and "https://w3id.org/cowork-data" + href in described.text
+
+
+def test_format_html_of_construct_ask_and_errors(client: TestClient) -> None:
+    construct = ("CONSTRUCT { ?s <http://schema.org/name> ?n } WHERE { "
+                 "?s a <https://w3id.org/cowork-data/vocab#Workspace> ; <http://schema.org/name> ?n }")
+    page = client.get("/sparql", params={"query": construct, "format": "html"}, headers={"Accept": BROWSER}).text
+    assert "<th>subject</th><th>predicate</th><th>object</th>" in page and "schema:name" in page
+    asked = client.get("/sparql", params={"query": ASK, "format": "html"}, headers={"Accept": BROWSER})
+    assert "sì / yes" in asked.text
+    bad = client.post("/sparql", data={"query": "SELEC nothing", "format": "html"}, headers={"Accept": BROWSER})
+    assert bad.status_code == 400 and "Query SPARQL non valida" in bad.text and "Invalid SPARQL query" in bad.text
+    update = client.post("/sparql", data={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "format": "html"})
+    assert update.status_code == 403 and "read-only" in update.text
+
+
+def test_vendored_files_are_the_published_package_files() -> None:
+    readme = (VENDOR / "README.md").read_text(encoding="utf-8")
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        digest = hashlib.sha256((VENDOR / "yasgui" / name).read_bytes()).hexdigest()
+        assert f"`{name}` `{digest}`" in readme.replace("\n", " ")
+    assert (VENDOR / "yasgui" / "LICENSE").read_text(encoding="utf-8").startswith("The MIT License")
+    notices = (VENDOR / "yasgui" / "THIRD-PARTY-LICENCES.txt").read_text(encoding="utf-8")
+    for bundled in ("codemirror@", "datatables.net@", "jquery@", "dompurify@", "n3@"):
+        assert bundled in notices
