@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from cowork_data import __version__, commands_graph, commands_harvest
+from cowork_data import __version__, commands_graph, commands_harvest, i18n
 from cowork_data.commands_site import site as site_command
 from cowork_data.errors import CoworkDataError
 from cowork_data.output import csv_text, json_text, text_table
@@ -142,8 +142,23 @@ def mapping_option(f):  # noqa: ANN001, ANN201 - a click decorator
                         default=None, help="Mapping file (YAML, JSON or CSV): header in the file → schema field.")(f)
 
 
+class LanguageChoice(click.Choice):
+    """The languages of the message catalogue, read when the option is parsed (a new language file counts)."""
+
+    def __init__(self) -> None:
+        super().__init__(list(i18n.languages()))
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return i18n.languages()
+
+    @choices.setter
+    def choices(self, value: object) -> None:  # click.Choice.__init__ assigns it
+        pass
+
+
 def lang_option(f):  # noqa: ANN001, ANN201 - a click decorator
-    return click.option("--lang", type=click.Choice(["it", "en"]), default="it", show_default=True,
+    return click.option("--lang", type=LanguageChoice(), default=i18n.DEFAULT, show_default=True,
                         help="Message language.")(f)
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from stdnum.it import codicefiscale
 
+from cowork_data.validate.checks.codes import PERSONAL_TAX_CODE
 from cowork_data.validate.report import Finding
 
-PERSONAL_CF = re.compile(r"\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-EHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b",
-                         re.IGNORECASE)
+PERSONAL_CF = re.compile(rf"\b{PERSONAL_TAX_CODE}\b", re.IGNORECASE)
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ']+")
 #: Words after which a person's name names a place or an institution, not a person.
@@ -95,24 +95,13 @@ def personal_tax_codes(text: str) -> list[str]:
 
 
 def scan_text(text: str, *, where: dict) -> Iterator[Finding]:
-    checks = (
-        ("privacy-tax-code", personal_tax_codes, "un codice fiscale personale", "a personal tax code"),
-        ("privacy-email", personal_emails, "un indirizzo e-mail personale", "a personal e-mail address"),
-        ("privacy-person-name", person_names, "il nome di una persona", "the name of a person"),
-    )
-    for code, find, what_it, what_en in checks:
+    checks = (("privacy-tax-code", personal_tax_codes), ("privacy-email", personal_emails),
+              ("privacy-person-name", person_names))
+    for code, find in checks:
         if code == "privacy-person-name" and where.get("field") in SKIP_FIELDS:
             continue
         for value in find(text):
-            yield Finding(
-                code=code,
-                message_it=f"Dato personale pubblicato: {what_it} («{value}»).",
-                message_en=f"Personal data published: {what_en} (“{value}”).",
-                hint_it="Togli il dato: si pubblicano solo organizzazioni; le persone restano anonime.",
-                hint_en="Remove it: only organisations are published; persons stay anonymous.",
-                value=value,
-                **where,
-            )
+            yield Finding.of(code, {"value": value}, value=value, **where)
 
 
 def scan_csv(path: Path) -> Iterator[Finding]:

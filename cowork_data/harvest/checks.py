@@ -9,22 +9,13 @@ from __future__ import annotations
 import re
 
 from cowork_data.config import Source
+from cowork_data.errors import ShapeError
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
 from cowork_data.normalise.text import repair
 
 __all__ = ["ShapeError", "check_shape"]
 
 _HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
-
-
-class ShapeError(ValueError):
-    """The bytes are not a usable snapshot; `cause` is a short code, reasons in Italian and English."""
-
-    def __init__(self, cause: str, reason_it: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.cause = cause
-        self.reason_it = reason_it
-        self.reason_en = reason_en
 
 
 def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:

@@ -14,6 +14,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from cowork_data.errors import PublishError
+
 #: Published items: path in the stage → path under the output root.
 ITEMS: tuple[tuple[str, str], ...] = (
     ("data", "data"),
@@ -86,7 +88,7 @@ def publish(output: Path, write: Callable[[Path], None]) -> None:
     for staged_name, _ in ITEMS:
         if not (stage / staged_name).exists():
             _remove(stage)
-            raise RuntimeError(f"stage is missing {staged_name}")
+            raise PublishError("error.publish-incomplete", item=staged_name)
     journal.write_text(json.dumps({"stage": str(stage)}), encoding="utf-8")
     with journal.open("rb") as fh:
         os.fsync(fh.fileno())

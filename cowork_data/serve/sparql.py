@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from cowork_data.errors import QueryError, QueryTimeout
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
 from cowork_data.serve.negotiation import preferences
 
@@ -218,10 +219,6 @@ def _worker(conn: Connection, store_path: str, cap: int) -> None:
 # Pool
 
 
-class QueryTimeout(Exception):
-    """The query ran past the timeout; its worker was stopped."""
-
-
 class QueryPool:
     """Worker processes each holding the store open read-only; a worker that runs past the timeout is killed."""
 
@@ -247,7 +244,7 @@ class QueryPool:
         if not ready:
             process.kill()
             process.join()
-            raise RuntimeError(f"SPARQL worker did not start (store {self.store_path})")
+            raise QueryError("error.sparql-worker", store=self.store_path)
         return process, parent
 
     def run(self, query: str, accept: str, timeout: float) -> tuple[str, str, bytes, bool]:
@@ -272,7 +269,7 @@ class QueryPool:
                 self._idle.append(self._start())
             if crashed:
                 return ("error", "", f"worker process stopped (exit code {process.exitcode})".encode(), False)
-            raise QueryTimeout
+            raise QueryTimeout(timeout)
 
     def close(self) -> None:
         with self._lock:

@@ -16,26 +16,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from cowork_data import i18n
 from cowork_data.errors import CoworkDataError
 from cowork_data.validate.files import READABLE_SUFFIXES as SUFFIXES
 from cowork_data.validate.html import CSS, render_report
-
-TEXT = {
-    "it": {
-        "title": "Valida il tuo elenco", "intro": "Carica o trascina qui il file (CSV, XLSX o ODS) con l'elenco degli "
-        "spazi: ti diciamo cella per cella cosa correggere. Il file non viene conservato.",
-        "drop": "Trascina qui il file oppure sceglilo", "submit": "Valida", "switch": "English",
-        "too_big": "Il file è troppo grande: il limite è {mb} MB. Dividi l'elenco o togli i fogli che non servono.",
-        "no_file": "Nessun file ricevuto: scegli un file e premi «Valida».", "error": "Il file non si può leggere",
-    },
-    "en": {
-        "title": "Validate your list", "intro": "Upload or drop the file (CSV, XLSX or ODS) with the list of spaces: "
-        "we tell you cell by cell what to correct. The file is not kept.",
-        "drop": "Drop the file here or choose it", "submit": "Validate", "switch": "Italiano",
-        "too_big": "The file is too large: the limit is {mb} MB. Split the list or remove the sheets not needed.",
-        "no_file": "No file received: choose a file and press “Validate”.", "error": "The file cannot be read",
-    },
-}
 
 PAGE_CSS = CSS + """
 #drop{border:2px dashed #888;border-radius:.5rem;padding:1.5rem;text-align:center;margin:1rem 0}
@@ -56,12 +40,13 @@ def routes() -> list[Route]:
 
 
 def _lang(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "it"
+    lang = request.query_params.get("lang", "")
+    return lang if lang in i18n.languages() else i18n.DEFAULT
 
 
 def _page(lang: str, body: str = "", status: int = 200) -> HTMLResponse:
-    t = TEXT[lang]
-    other = "it" if lang == "en" else "en"
+    t = i18n.Section("label.valida", lang)
+    other = i18n.FALLBACK if lang == i18n.DEFAULT else i18n.DEFAULT
     html = (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{t["title"]}</title>'
@@ -83,10 +68,10 @@ async def page(request: Request) -> HTMLResponse:
 
 async def upload(request: Request) -> HTMLResponse:
     lang = _lang(request)
-    t = TEXT[lang]
+    t = i18n.Section("label.valida", lang)
     settings = request.app.state.settings
     limit = settings.max_upload_bytes
-    too_big = _page(lang, f'<p class="problem" id="too-big">{t["too_big"].format(mb=round(limit / 1048576, 1))}</p>',
+    too_big = _page(lang, f'<p class="problem" id="too-big">{t.format("too-big", mb=round(limit / 1048576, 1))}</p>',
                     413)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + 65536:
@@ -104,7 +89,7 @@ async def upload(request: Request) -> HTMLResponse:
     try:
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
-            return _page(lang, f'<p class="problem">{t["no_file"]}</p>', 400)
+            return _page(lang, f'<p class="problem">{t["no-file"]}</p>', 400)
         data = await upload.read()
         if len(data) > limit:
             return too_big
@@ -114,8 +99,7 @@ async def upload(request: Request) -> HTMLResponse:
     try:
         report = await run_in_threadpool(_validate, data, name, settings.root)
     except CoworkDataError as exc:
-        message = exc.message_en if lang == "en" else exc.message_it
-        hint = exc.hint_en if lang == "en" else exc.hint_it
+        message, hint = exc.message(lang), exc.hint(lang)
         return _page(lang, f'<p class="problem" id="unreadable"><strong>{t["error"]}</strong>: {escape(message)}'
                            f"<br>{escape(hint)}</p>", 422)
     return _page(lang, f"<h2>{escape(name)}</h2>" + render_report(report, lang=lang))

@@ -9,59 +9,48 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.errors import ConfigError
 
 Row = dict[str, str]
 
 TABLE_NAMES = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
 
-#: Italian and English labels of the coded values shown on the pages.
-SPACE_TYPES: dict[str, tuple[str, str]] = {
-    "coworking": ("Coworking", "Coworking space"),
-    "fablab": ("FabLab", "Fablab"),
-    "makerspace": ("Makerspace", "Makerspace"),
-    "hackerspace": ("Hackerspace", "Hackerspace"),
-}
-CALL_TYPES: dict[str, tuple[str, str]] = {
-    "programme": ("Bando (programma)", "Programme"),
-    "registry": ("Elenco qualificato", "Registry"),
-    "coworker-voucher": ("Voucher per coworker", "Coworker voucher"),
-    "operator-grant": ("Contributo ai gestori", "Operator grant"),
-}
-STATUSES: dict[str, tuple[str, str]] = {
-    "admitted": ("ammesso", "admitted"),
-    "rejected": ("non ammesso", "rejected"),
-    "pending": ("in istruttoria", "pending"),
-    "withdrawn": ("ritirato", "withdrawn"),
-    "granted": ("concesso", "granted"),
-    "paid": ("pagato", "paid"),
-    "revoked": ("revocato", "revoked"),
-    "renounced": ("rinunciato", "renounced"),
-}
-FEATURES: dict[str, tuple[str, str]] = {
-    "workstations": ("postazioni", "workstations"),
-    "wifi": ("wi-fi", "wi-fi"),
-    "meeting-room": ("sala riunioni", "meeting room"),
-    "3d-printer": ("stampante 3D", "3D printer"),
-    "laser-cutter": ("taglio laser", "laser cutter"),
-    "cnc-machine": ("fresa CNC", "CNC machine"),
-    "event-space": ("spazio eventi", "event space"),
-    "kitchen": ("cucina", "kitchen"),
-    "lockers": ("armadietti", "lockers"),
-    "printer": ("stampante", "printer"),
-}
-WHEELCHAIR: dict[str, tuple[str, str]] = {
-    "yes": ("accessibile", "accessible"),
-    "limited": ("accessibile in parte", "partly accessible"),
-    "no": ("non accessibile", "not accessible"),
-}
+class CodeLabels(Mapping[str, tuple[str, str]]):
+    """The (Italian, English) labels of a code list, from the catalogue section ``prefix`` (``label.status``)."""
+
+    def __init__(self, prefix: str, codes: tuple[str, ...]) -> None:
+        self.prefix = prefix
+        self.codes = codes
+
+    def __getitem__(self, code: str) -> tuple[str, str]:
+        if code not in self.codes:
+            raise KeyError(code)
+        return i18n.both(f"{self.prefix}.{code}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
 
 
-def label(labels: dict[str, tuple[str, str]], code: str) -> tuple[str, str]:
+#: Labels of the coded values shown on the pages.
+SPACE_TYPES = CodeLabels("label.space-type", ("coworking", "fablab", "makerspace", "hackerspace"))
+CALL_TYPES = CodeLabels("label.call-type", ("programme", "registry", "coworker-voucher", "operator-grant"))
+STATUSES = CodeLabels("label.status", ("admitted", "rejected", "pending", "withdrawn", "granted", "paid", "revoked",
+                                       "renounced"))
+FEATURES = CodeLabels("label.feature", ("workstations", "wifi", "meeting-room", "3d-printer", "laser-cutter",
+                                        "cnc-machine", "event-space", "kitchen", "lockers", "printer"))
+WHEELCHAIR = CodeLabels("label.wheelchair", ("yes", "limited", "no"))
+
+
+def label(labels: Mapping[str, tuple[str, str]], code: str) -> tuple[str, str]:
     """The (Italian, English) label of a code; the code itself when it has none."""
     return labels.get(code, (code, code))
 
@@ -167,10 +156,7 @@ def _fixtures(root: Path, package: dict[str, Any], tables: dict[str, list[Row]])
         ids = {r.get("source_id", "") for rows in tables.values() for r in rows if r.get("source_url") == url}
         for source_id in sorted(ids - {""}):
             notes[source_id] = FixtureNote(
-                source_id, title, url,
-                "Le righe di questa fonte sono INVENTATE (dati di prova nel formato del file originale).",
-                "The rows of this source are INVENTED (test data in the format of the original file).",
-            )
+                source_id, title, url, *i18n.both("label.site.fixture-note"))
     return notes
 
 

@@ -39,6 +39,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from cowork_data.errors import Unsupported
 from cowork_data.namespaces import SH
 from cowork_data.validate import shacl as reference
 from cowork_data.validate.report import Finding, Severity
@@ -86,10 +87,6 @@ _COMPANIONS = {SH.flags, SH.ignoredProperties, SH.path, SH.targetClass, SH.targe
                SH.targetObjectsOf, SH.severity, SH.message, SH.name, SH.description, SH.deactivated, SH.property,
                SH.order, SH.group, SH.defaultValue}
 _UNSUPPORTED = {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.target}
-
-
-class Unsupported(Exception):
-    """A shape uses a SHACL feature the SPARQL compiler does not handle (the engine falls back to pySHACL)."""
 
 
 @dataclass(frozen=True)

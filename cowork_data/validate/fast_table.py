@@ -9,8 +9,7 @@ same codes, rows, fields, values, notes and order, proven by ``tests/test_engine
   own cell reader, so types, formats and constraint notes are frictionless' by construction;
 - unique, primary and foreign keys are hash sets and dicts over typed values in one pass; foreign keys are checked
   against the referenced table's key set (a hash join), as frictionless does, including self references;
-- the build checks (partita IVA check digit, swapped coordinates) are vectorised, calling python-stdnum once per
-  distinct candidate value.
+- the build checks are those of the registry (:data:`checks.BUILD_CHECKS`), in their vectorised implementation.
 
 Errors are produced in frictionless' order (per row: cell errors by field, unique, primary key, foreign keys; a
 blank row keeps only its blank-row and primary-key errors) and cut at the same ``limit_errors`` per table.
@@ -34,7 +33,7 @@ import polars as pl
 from cowork_data.validate import checks
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
-from cowork_data.validate.table import _frictionless_code, _source_place, make_finding
+from cowork_data.validate.table import frictionless_code, make_finding, source_place
 
 __all__ = ["validate_tables"]
 
@@ -321,72 +320,17 @@ def _validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root:
         for error in _table_errors(table, rows, fields, descriptor, typed_keys, lookups):
             row = rows[error.row_number - 2] if error.row_number - 2 < len(rows) else {}
             found.append(make_finding(
-                _frictionless_code(error), field=by_name.get(error.field_name), value=error.cell or "",
-                note=error.note, table=table, **_source_place(row, error.row_number)))
+                frictionless_code(error), field=by_name.get(error.field_name), value=error.cell or "",
+                note=error.note, table=table, **source_place(row, error.row_number)))
     for table in TABLES:
         rows = tables.get(table, [])
         by_name = {f["name"]: f for f in compiled[table][1]["fields"]}
-        for index, name, code, params in [*_vat_hits(table, rows), *_swapped_hits(table, rows)]:
+        columns = checks.Columns(list(rows[0].keys()) if rows else [], len(rows),
+                                 lambda name, rows=rows: _column(rows, name))
+        hits = [hit for check in checks.BUILD_CHECKS for hit in check.columns(table, columns)]
+        for index, name, code, params in hits:
             found.append(make_finding(code, field=by_name.get(name), value=rows[index].get(name, ""), table=table,
-                                      **_source_place(rows[index], index + 2), **params))
+                                      **source_place(rows[index], index + 2), **params))
     report = Report()
     report.extend(found)
     return report
-
-
-def _stripped(rows: Sequence[Mapping[str, str]], name: str) -> pl.Series:
-    return pl.Series([(v or "").strip() for v in _column(rows, name)], dtype=pl.String)
-
-
-def _vat_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.Hit]:
-    """:func:`checks.vat_check_digits`, vectorised (python-stdnum's rules as column expressions)."""
-    names = sorted(set(checks.FISCAL_FIELDS) | ({"id"} if table == "organisations" else set()))
-    present = set().union(*(row.keys() for row in rows[:1])) if rows else set()
-    hits: list[tuple[int, int, str]] = []
-    for order, name in enumerate(names):
-        if not rows or not any(name in row for row in (rows[0], rows[-1])) and name not in present:
-            continue
-        series = _stripped(rows, name)
-        candidates = series.str.contains(r"^[0-9]{11}$")
-        invalid = _invalid_vat(series.filter(candidates).unique())
-        if not invalid:
-            continue
-        for i in (candidates & series.is_in(invalid)).arg_true().to_list():
-            hits.append((i, order, name))
-    return [(i, name, "vat-check-digit", {}) for i, _order, name in sorted(hits)]
-
-
-def _invalid_vat(values: pl.Series) -> list[str]:
-    """The 11-digit values :func:`stdnum.it.iva.is_valid` rejects, computed column-wise with its exact rules:
-    serial not all zeros, office code 001-100 or 120, 121, 888, 999, Luhn check digit."""
-    if values.len() == 0:
-        return []
-    digits = [values.str.slice(j, 1).cast(pl.Int64) for j in range(11)]
-    luhn = sum(((2 * d) - 9 * ((2 * d) > 9).cast(pl.Int64)) if j % 2 else d for j, d in enumerate(digits))
-    office = values.str.slice(7, 3)
-    valid = ((values.str.slice(0, 7) != "0000000") & (luhn % 10 == 0)
-             & (((office >= "001") & (office <= "100")) | office.is_in(["120", "121", "888", "999"])))
-    return values.filter(~valid).to_list()
-
-
-def _swapped_hits(table: str, rows: Sequence[Mapping[str, str]]) -> list[checks.Hit]:
-    """:func:`checks.swapped_coordinates`, vectorised for plain decimals, exact Python for anything else."""
-    if not rows or "latitude" not in rows[0].keys() or "longitude" not in rows[0].keys():
-        return []
-    frame = pl.DataFrame({"lat": _column(rows, "latitude"), "lon": _column(rows, "longitude")},
-                         schema={"lat": pl.String, "lon": pl.String})
-    plain = r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$"
-    lat_lo, lat_hi = checks.LAT_RANGE
-    lon_lo, lon_hi = checks.LON_RANGE
-    lat, lon = pl.col("lat").cast(pl.Float64, strict=False), pl.col("lon").cast(pl.Float64, strict=False)
-    flags = frame.select(
-        fast=pl.col("lat").str.contains(plain) & pl.col("lon").str.contains(plain),
-        hit=(~lat.is_between(lat_lo, lat_hi) & ~lon.is_between(lon_lo, lon_hi)
-             & lat.is_between(lon_lo, lon_hi) & lon.is_between(lat_lo, lat_hi)),
-    )
-    fast, hit = flags["fast"].fill_null(False), flags["hit"].fill_null(False)
-    indices = set((fast & hit).arg_true().to_list())
-    for i in (~fast).arg_true().to_list():
-        if any(True for _ in checks.swapped_coordinates(table, [rows[i]])):
-            indices.add(i)
-    return [(i, "latitude", "coordinates-swapped", {"other": rows[i].get("longitude", "")}) for i in sorted(indices)]

@@ -8,33 +8,15 @@ from __future__ import annotations
 
 from html import escape
 
+from cowork_data import i18n
 from cowork_data.validate.report import Finding, Report, Sheet, cell_address
 
-__all__ = ["CSS", "LABELS", "render_report", "report_page"]
+__all__ = ["CSS", "FINDING_COLUMNS", "render_report", "report_page"]
 
+#: Columns of the findings table (their labels are ``label.report.<name>``).
+FINDING_COLUMNS = ("cell", "sheet", "row", "field", "code", "severity", "value", "message", "hint")
 #: Sheets longer than this show only the header and the rows with findings.
 FULL_SHEET_ROWS = 300
-
-LABELS: dict[str, dict[str, str]] = {
-    "it": {
-        "title": "Rapporto di validazione", "valid": "Il file è valido", "invalid": "Il file NON è valido",
-        "errors": "errori", "warnings": "avvisi", "findings": "Problemi trovati", "cell": "Cella",
-        "sheet": "Foglio", "row": "Riga", "column": "Colonna", "field": "Campo", "code": "Codice",
-        "severity": "Gravità", "value": "Valore", "message": "Problema", "hint": "Come correggere",
-        "mapping": "Colonne riconosciute", "header": "Intestazione nel file", "ignored": "Colonne ignorate",
-        "by_code": "Per tipo", "table": "Tabella", "error": "errore", "warning": "avviso", "info": "nota",
-        "only_rows": "Il foglio è lungo: sono mostrate solo le righe con problemi.", "none": "Nessun problema.",
-    },
-    "en": {
-        "title": "Validation report", "valid": "The file is valid", "invalid": "The file is NOT valid",
-        "errors": "errors", "warnings": "warnings", "findings": "Findings", "cell": "Cell",
-        "sheet": "Sheet", "row": "Row", "column": "Column", "field": "Field", "code": "Code",
-        "severity": "Severity", "value": "Value", "message": "Problem", "hint": "How to fix",
-        "mapping": "Columns recognised", "header": "Header in the file", "ignored": "Columns ignored",
-        "by_code": "By kind", "table": "Table", "error": "error", "warning": "warning", "info": "note",
-        "only_rows": "The sheet is long: only the rows with findings are shown.", "none": "No findings.",
-    },
-}
 
 CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;max-width:80rem}
@@ -54,7 +36,7 @@ tr.header-row td{font-weight:bold;background:#f3f3f3}
 
 def report_page(report: Report, *, lang: str = "it", title: str = "") -> str:
     """A standalone HTML page for ``report``."""
-    t = LABELS[lang]
+    t = i18n.Section("label.report", lang)
     heading = escape(title or f"{t['title']}: {', '.join(report.files)}")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -64,7 +46,7 @@ def report_page(report: Report, *, lang: str = "it", title: str = "") -> str:
 
 def render_report(report: Report, *, lang: str = "it") -> str:
     """The report as an HTML fragment: summary first, then findings, column mapping and the sheets."""
-    t = LABELS[lang]
+    t = i18n.Section("label.report", lang)
     ok = report.valid
     parts = [
         f'<div class="summary {"ok" if ok else "ko"}" id="summary"><strong>{t["valid"] if ok else t["invalid"]}'
@@ -72,7 +54,7 @@ def render_report(report: Report, *, lang: str = "it") -> str:
     ]
     if report.findings:
         counts = ", ".join(f"<code>{escape(code)}</code> {n}" for code, n in report.counts().items())
-        parts.append(f"<p>{t['by_code']}: {counts}</p>")
+        parts.append(f"<p>{t['by-code']}: {counts}</p>")
     parts.append(f"<h2>{t['findings']}</h2>")
     parts.append(_findings_table(report.findings, lang) if report.findings else f"<p>{t['none']}</p>")
     for sheet in report.sheets:
@@ -84,9 +66,8 @@ def render_report(report: Report, *, lang: str = "it") -> str:
 
 
 def _findings_table(findings: list[Finding], lang: str) -> str:
-    t = LABELS[lang]
-    head = "".join(f"<th>{t[k]}</th>" for k in ("cell", "sheet", "row", "field", "code", "severity", "value",
-                                                 "message", "hint"))
+    t = i18n.Section("label.report", lang)
+    head = "".join(f"<th>{t[k]}</th>" for k in FINDING_COLUMNS)
     rows = []
     for f in findings:
         cells = [f.cell, f.sheet, f.row or "", f.field, f.code]
@@ -101,7 +82,7 @@ def _findings_table(findings: list[Finding], lang: str) -> str:
 
 
 def _mapping_table(sheet: Sheet, lang: str) -> str:
-    t = LABELS[lang]
+    t = i18n.Section("label.report", lang)
     name = f" — {t['sheet']} «{escape(sheet.name)}»" if sheet.name else ""
     rows = "".join(f"<tr><td>{escape(h)}</td><td><code>{escape(f)}</code></td></tr>" for h, f in sheet.mapping.items())
     ignored = (f"<p>{t['ignored']}: {escape(', '.join(sheet.ignored))}</p>" if sheet.ignored else "")
@@ -110,7 +91,7 @@ def _mapping_table(sheet: Sheet, lang: str) -> str:
 
 
 def _grid(sheet: Sheet, findings: list[Finding], lang: str) -> str:
-    t = LABELS[lang]
+    t = i18n.Section("label.report", lang)
     marks: dict[tuple[int, int], list[Finding]] = {}
     for f in findings:
         if f.row and f.column:
@@ -137,7 +118,7 @@ def _grid(sheet: Sheet, findings: list[Finding], lang: str) -> str:
         row_class = ' class="header-row"' if r == sheet.header_row else ""
         body.append(f'<tr{row_class}><th class="rownum">{r}</th>{"".join(cells)}</tr>')
     name = f" «{escape(sheet.name)}»" if sheet.name else ""
-    note = f"<p>{t['only_rows']}</p>" if long else ""
+    note = f"<p>{t['only-rows']}</p>" if long else ""
     return (f"<h2>{t['sheet']}{name}</h2>{note}"
             f'<table class="grid" data-sheet="{escape(sheet.name)}"><thead><tr><th></th>{letters}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")

@@ -1,14 +1,21 @@
 """Findings and reports: one model shared by table validation and graph (SHACL) validation.
 
-A finding is data (where, what, which value) plus a bilingual message; a report is a list of findings with
-helpers to flatten them for tests and to print them as JSON, in the manner of frictionless-py reports.
+A finding is data (where, what, which value, the parameters of its message) plus its message and fix hint in Italian
+and English, from the message catalogue (:mod:`cowork_data.i18n`); any other language of the catalogue is rendered
+from the same parameters. A report is a tree — file → sheet → findings — with :meth:`Report.flatten` for tests
+and :meth:`Report.to_dict` for ``--json``, in the manner of frictionless-py reports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from cowork_data import i18n
+
+__all__ = ["FileReport", "Finding", "Report", "Severity", "Sheet", "SheetReport", "cell_address", "finding_text"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -25,12 +32,24 @@ def cell_address(row: int | None, column: int | None) -> str:
     return f"{letters}{row}"
 
 
+def finding_text(code: str, part: Literal["message", "hint"], lang: str, params: Mapping[str, Any],
+                 field_name: str = "") -> str:
+    """The message or hint of a finding ``code`` in ``lang``; a hint of the field (``field-hint.<field>``) wins."""
+    cat = i18n.catalogue()
+    if part == "hint" and field_name and cat.has(key := f"finding.{code}.field-hint.{field_name}"):
+        return cat.t(key, lang, **params)
+    key = f"finding.{code}.{part}"
+    return cat.t(key if cat.has(key) else f"finding.unknown.{part}", lang, **params)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in a table or a graph.
 
     ``row`` is the 1-based row of the user's file (the header is row 1), ``column`` the 1-based column number and
     ``field`` the schema field it maps to. Graph findings carry ``focus_node``, ``path`` and ``constraint``.
+    ``params`` are the parameters of the catalogue message (None for a message that does not come from it, such as
+    a shape's ``sh:message``).
     """
 
     code: str
@@ -50,19 +69,38 @@ class Finding:
     path: str = ""
     constraint: str = ""
     shape: str = ""
+    params: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, code: str, params: Mapping[str, Any], **attributes: Any) -> Finding:
+        """A finding whose message and hint are the catalogue's for ``code``, filled with ``params``."""
+        name = attributes.get("field", "")
+        return cls(code=code, params=params,
+                   message_it=finding_text(code, "message", i18n.DEFAULT, params),
+                   message_en=finding_text(code, "message", i18n.FALLBACK, params),
+                   hint_it=finding_text(code, "hint", i18n.DEFAULT, params, name),
+                   hint_en=finding_text(code, "hint", i18n.FALLBACK, params, name), **attributes)
 
     @property
     def cell(self) -> str:
         return cell_address(self.row, self.column)
 
-    def message(self, lang: str = "it") -> str:
-        return self.message_en if lang == "en" else self.message_it
+    def message(self, lang: str = i18n.DEFAULT) -> str:
+        if lang == "it":
+            return self.message_it
+        if lang == "en" or self.params is None or lang not in i18n.languages():
+            return self.message_en
+        return finding_text(self.code, "message", lang, self.params)
 
-    def hint(self, lang: str = "it") -> str:
-        return self.hint_en if lang == "en" else self.hint_it
+    def hint(self, lang: str = i18n.DEFAULT) -> str:
+        if lang == "it":
+            return self.hint_it
+        if lang == "en" or self.params is None or lang not in i18n.languages():
+            return self.hint_en
+        return finding_text(self.code, "hint", lang, self.params, self.field)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "params"}
         data["cell"] = self.cell
         return {k: v for k, v in data.items() if v not in ("", None)}
 
@@ -88,21 +126,80 @@ class Sheet:
                 "ignored_columns": list(self.ignored)}
 
 
+def _stats(findings: list[Finding]) -> dict[str, int]:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    return {"errors": errors, "warnings": warnings, "findings": len(findings)}
+
+
 @dataclass
-class Report:
-    """The findings of one validation run, in a stable order.
+class SheetReport:
+    """The findings of one sheet (or one table of a build) of one file: a branch of the report tree."""
 
-    ``mapping`` is user header → schema field (all sheets together); ``sheets`` describes each table read.
-    """
-
-    findings: list[Finding] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
-    sheets: list[Sheet] = field(default_factory=list)
+    sheet: str
+    table: str
+    findings: list[Finding]
 
     @property
     def valid(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "table": self.table, "valid": self.valid, "stats": _stats(self.findings),
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+@dataclass
+class FileReport:
+    """The sheets of one file read (``""`` for findings with no file, such as those of a graph)."""
+
+    file: str
+    sheets: list[SheetReport]
+
+    @property
+    def valid(self) -> bool:
+        return all(s.valid for s in self.sheets)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for s in self.sheets for f in s.findings]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "valid": self.valid, "stats": _stats(self.findings),
+                "sheets": [s.to_dict() for s in self.sheets]}
+
+
+class Report:
+    """The findings of one validation run, in a stable order, and the tree file → sheet → findings.
+
+    Findings are added with :meth:`extend` (or :meth:`merge`) and sorted once, when they are next read.
+    ``mapping`` is user header → schema field (all sheets together); ``sheets`` describes each table read.
+    """
+
+    def __init__(self, findings: Iterable[Finding] = (), files: list[str] | None = None,
+                 mapping: dict[str, str] | None = None, sheets: list[Sheet] | None = None) -> None:
+        self._findings: list[Finding] = list(findings)
+        self._sorted = False
+        self.files: list[str] = list(files or [])
+        self.mapping: dict[str, str] = dict(mapping or {})
+        self.sheets: list[Sheet] = list(sheets or [])
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, sorted by file, sheet, table, row, column and code (stable for equal places)."""
+        if not self._sorted:
+            self._findings.sort(key=_order)
+            self._sorted = True
+        return self._findings
+
+    @findings.setter
+    def findings(self, findings: Iterable[Finding]) -> None:
+        self._findings = list(findings)
+        self._sorted = False
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self._findings)
 
     @property
     def errors(self) -> list[Finding]:
@@ -113,36 +210,53 @@ class Report:
         return [f for f in self.findings if f.severity == "warning"]
 
     def extend(self, findings: Iterable[Finding]) -> None:
-        self.findings.extend(findings)
-        self.findings.sort(key=_order)
+        self._findings.extend(findings)
+        self._sorted = False
 
     def merge(self, other: Report) -> None:
         """Add another report's findings, files, mapping and sheets to this one."""
-        self.extend(other.findings)
+        self.extend(other._findings)
         self.files.extend(f for f in other.files if f not in self.files)
         self.mapping.update(other.mapping)
         self.sheets.extend(other.sheets)
 
+    @property
+    def tasks(self) -> list[FileReport]:
+        """The report as a tree: each file (sorted), its sheets (sorted by sheet and table), their findings.
+
+        Every file and sheet read is there, with or without findings; flattening the tree gives :attr:`findings`.
+        """
+        branches: dict[str, dict[tuple[str, str], list[Finding]]] = {}
+        for name in self.files:
+            branches.setdefault(name, {})
+        for sheet in self.sheets:
+            branches.setdefault(sheet.file, {}).setdefault((sheet.name, sheet.table), [])
+        for f in self.findings:
+            branches.setdefault(f.file, {}).setdefault((f.sheet, f.table), []).append(f)
+        return [FileReport(name, [SheetReport(s, t, found) for (s, t), found in sorted(branches[name].items())])
+                for name in sorted(branches)]
+
     def counts(self) -> dict[str, int]:
         """Number of findings per code, most frequent first."""
         counts: dict[str, int] = {}
-        for f in self.findings:
+        for f in self._findings:
             counts[f.code] = counts.get(f.code, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def flatten(self, keys: list[str]) -> list[list[Any]]:
         """Findings as lists of the given attributes, e.g. ``flatten(["row", "field", "code"])``."""
-        return [[getattr(f, k) for k in keys] for f in self.findings]
+        return [[getattr(f, k) for k in keys] for task in self.tasks for f in task.findings]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "files": list(self.files),
-            "stats": {"errors": len(self.errors), "warnings": len(self.warnings), "findings": len(self.findings)},
+            "stats": _stats(self.findings),
             "counts": self.counts(),
             "mapping": dict(self.mapping),
             "sheets": [s.to_dict() for s in self.sheets],
             "findings": [f.to_dict() for f in self.findings],
+            "tree": [task.to_dict() for task in self.tasks],
         }
 
 

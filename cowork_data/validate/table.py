@@ -14,8 +14,8 @@ from typing import Any
 
 import frictionless
 
+from cowork_data import i18n
 from cowork_data.validate import checks
-from cowork_data.validate.messages import CONSTRAINT_NAMES, FIELD_HINTS, MESSAGES, TYPE_NAMES
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, schema_descriptor
 
@@ -32,50 +32,35 @@ def make_finding(
     column_label: str = "",
     value: str = "",
     note: str = "",
-    severity: str = "error",
+    severity: str | None = None,
     **where: Any,
 ) -> Finding:
-    """A finding with its Italian and English message and hint filled from :mod:`messages`."""
+    """A finding with its message and hint from the catalogue; the severity is the kind's unless given."""
     field = field or {}
+    name = field.get("name", "")
     kind = field.get("type", "string")
-    constraint_it, constraint_en = _constraint_text(note)
     params = {
-        "column": column_label or field.get("name", ""),
+        "column": column_label or name,
         "value": value,
-        "title_it": field.get("title", field.get("name", "")),
-        "title_en": field.get("title_en", field.get("name", "")),
+        "title": {"it": field.get("title", name), "en": field.get("title_en", name)},
         "example": field.get("example", "—"),
-        "expected_it": TYPE_NAMES.get(kind, (kind, kind))[0],
-        "expected_en": TYPE_NAMES.get(kind, (kind, kind))[1],
-        "constraint_it": constraint_it,
-        "constraint_en": constraint_en,
+        "expected": i18n.Text.of(f"type.{kind}") if i18n.catalogue().has(f"type.{kind}") else kind,
+        "constraint": constraint_text(note),
         "other": where.pop("other", ""),
     }
-    msg_it, msg_en, hint_it, hint_en = MESSAGES.get(code, ("{value}", "{value}", "", ""))
-    hint_it, hint_en = FIELD_HINTS.get((code, field.get("name", "")), (hint_it, hint_en))
-    return Finding(
-        code=code,
-        severity=severity,  # type: ignore[arg-type]
-        message_it=msg_it.format(**params),
-        message_en=msg_en.format(**params),
-        hint_it=hint_it.format(**params),
-        hint_en=hint_en.format(**params),
-        field=field.get("name", ""),
-        value=value,
-        **where,
-    )
+    return Finding.of(code, params, severity=severity or checks.severity(code), field=name, value=value, **where)
 
 
-def _constraint_text(note: str) -> tuple[str, str]:
-    # frictionless notes read: constraint "pattern" is "^[0-9]{5}$"
+def constraint_text(note: str) -> i18n.Text | str:
+    """frictionless' note of a failed constraint in the user's language (``constraint "pattern" is "^[0-9]{5}$"``);
+    a note it does not recognise as it is."""
     parts = note.split('"')
-    if len(parts) >= 4 and parts[1] in CONSTRAINT_NAMES:
-        it, en = CONSTRAINT_NAMES[parts[1]]
-        return it.format(v=parts[3]), en.format(v=parts[3])
-    return note, note
+    if len(parts) >= 4 and i18n.catalogue().has(f"constraint.{parts[1]}"):
+        return i18n.Text.of(f"constraint.{parts[1]}", v=parts[3])
+    return note
 
 
-def _frictionless_code(error: Any, spec: Mapping[str, Any] | None = None) -> str:
+def frictionless_code(error: Any, spec: Mapping[str, Any] | None = None) -> str:
     if error.type == "constraint-error" and 'constraint "required"' in (error.note or ""):
         return "missing-value"
     if error.type == "type-error" and spec:
@@ -128,9 +113,8 @@ def validate_rows(
     result = resource.validate(limit_errors=100_000)
 
     records = [dict(zip(names, row, strict=True)) for row in data[1:]]
-    hits = [(i, f, code, params) for check in checks.CHECKS for (i, f, code, params) in check(table, records)]
-    superseded = {(i, f) for i, _, code, _ in hits for f in checks.SUPERSEDES.get(code, ())}
-    superseded |= {(i, f) for i, f, code, _ in hits if code in checks.SUPERSEDES_OWN}
+    hits = [hit for check in checks.CHECKS for hit in check.rows(table, records)]
+    superseded = checks.replaced(hits)
 
     def place(index: int, name: str) -> dict[str, Any]:
         pos = positions[names.index(name)] if name in names else None
@@ -153,7 +137,7 @@ def validate_rows(
                 at = {"row": first_row - 1, "column": positions[error.field_number - 1] + column_offset}
             found.append(
                 make_finding(
-                    _frictionless_code(error, fields.get(name)),
+                    frictionless_code(error, fields.get(name)),
                     field=fields.get(name),
                     value="" if getattr(error, "cell", None) is None else str(error.cell),
                     note=getattr(error, "note", ""),
@@ -165,10 +149,8 @@ def validate_rows(
         params = dict(params)
         if "other_row" in params:
             params["other"] = str(first_row + int(params.pop("other_row")))  # type: ignore[call-overload]
-        found.append(
-            make_finding(code, field=fields.get(name), value=records[index].get(name, ""), **place(index, name),
-                         severity=checks.SEVERITY.get(code, "error"), **params, **where)
-        )
+        found.append(make_finding(code, field=fields.get(name), value=records[index].get(name, ""),
+                                  **place(index, name), **params, **where))
     found.extend(_mojibake(header, rows, mapping, fields, first_row, column_offset, where))
     report.extend(found)
     report.mapping = {str(header[p]): mapping[p] for p in positions}
@@ -184,7 +166,7 @@ def _mojibake(header: Sequence[str], rows: Sequence[Sequence[str]], mapping: Map
             fixed = checks.mojibake_fix(value)
             if fixed is not None:
                 yield make_finding("mojibake", field=fields.get(mapping.get(c, "")), value=value, other=fixed,
-                                   severity="warning", row=first_row - 1 + r, column=c + column_offset,
+                                   row=first_row - 1 + r, column=c + column_offset,
                                    column_label=str(header[c]) if c < len(header) else "", **where)
 
 
@@ -225,27 +207,27 @@ def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: 
             row = tables[table][row_number - 2] if row_number and row_number - 2 < len(tables.get(table, [])) else {}
             report.extend([
                 make_finding(
-                    _frictionless_code(error),
+                    frictionless_code(error),
                     field=fields.get(name),
                     value="" if getattr(error, "cell", None) is None else str(error.cell),
                     note=getattr(error, "note", ""),
                     table=table,
-                    **_source_place(row, row_number),
+                    **source_place(row, row_number),
                 )
             ])
     for table in TABLES:
         rows = tables.get(table, [])
         fields = {f["name"]: f for f in schema_descriptor(table, root)["fields"]}
         for check in checks.BUILD_CHECKS:
-            for index, name, code, params in check(table, rows):
+            for index, name, code, params in check.rows(table, rows):
                 report.extend([
                     make_finding(code, field=fields.get(name), value=rows[index].get(name, ""), table=table,
-                                 **_source_place(rows[index], index + 2), **params)
+                                 **source_place(rows[index], index + 2), **params)
                 ])
     return report
 
 
-def _source_place(row: Mapping[str, str], table_row: int | None) -> dict[str, Any]:
+def source_place(row: Mapping[str, str], table_row: int | None) -> dict[str, Any]:
     """Where a canonical row came from: its source and the record's row in the snapshot (``row=N``)."""
     part, _, fragment = row.get("source_record", "").rpartition("#")
     file = row.get("source_id", "") + (f"/{part}" if part else "")

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cowork_data.errors import UnreadableSnapshot
+
 __all__ = ["Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "flatten"]
-
-
-class UnreadableSnapshot(ValueError):
-    """The bytes are not what the adapter reads; carries an Italian and an English reason."""
-
-    def __init__(self, reason_it: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason_it = reason_it
-        self.reason_en = reason_en
 
 
 @dataclass

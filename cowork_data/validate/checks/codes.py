@@ -1,0 +1,254 @@
+"""Checks of codes: partita IVA check digits (python-stdnum), personal codici fiscali (GDPR minimisation), phone
+numbers (phonenumbers) and comuni (the ISTAT list of :mod:`cowork_data.reference`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import phonenumbers
+import polars as pl
+from stdnum.it import codicefiscale, iva
+
+from cowork_data.errors import UsageError
+from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
+
+__all__ = ["BELFIORE_CODE", "E164_IT", "ELEVEN_DIGITS", "FISCAL_FIELDS", "ISTAT_CODE", "PERSONAL_TAX_CODE", "Comuni",
+           "PersonalCodes", "Phones", "VatCheckDigits", "comune_by_name", "fiscal_fields", "phone_e164"]
+
+#: Fields holding an organisation's 11-digit fiscal code or partita IVA.
+FISCAL_FIELDS = frozenset(
+    {"operator_id", "vat_number", "tax_code", "funder_id", "publisher_id", "beneficiary_id"}
+)
+ELEVEN_DIGITS = re.compile(r"^[0-9]{11}$")
+E164_IT = re.compile(r"^\+39[0-9]{6,11}$")
+ISTAT_CODE = re.compile(r"^[0-9]{6}$")
+BELFIORE_CODE = re.compile(r"^[A-Z][0-9]{3}$")
+#: A natural person's codice fiscale (DM 23/12/1976): six letters of surname and name, the year (two digits), the
+#: month letter (A B C D E H L M P R S T for January to December), the day (plus 40 for women), the place (a letter
+#: and three digits) and the check letter. A digit may be replaced by its omocodia letter (0-9 → L M N P Q R S T U V)
+#: when two people would share a code. The one pattern of the table check below and of the privacy scan
+#: of published files (:mod:`cowork_data.privacy`).
+PERSONAL_TAX_CODE = ("[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
+_PERSONAL = re.compile(rf"^(?:{PERSONAL_TAX_CODE})$")
+
+
+def fiscal_fields(table: str) -> list[str]:
+    """The fields of ``table`` that hold a fiscal code, sorted (an organisation's ``id`` is one)."""
+    return sorted(FISCAL_FIELDS | ({"id"} if table == "organisations" else set()))
+
+
+class VatCheckDigits(Check):
+    """An 11-digit partita IVA whose check digit (or office code) python-stdnum rejects."""
+
+    name = "vat-check-digits"
+    kinds = (Kind("vat-check-digit"),)
+    build = True
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        fields = set(fiscal_fields(table))
+        for i, row in enumerate(rows):
+            for name in sorted(fields & row.keys()):
+                value = row_text(row, name)
+                if ELEVEN_DIGITS.match(value) and not iva.is_valid(value):
+                    yield i, name, "vat-check-digit", {}
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
+        for name in fiscal_fields(table):
+            if name not in columns:
+                continue
+            series = stripped(columns.series(name))
+            candidates = series.str.contains(r"^[0-9]{11}$")
+            invalid = invalid_vat(series.filter(candidates).unique())
+            if invalid:
+                for i in hits_where(candidates & series.is_in(invalid)):
+                    yield i, name, "vat-check-digit", {}
+
+
+def invalid_vat(values: pl.Series) -> list[str]:
+    """The 11-digit values :func:`stdnum.it.iva.is_valid` rejects, computed column-wise with its exact rules:
+    serial not all zeros, office code 001-100 or 120, 121, 888, 999, Luhn check digit."""
+    if values.len() == 0:
+        return []
+    digits = [values.str.slice(j, 1).cast(pl.Int64) for j in range(11)]
+    luhn = sum(((2 * d) - 9 * ((2 * d) > 9).cast(pl.Int64)) if j % 2 else d for j, d in enumerate(digits))
+    office = values.str.slice(7, 3)
+    valid = ((values.str.slice(0, 7) != "0000000") & (luhn % 10 == 0)
+             & (((office >= "001") & (office <= "100")) | office.is_in(["120", "121", "888", "999"])))
+    return values.filter(~valid).to_list()
+
+
+def _personal_code(value: str) -> str | None:
+    """The finding code for a cell holding a natural person's codice fiscale (upper-cased as the rule reads it)."""
+    value = value.upper()
+    if not _PERSONAL.match(value):
+        return None
+    return "personal-fiscal-code" if codicefiscale.is_valid(value) else "fiscal-code-check-digit"
+
+
+class PersonalCodes(Check):
+    """A natural person's 16-character codice fiscale must not be published (GDPR minimisation); with a wrong
+    check character it is still a person's code, only mistyped."""
+
+    name = "personal-fiscal-codes"
+    kinds = (Kind("personal-fiscal-code", "warning", replaces_cell=True),
+             Kind("fiscal-code-check-digit", replaces_cell=True))
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        fields = set(fiscal_fields(table))
+        for i, row in enumerate(rows):
+            for name in sorted(fields & row.keys()):
+                code = _personal_code(row_text(row, name))
+                if code:
+                    yield i, name, code, {}
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
+        for name in fiscal_fields(table):
+            if name not in columns:
+                continue
+            series = stripped(columns.series(name))
+            # ASCII cells are decided by the pattern itself; any other cell goes through Python's upper().
+            ascii_match = series.str.contains(rf"(?i)^(?:{PERSONAL_TAX_CODE})$")
+            candidates = ascii_match | ~series.str.contains(r"^[\x00-\x7f]*$")
+            rows = hits_where(candidates)
+            values = series.gather(rows).to_list()
+            codes = {value: _personal_code(value) for value in set(values)}
+            for i, value in zip(rows, values, strict=True):
+                if codes[value]:
+                    yield i, name, codes[value], {}
+
+
+def phone_e164(value: str) -> str | None:
+    """The E.164 form of an Italian phone number written another way, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(value, "IT")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_hit(value: str) -> tuple[str, dict[str, object]]:
+    e164 = phone_e164(value)
+    if e164 and E164_IT.match(e164):
+        return "phone-format", {"other": e164}
+    return "phone-invalid", {}
+
+
+class Phones(Check):
+    """A phone number not written in E.164 (+39…): the form to write when it is a valid Italian number."""
+
+    name = "phones"
+    kinds = (Kind("phone-format", replaces_cell=True), Kind("phone-invalid", replaces_cell=True))
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        for i, row in enumerate(rows):
+            value = row_text(row, "phone")
+            if value and not E164_IT.match(value):
+                code, params = _phone_hit(value)
+                yield i, "phone", code, params
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
+        if "phone" not in columns:
+            return
+        series = stripped(columns.series("phone"))
+        todo = (series != "") & ~series.str.contains(r"^\+39[0-9]{6,11}$")
+        rows = hits_where(todo)
+        values = series.gather(rows).to_list()
+        found = {value: _phone_hit(value) for value in set(values)}
+        for i, value in zip(rows, values, strict=True):
+            code, params = found[value]
+            yield i, "phone", code, dict(params)
+
+
+@cache
+def _comuni():  # noqa: ANN202 - reference.Comuni
+    from cowork_data.reference import load_comuni
+
+    return load_comuni()
+
+
+@cache
+def _names() -> dict[str, str]:
+    from cowork_data.reference import fold_name
+
+    return {fold_name(c.name): c.name for c in _comuni()}
+
+
+def comune_by_name(name: str):  # noqa: ANN201 - Comune | None | "ambiguous"
+    """The comune named ``name``; the string ``"ambiguous"`` when several comuni share it."""
+    try:
+        return _comuni().by_name(name)
+    except UsageError:
+        return "ambiguous"
+
+
+@cache
+def _closest_name(folded: str) -> str:
+    """The official name closest to an unknown one (difflib takes tens of ms a name: asked once per name)."""
+    close = difflib.get_close_matches(folded, list(_names()), n=1, cutoff=0.8)
+    return _names()[close[0]] if close else "—"
+
+
+_COMUNE_FIELDS = ("comune_name", "comune_istat", "comune_belfiore")
+
+
+def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, dict[str, object]]]:
+    """The findings of one row's comune name and codes: (field, code, params)."""
+    from cowork_data.reference import fold_name
+
+    ref = _comuni()
+    found: list[tuple[str, str, dict[str, object]]] = []
+    by_name = comune_by_name(name) if name else None
+    if name and by_name is None:
+        found.append(("comune_name", "comune-unknown", {"other": _closest_name(fold_name(name))}))
+    named = by_name if by_name not in (None, "ambiguous") else None
+    coded = None
+    if ISTAT_CODE.match(istat):
+        coded = ref.by_istat(istat)
+        if coded is None:
+            found.append(("comune_istat", "comune-code-unknown", {}))
+        elif named and coded != named:
+            found.append(("comune_istat", "comune-code-mismatch", {"other": coded.name}))
+    if BELFIORE_CODE.match(belfiore):
+        by_belfiore = ref.by_belfiore(belfiore)
+        if by_belfiore is None:
+            found.append(("comune_belfiore", "comune-code-unknown", {}))
+        elif (named or coded) and by_belfiore != (named or coded):
+            found.append(("comune_belfiore", "comune-code-mismatch", {"other": by_belfiore.name}))
+    return found
+
+
+class Comuni(Check):
+    """Comune names and ISTAT / Belfiore codes exist in the ISTAT list and agree with each other."""
+
+    name = "comuni"
+    kinds = (Kind("comune-unknown"), Kind("comune-code-unknown"), Kind("comune-code-mismatch"))
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        if not rows or not set(_COMUNE_FIELDS) & rows[0].keys():
+            return
+        for i, row in enumerate(rows):
+            for name, code, params in _comune_hits(*(row_text(row, f) for f in _COMUNE_FIELDS)):
+                yield i, name, code, params
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterable[Hit]:
+        if not set(_COMUNE_FIELDS) & set(columns.names):
+            return []
+        frame = pl.DataFrame([stripped(columns.series(f)) for f in _COMUNE_FIELDS]).with_row_index("i")
+        # one evaluation per distinct (name, ISTAT, Belfiore), joined back to the rows that have it
+        distinct = frame.select(_COMUNE_FIELDS).unique()
+        found = {key: hits for key in distinct.iter_rows() if any(key) and (hits := _comune_hits(*key))}
+        if not found:
+            return []
+        numbered = pl.DataFrame([(*key, j) for key, hits in found.items() for j in range(len(hits))],
+                                schema=[*_COMUNE_FIELDS, "j"], orient="row")
+        joined = frame.join(numbered, on=list(_COMUNE_FIELDS)).sort("i", "j")
+        hits: list[Hit] = []
+        for i, *key, j in joined.select("i", *_COMUNE_FIELDS, "j").iter_rows():
+            name, code, params = found[tuple(key)][j]
+            hits.append((i, name, code, dict(params)))
+        return hits
