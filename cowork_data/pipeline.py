@@ -26,6 +26,7 @@ from cowork_data.privacy import scan_release
 from cowork_data.publish import atomic
 from cowork_data.publish.graph_files import NQUADS, write_catalogue, write_graph_files
 from cowork_data.publish.package import descriptor, write_descriptor
+from cowork_data.publish.publisher import load_publisher
 from cowork_data.publish.store import load_store
 from cowork_data.publish.tables import write_table
 from cowork_data.reference import load_comuni
@@ -155,6 +156,7 @@ def build(
     warnings.extend(table_report.findings + graph_report.findings)
 
     schemas = {t: schema_descriptor(t, root) for t in TABLES}
+    publisher = load_publisher(root)
     last_modified = max((i["retrieved_at"] for i in infos if i["retrieved_at"]), default="")
     counts: dict[str, int] = {}
 
@@ -164,7 +166,8 @@ def build(
             write_table(stage / "data" / f"{table}.csv", schemas[table], tables[table])
         say("publish", "data/graph")
         counts["triples"] = write_graph_files(stage, graph, tables, sources=sources)
-        write_catalogue(stage, tables, schemas, last_modified=last_modified, version=__version__)
+        write_catalogue(stage, tables, schemas, last_modified=last_modified, version=__version__,
+                        publisher=publisher)
         write_descriptor(
             stage / "datapackage.json",
             descriptor(stage, schemas=schemas, sources=[*infos, ISTAT_SOURCE, CITIES_SOURCE],

@@ -3,7 +3,12 @@
 - DCAT-AP_IT (https://docs.italia.it/italia/daf/linee-guida-cataloghi-dati-dcat-ap-it/), the Italian profile of
   DCAT-AP 3 (https://semiceu.github.io/DCAT-AP/releases/3.0.1/): a ``dcatapit:Catalog`` with one
   ``dcatapit:Dataset`` and a ``dcatapit:Distribution`` for every published CSV and RDF file (size, sha256, format,
-  media type, licence), publisher and rights holders as agents with their codes, EU themes.
+  media type, licence, description), EU themes and EuroVoc subthemes. The publisher of ``publisher.toml`` is the
+  dataset's one rights holder and its contact point; the public bodies whose data the release holds are credited
+  as originators (``prov:qualifiedAttribution``). One rights holder, one ``foaf:name`` and an identifier
+  ``{rights holder code}:{dataset}`` are what ckanext-dcatapit, the CKAN extension of Italian portals, harvests:
+  it keeps the last of several rights holders (in graph order) and rejects an identifier another dataset of the
+  portal already has (docs/decisions.md).
 - VoID (https://www.w3.org/TR/void/): the dataset's size, classes, one subset per named graph, the linkset to the
   OntoPiA cities vocabulary.
 - SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/): the endpoint of
@@ -32,12 +37,14 @@ from cowork_data.namespaces import (
     FOAF,
     ONTOPIA_CITIES,
     PREFIXES,
+    PROV,
     SD,
     SKOS,
     SPDX,
     VCARD,
     VOID,
 )
+from cowork_data.publish.publisher import Publisher
 
 __all__ = ["PublishedFile", "catalog_graph", "write_catalog"]
 
@@ -48,12 +55,40 @@ CC_BY = URIRef("https://w3id.org/italia/controlled-vocabulary/licences/A21_CCBY4
 CC_BY_URL = URIRef("https://creativecommons.org/licenses/by/4.0/")
 THEMES = {"ECON": ("Economia e finanze", "Economy and finance"),
           "GOVE": ("Governo e settore pubblico", "Government and public sector")}
+#: EuroVoc micro-thesauri under those themes (OntoPiA theme-subtheme mapping), as ``dct:subject``.
+SUBTHEMES = {"100202": ("2426 investimenti e finanziamenti", "2426 financing and investment"),
+             "100226": ("4006 organizzazione aziendale", "4006 business organisation"),
+             "100169": ("0436 potere esecutivo e amministrazione pubblica", "0436 executive power and public service")}
+EUROVOC = "http://eurovoc.europa.eu/"
+#: SPDX's SHA-256 under the https prefix the DCAT-AP 3.0.1 controlled-vocabulary shapes require (docs/decisions.md).
+SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
+ORIGINATOR = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/originator")
+#: Titles and descriptions of the files that are not tables (the tables' come from their schemas).
+FILE_TEXTS = {
+    "graph-turtle": ("Grafo RDF (Turtle)", "RDF knowledge graph (Turtle)",
+                     "Il grafo di conoscenza completo in Turtle.", "The whole knowledge graph in Turtle."),
+    "graph-ntriples": ("Grafo RDF (N-Triples)", "RDF knowledge graph (N-Triples)",
+                       "Il grafo di conoscenza completo in N-Triples, una tripla per riga, ordinate.",
+                       "The whole knowledge graph in N-Triples, one sorted triple per line."),
+    "graph-nquads": ("Grafo RDF per fonte (N-Quads)", "RDF knowledge graph per source (N-Quads)",
+                     "Il grafo di conoscenza in N-Quads, un grafo con nome per fonte.",
+                     "The knowledge graph in N-Quads, one named graph per source."),
+    "graph-trig": ("Grafo RDF per fonte (TriG)", "RDF knowledge graph per source (TriG)",
+                   "Il grafo di conoscenza in TriG, un grafo con nome per fonte.",
+                   "The knowledge graph in TriG, one named graph per source."),
+    "graph-jsonld": ("Grafo RDF (JSON-LD)", "RDF knowledge graph (JSON-LD)",
+                     "Il grafo di conoscenza completo in JSON-LD, con il contesto incorporato.",
+                     "The whole knowledge graph in JSON-LD, with its context embedded."),
+    "graph-context": ("Contesto JSON-LD", "JSON-LD context",
+                      "Il contesto JSON-LD del grafo: termini brevi per le proprietà e le classi usate.",
+                      "The JSON-LD context of the graph: short terms for the properties and classes it uses."),
+}
 FILE_TYPES = {"csv": "CSV", "ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "nq": "RDF_N_QUADS", "trig": "RDF_TRIG",
               "jsonld": "JSON_LD"}
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "JSON-LD")
 
-PublishedFile = Mapping[str, Any]  # name, path, title, mediatype (+ schema for a table)
+PublishedFile = Mapping[str, Any]  # name, path, mediatype; a table also title(_en), description(_en), schema
 Counts = tuple[int, Counter[str], Counter[str], set[str], int]
 
 
@@ -67,6 +102,7 @@ def _both(graph: Graph, subject: URIRef, prop: URIRef, it: str, en: str) -> None
 
 
 def _agent(graph: Graph, node: URIRef, name: str, identifier: str) -> None:
+    """An agent as DCAT-AP_IT wants it (and ckanext-dcatapit reads it): one ``foaf:name``, one ``dct:identifier``."""
     for cls in (FOAF.Agent, DCATAPIT.Agent):
         graph.add((node, RDF.type, cls))
     graph.add((node, FOAF.name, Literal(name)))
@@ -77,7 +113,8 @@ def catalog_graph(
     stage: Path,
     *,
     files: Sequence[PublishedFile],
-    rights_holders: Sequence[tuple[str, str, str]],
+    publisher: Publisher,
+    originators: Sequence[tuple[str, str, str]],
     nquads: Path,
     modified: str,
     version: str,
@@ -85,25 +122,21 @@ def catalog_graph(
 ) -> Graph:
     """The catalogue of the files written under ``stage``.
 
-    ``files``: the published files (``name``, ``path`` relative to ``stage``, ``title``, ``mediatype``);
-    ``rights_holders``: ``(organisation IRI, name, IPA code)`` of the public bodies whose data the release holds;
-    ``nquads``: the N-Quads file, from which VoID counts triples, classes and graphs; ``modified``: the release's
-    ``last_modified`` (ISO date or date-time).
+    ``files``: the published files (``name``, ``path`` relative to ``stage``, ``mediatype``; a table also
+    ``title``, ``title_en``, ``description``, ``description_en`` and ``schema``); ``publisher``: who publishes the
+    release (publisher, rights holder, contact point); ``originators``: ``(organisation IRI, name, IPA code)`` of
+    the public bodies whose data the release holds; ``nquads``: the N-Quads file, from which VoID counts triples,
+    classes and graphs; ``modified``: the release's ``last_modified`` (ISO date or date-time).
     """
     g = Graph(bind_namespaces="none")
     for prefix, namespace in sorted({**PREFIXES, "owl": str(OWL), "rdfs": str(RDFS), "xsd": str(XSD)}.items()):
         g.bind(prefix, namespace)
     catalog, dataset = _node(base, "catalog"), _node(base, "dataset/cowork-data")
     service, endpoint = _node(base, "sparql#service"), _node(base, "sparql")
-    publisher = _node(base, "agent/cowork-data")
+    agent = _node(base, f"agent/{publisher.identifier}")
     day = Literal(modified[:10], datatype=XSD.date)
 
-    _agent(g, publisher, "cowork-data", "cowork-data")
-    holders = []
-    for iri, name, ipa in rights_holders:
-        holder = URIRef(iri)
-        _agent(g, holder, name, ipa)
-        holders.append(holder)
+    _agent(g, agent, publisher.name, publisher.identifier)
     languages = [URIRef(f"{EU}language/ITA"), URIRef(f"{EU}language/ENG")]
     for language in languages:
         g.add((language, RDF.type, DCT.LinguisticSystem))
@@ -118,6 +151,8 @@ def catalog_graph(
     taxonomy = URIRef(f"{EU}data-theme")
     g.add((taxonomy, RDF.type, SKOS.ConceptScheme))
     g.add((taxonomy, DCT.title, Literal("Data theme", lang="en")))
+    g.add((SHA256, RDF.type, SPDX.ChecksumAlgorithm))
+    g.add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
 
     # Catalogue
     for cls in (DCAT.Catalog, DCATAPIT.Catalog):
@@ -126,7 +161,7 @@ def catalog_graph(
     _both(g, catalog, DCT.description,
           "Dati aperti su spazi di coworking, fablab e makerspace in Italia e sui bandi che li finanziano.",
           "Open data on coworking spaces, fablabs and makerspaces in Italy and the calls funding them.")
-    g.add((catalog, DCT.publisher, publisher))
+    g.add((catalog, DCT.publisher, agent))
     g.add((catalog, DCT.modified, day))
     g.add((catalog, FOAF.homepage, URIRef(base)))
     g.add((catalog, DCAT.themeTaxonomy, taxonomy))
@@ -138,16 +173,16 @@ def catalog_graph(
     # Dataset (DCAT-AP_IT) + VoID
     for cls in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
         g.add((dataset, RDF.type, cls))
-    g.add((dataset, DCT.identifier, Literal("cowork-data")))
+    g.add((dataset, DCT.identifier, Literal(f"{publisher.identifier}:cowork-data")))
     _both(g, dataset, DCT.title, "Spazi di lavoro condiviso in Italia", "Shared workplaces in Italy")
     _both(g, dataset, DCT.description,
           "Spazi di coworking, fablab e makerspace, chi li gestisce e i bandi pubblici che li elencano e li "
           "finanziano (finanziamenti, iscrizioni, contributi, esiti), dai registri dei comuni.",
           "Coworking spaces, fablabs and makerspaces, the organisations that run them and the public calls that list "
           "and fund them (funding, admissions, awards, outcomes), from municipal registries.")
-    g.add((dataset, DCT.publisher, publisher))
-    for holder in holders:
-        g.add((dataset, DCT.rightsHolder, holder))
+    g.add((dataset, DCT.publisher, agent))
+    g.add((dataset, DCT.rightsHolder, agent))
+    _originators(g, dataset, originators)
     g.add((dataset, DCT.modified, day))
     g.add((dataset, DCAT.version, Literal(version)))
     frequency = URIRef(f"{EU}frequency/IRREG")
@@ -157,20 +192,25 @@ def catalog_graph(
         theme = URIRef(f"{EU}data-theme/{code}")
         g.add((dataset, DCAT.theme, theme))
         g.add((theme, RDF.type, SKOS.Concept))
-        g.add((theme, SKOS.inScheme, taxonomy))
         _both(g, theme, SKOS.prefLabel, it, en)
+    for code, (it, en) in sorted(SUBTHEMES.items()):
+        subject = URIRef(f"{EUROVOC}{code}")
+        g.add((dataset, DCT.subject, subject))
+        g.add((subject, RDF.type, SKOS.Concept))
+        _both(g, subject, SKOS.prefLabel, it, en)
     for keyword in ("bandi", "coworking", "fablab", "makerspace", "open data"):
         g.add((dataset, DCAT.keyword, Literal(keyword)))
     for language in languages:
         g.add((dataset, DCT.language, language))
     g.add((dataset, DCAT.landingPage, URIRef(base)))
     g.add((URIRef(base), RDF.type, FOAF.Document))
-    contact = _node(base, "agent/cowork-data#contact")
+    contact = URIRef(f"{agent}#contact")
     g.add((dataset, DCAT.contactPoint, contact))
     for cls in (VCARD.Organization, VCARD.Kind, DCATAPIT.Organization):
         g.add((contact, RDF.type, cls))
-    g.add((contact, VCARD.fn, Literal("cowork-data")))
-    g.add((contact, VCARD.hasURL, URIRef(base)))
+    g.add((contact, VCARD.fn, Literal(publisher.name)))
+    g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{publisher.email}")))
+    g.add((contact, VCARD.hasURL, URIRef(publisher.homepage)))
 
     for file in files:
         _distribution(g, stage, dataset, file, base)
@@ -180,6 +220,19 @@ def catalog_graph(
     return g
 
 
+def _originators(g: Graph, dataset: URIRef, originators: Sequence[tuple[str, str, str]]) -> None:
+    """The public bodies whose data the release holds, as DCAT-AP 3 qualified attributions (role: originator)."""
+    g.add((ORIGINATOR, RDF.type, DCAT.Role))
+    for iri, name, code in originators:
+        body = URIRef(iri)
+        _agent(g, body, name, code)
+        attribution = URIRef(f"{dataset}#originator-{code}")
+        g.add((dataset, PROV.qualifiedAttribution, attribution))
+        g.add((attribution, RDF.type, PROV.Attribution))
+        g.add((attribution, PROV.agent, body))
+        g.add((attribution, DCAT.hadRole, ORIGINATOR))
+
+
 def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, base: str) -> None:
     path = str(file["path"])
     data = (stage / path).read_bytes()
@@ -187,7 +240,12 @@ def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, b
     g.add((dataset, DCAT.distribution, node))
     for cls in (DCAT.Distribution, DCATAPIT.Distribution):
         g.add((node, RDF.type, cls))
-    g.add((node, DCT.title, Literal(str(file["title"]))))
+    if "title" in file:
+        texts = (file["title"], file["title_en"], file["description"], file["description_en"])
+    else:
+        texts = FILE_TEXTS[str(file["name"])]
+    _both(g, node, DCT.title, str(texts[0]), str(texts[1]))
+    _both(g, node, DCT.description, str(texts[2]), str(texts[3]))
     url = _node(base, path)
     g.add((node, DCAT.accessURL, url))
     g.add((node, DCAT.downloadURL, url))
@@ -195,14 +253,15 @@ def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, b
     g.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
     g.add((node, DCT["format"], file_type))
     media_type = URIRef(f"{IANA}{file['mediatype']}")
-    g.add((media_type, RDF.type, DCT.MediaType))
+    for cls in (DCT.MediaType, DCT.MediaTypeOrExtent):
+        g.add((media_type, RDF.type, cls))
     g.add((node, DCAT.mediaType, media_type))
     g.add((node, DCT.license, CC_BY))
     g.add((node, DCAT.byteSize, Literal(str(len(data)), datatype=XSD.nonNegativeInteger)))
     checksum = URIRef(f"{node}#checksum")
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
-    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.algorithm, SHA256))
     g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
     if schema := file.get("schema"):
         standard = _node(base, str(schema))

@@ -12,6 +12,7 @@ from cowork_data.graph import iris, quads
 from cowork_data.namespaces import DEFAULT_BASE
 from cowork_data.publish.catalog import catalog_graph, write_catalog
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE, GRAPH_FILES
+from cowork_data.publish.publisher import Publisher
 from cowork_data.publish.rdf import (
     write_context,
     write_jsonld,
@@ -51,21 +52,23 @@ def write_catalogue(
     *,
     last_modified: str,
     version: str,
+    publisher: Publisher,
     base: str = DEFAULT_BASE,
 ) -> None:
     """``data/catalog.ttl``: DCAT-AP_IT for every CSV and RDF file, VoID, SPARQL service description."""
     files: list[dict[str, Any]] = [
-        {"name": table, "path": f"data/{table}.csv", "title": str(schema.get("title", table)),
-         "mediatype": "text/csv", "schema": f"schemas/{table}.json"}
+        {"name": table, "path": f"data/{table}.csv", "mediatype": "text/csv", "schema": f"schemas/{table}.json",
+         **{key: str(schema.get(key) or schema.get(key.removesuffix("_en")) or table)
+            for key in ("title", "title_en", "description", "description_en")}}
         for table, schema in schemas.items()
     ]
-    files += [{"name": name, "path": path, "title": f"{name} ({fmt})", "mediatype": mediatype}
-              for name, path, fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE)]
-    holders = sorted(
+    files += [{"name": name, "path": path, "mediatype": mediatype}
+              for name, path, _fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE)]
+    originators = sorted(
         (str(iris.organization_iri(base, row["id"])), row["legal_name"], row["ipa_code"])
         for row in tables.get("organisations", ())
         if row.get("kind") == "public-body" and row.get("ipa_code")
     )
-    graph = catalog_graph(stage, files=files, rights_holders=holders, nquads=stage / NQUADS,
+    graph = catalog_graph(stage, files=files, publisher=publisher, originators=originators, nquads=stage / NQUADS,
                           modified=last_modified, version=version, base=base)
     write_catalog(stage / CATALOG_FILE[1], graph)
