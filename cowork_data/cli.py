@@ -27,7 +27,7 @@ class CliError(click.ClickException):
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"Errore / Error:\n{self.error.bilingual()}", err=True)
+        click.echo(f"{i18n.pair('cli.error')}:\n{self.error.bilingual()}", err=True)
         report = getattr(self.error, "report", None)
         if report is not None:
             click.echo(findings_table(report, lang="it", limit=50), err=True)
@@ -46,12 +46,7 @@ class Group(click.Group):
         except Exception as exc:
             if os.environ.get("COWORK_DATA_DEBUG"):
                 raise
-            raise CliError(CoworkDataError(
-                f"Errore interno inatteso: {type(exc).__name__}: {exc}",
-                f"Unexpected internal error: {type(exc).__name__}: {exc}",
-                hint_it="Riprova con COWORK_DATA_DEBUG=1 per i dettagli e segnala il problema.",
-                hint_en="Run again with COWORK_DATA_DEBUG=1 for details and report the problem.",
-            )) from exc
+            raise CliError(CoworkDataError("error.internal", kind=type(exc).__name__, detail=str(exc))) from exc
 
 
 def findings_table(report, *, lang: str, limit: int | None = None) -> str:  # noqa: ANN001
@@ -61,9 +56,13 @@ def findings_table(report, *, lang: str, limit: int | None = None) -> str:  # no
          f.field, f.code, f.severity, f.message(lang)]
         for f in findings
     ]
-    header = ["file", "riga/row", "col", "cella/cell", "campo/field", "codice/code", "gravità/severity",
-              "messaggio/message"]
+    header = columns("file", "row", "col", "cell", "field", "code", "severity", "message")
     return text_table(header, rows, max_width=100)
+
+
+def columns(*names: str) -> list[str]:
+    """Column headers in Italian and English (``riga/row``) from the catalogue (``cli.column.<name>``)."""
+    return [i18n.pair(f"cli.column.{name}", sep="/") for name in names]
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,11 +124,12 @@ def build(output: Path | None, as_json: bool, quiet: bool, engine: str) -> None:
     if as_json:
         click.echo(json_text(result.to_dict()))
         return
-    click.echo(f"Pubblicato / Published: {result.output}")
-    click.echo(text_table(["tabella/table", "righe/rows"], sorted(result.rows.items())))
-    click.echo(f"Triple / triples: {result.triples}; archivio SPARQL / SPARQL store: {result.store_quads} quad")
+    click.echo(f"{i18n.pair('cli.build.published')}: {result.output}")
+    click.echo(text_table(columns("table", "rows"), sorted(result.rows.items())))
+    click.echo(f"{i18n.pair('cli.build.triples')}: {result.triples}; {i18n.pair('cli.build.store')}: "
+               f"{result.store_quads} quad")
     if result.warnings.findings:
-        click.echo(f"Avvisi / warnings: {len(result.warnings.findings)}")
+        click.echo(f"{i18n.pair('cli.build.warnings')}: {len(result.warnings.findings)}")
 
 
 def table_option(f):  # noqa: ANN001, ANN201 - a click decorator
@@ -164,27 +164,23 @@ def lang_option(f):  # noqa: ANN001, ANN201 - a click decorator
 
 def report_text(report, *, lang: str, name: str) -> str:  # noqa: ANN001
     """The terminal report: summary first (verdict, counts, columns recognised), then findings and hints."""
-    en = lang == "en"
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    verdict = ("valid" if report.valid else "NOT valid") if en else ("valido" if report.valid else "NON valido")
-    lines = [f"{name}: {verdict} — {n_err} {'errors' if en else 'errori'}, {n_warn} {'warnings' if en else 'avvisi'}"]
+    t = i18n.Section("cli.report", lang)
+    lines = [t.format("summary-valid" if report.valid else "summary-invalid", name=name, errors=len(report.errors),
+                      warnings=len(report.warnings))]
     if report.findings:
-        kinds = ", ".join(f"{code} {n}" for code, n in report.counts().items())
-        lines.append(f"{'By kind' if en else 'Per tipo'}: {kinds}")
+        lines.append(t.format("by-kind", kinds=", ".join(f"{code} {n}" for code, n in report.counts().items())))
     for sheet in report.sheets:
-        where = f" [{sheet.name}]" if sheet.name else ""
-        cols = ", ".join(f"{h} → {f}" for h, f in sheet.mapping.items())
-        lines.append(f"{'Columns' if en else 'Colonne'}{where} ({sheet.table}, "
-                     f"{'header on row' if en else 'intestazione alla riga'} {sheet.header_row}): {cols}")
+        lines.append(t.format("columns", where=f" [{sheet.name}]" if sheet.name else "", table=sheet.table,
+                              row=sheet.header_row, columns=", ".join(f"{h} → {f}" for h, f in sheet.mapping.items())))
         if sheet.ignored:
-            lines.append(f"  {'ignored' if en else 'ignorate'}: {', '.join(sheet.ignored)}")
+            lines.append(t.format("ignored", columns=", ".join(sheet.ignored)))
     if report.findings:
         lines.append("")
         lines.append(findings_table(report, lang=lang))
         hints = [(f.cell or f.field, f.hint(lang)) for f in report.findings if f.hint(lang)]
         if hints:
             lines.append("")
-            lines.append("How to fix:" if en else "Come correggere:")
+            lines.append(t["how-to-fix"])
             lines.extend(f"  {where}: {hint}" for where, hint in hints)
     return "\n".join(lines)
 
@@ -255,15 +251,13 @@ def fix(file: Path, output: Path, table: str | None, mapping: Path | None, as_js
     if as_json:
         click.echo(json_text(result.to_dict()))
     else:
-        en = lang == "en"
-        click.echo(f"{'Written' if en else 'Scritto'}: {output} — {len(result.changes)} "
-                   f"{'changes' if en else 'modifiche'}")
+        click.echo(i18n.t("cli.fix.written", lang, output=output, changes=len(result.changes)))
         if result.changes:
             rows = [[c.sheet, c.cell, c.field, c.code, c.old, c.new, c.reason(lang)] for c in result.changes]
-            click.echo(text_table(["foglio/sheet", "cella/cell", "campo/field", "codice/code", "prima/before",
-                                   "dopo/after", "motivo/reason"], rows, max_width=60))
+            click.echo(text_table(columns("sheet", "cell", "field", "code", "before", "after", "reason"), rows,
+                                  max_width=60))
         click.echo("")
-        click.echo("Still to check by hand:" if en else "Da controllare a mano:")
+        click.echo(i18n.t("cli.fix.by-hand", lang))
         click.echo(report_text(result.after, lang=lang, name=str(output)))
     sys.exit(0 if result.after.valid else 1)
 
@@ -286,8 +280,9 @@ def template(output: Path, table: str) -> None:
     from cowork_data.template import write_template
 
     info = write_template(output, table=table)
-    click.echo(f"Scritto / written: {info.path} ({info.sheet}: {len(info.fields)} colonne/columns; "
-               f"elenchi/drop-downs: {', '.join(info.dropdowns)})")
+    click.echo(f"{i18n.pair('cli.template.written')}: {info.path} ({info.sheet}: {len(info.fields)} "
+               f"{i18n.pair('cli.template.columns', sep='/')}; {i18n.pair('cli.template.dropdowns', sep='/')}: "
+               f"{', '.join(info.dropdowns)})")
 
 
 @cli.command()
@@ -339,8 +334,7 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store: Path | N
     from cowork_data.publish.store import run_query
 
     if (sparql is None) == (query_file is None):
-        raise CliError(UsageError("Indica una query oppure --file, non entrambi.",
-                                  "Give a query or --file, not both."))
+        raise CliError(UsageError("error.query-or-file"))
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
     result = run_query(store or project_root() / "build" / "store", text or "")
     if result.triples is not None:

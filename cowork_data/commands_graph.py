@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from cowork_data import i18n
 from cowork_data.output import json_text, text_table
 
 __all__ = ["push", "sparql_options", "sparql_settings"]
@@ -64,5 +65,6 @@ def push(endpoint: str, nquads: Path | None, user: str | None, password: str | N
     if as_json:
         click.echo(json_text({"endpoint": result.endpoint, "graphs": result.graphs, "quads": result.quads}))
         return
-    click.echo(text_table(["grafo/graph", "triple/triples"], sorted(result.graphs.items())))
-    click.echo(f"Inviati / sent: {result.quads} quad → {result.endpoint}")
+    headers = [i18n.pair(f"cli.column.{name}", sep="/") for name in ("graph", "triples")]
+    click.echo(text_table(headers, sorted(result.graphs.items())))
+    click.echo(f"{i18n.pair('cli.push.sent')}: {result.quads} quad → {result.endpoint}")

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
+from cowork_data import i18n
 from cowork_data.output import json_text, text_table
+
+
+def _columns(*names: str) -> list[str]:
+    return [i18n.pair(f"cli.column.{name}", sep="/") if name not in ("record", "sha256", "snapshot", "fixture", "id",
+                                                                     "") else name for name in names]
 
 __all__ = ["diff", "harvest", "sources"]
 
@@ -52,8 +58,7 @@ def harvest(source_ids: tuple[str, ...], live: bool, as_json: bool, timeout: flo
     else:
         rows = [[o.source_id, o.kind, o.status, o.records or "", o.sha256[:12], o.retrieved_at]
                 for o in report.outcomes]
-        click.echo(text_table(["fonte/source", "adattatore/adapter", "stato/status", "record", "sha256",
-                               "data/date"], rows))
+        click.echo(text_table(_columns("source", "adapter", "status", "record", "sha256", "date"), rows))
         for outcome in report.outcomes:
             stream = not outcome.ok
             click.echo(outcome.message_it, err=stream)
@@ -81,8 +86,9 @@ def sources(as_json: bool) -> None:
         click.echo(json_text(rows))
     else:
         click.echo(text_table(
-            ["fonte/source", "adattatore/adapter", "formato/format", "snapshot", "sha256", "fixture", "stato/status"],
-            [[r["id"], r["adapter"], r["format"], r["retrieved_at"], r["sha256"][:12], "sì/yes" if r["fixture"] else "",
+            _columns("source", "adapter", "format", "snapshot", "sha256", "fixture", "status"),
+            [[r["id"], r["adapter"], r["format"], r["retrieved_at"], r["sha256"][:12],
+              i18n.pair("cli.word.yes", sep="/") if r["fixture"] else "",
               r["status"]] for r in rows]))
         for row in rows:
             if row["message"]:
@@ -109,10 +115,11 @@ def diff(old: Path, new: Path, source_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json_text(result.to_dict()))
         return
-    click.echo(f"{result.source_id}: +{len(result.added)} aggiunti/added, -{len(result.removed)} rimossi/removed, "
-               f"~{len(result.changed)} modifiche/changes")
+    word = {name: i18n.pair(f"cli.diff.{name}", sep="/") for name in ("added", "removed", "changes")}
+    click.echo(f"{result.source_id}: +{len(result.added)} {word['added']}, -{len(result.removed)} {word['removed']}, "
+               f"~{len(result.changed)} {word['changes']}")
     rows = [["+", r["id"], "", "", r["name"]] for r in result.added]
     rows += [["-", r["id"], "", r["name"], ""] for r in result.removed]
     rows += [["~", c.id, c.field, c.old, c.new] for c in result.changed]
     if rows:
-        click.echo(text_table(["", "id", "campo/field", "prima/before", "dopo/after"], rows, max_width=60))
+        click.echo(text_table(_columns("", "id", "field", "before", "after"), rows, max_width=60))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cowork_data import i18n
 from cowork_data.output import json_text
 
 
@@ -36,10 +37,11 @@ def site(output: Path, root: Path | None, tiles: str | None, tiles_attribution: 
     if as_json:
         click.echo(json_text(result.to_dict()))
         return
-    click.echo(f"Sito scritto / site written: {result.output} — {len(result.pages)} pagine/pages, "
-               f"{len(result.files)} file, {result.markers} segnaposto sulla mappa / markers on the map")
+    click.echo(f"{i18n.pair('cli.site.written')}: {result.output} — {len(result.pages)} "
+               f"{i18n.pair('cli.site.pages', sep='/')}, {len(result.files)} file, {result.markers} "
+               f"{i18n.pair('cli.site.markers')}")
     for item in result.skipped:
-        click.echo(f"Non incluso / not included: {item}", err=True)
+        click.echo(f"{i18n.pair('cli.site.skipped')}: {item}", err=True)
 
 
 __all__ = ["site"]

@@ -70,7 +70,7 @@ def _spaces(source: Source, path: Path, crosswalk: Crosswalk) -> dict[str, dict[
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"File illeggibile: {path} ({exc})", f"Unreadable file: {path} ({exc})") from exc
+        raise UsageError("error.file-unreadable", path=path, detail=exc) from exc
     snapshot = Snapshot(source_id=source.id, path=path, data=data, provenance={})
     rows = normalise(source, snapshot, comuni=load_comuni(), crosswalk=crosswalk).get("spaces", [])
     return {row["id"]: row for row in rows}
@@ -83,11 +83,10 @@ def diff_snapshots(old: Path, new: Path, *, source_id: str = "", root: Path | No
     sources = {s.id: s for s in load_sources(root)}
     source_id = source_id or _source_of(Path(old), sources) or _source_of(Path(new), sources)
     if source_id not in sources:
-        raise UsageError("Indica la fonte con --source: non si ricava dai file.",
-                         "Give the source with --source: it cannot be told from the files.")
+        raise UsageError("error.diff-source-missing")
     source = sources[source_id]
     if "spaces" not in source.tables:
-        raise UsageError(f"La fonte {source_id} non elenca spazi.", f"Source {source_id} lists no spaces.")
+        raise UsageError("error.diff-no-spaces", source=source_id)
     crosswalk = Crosswalk.load(root / CROSSWALK_FILE)
     before = _spaces(source, Path(old), copy.deepcopy(crosswalk))
     after = _spaces(source, Path(new), copy.deepcopy(crosswalk))

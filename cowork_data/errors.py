@@ -80,6 +80,10 @@ class CoworkDataError(Exception):
     def hint_en(self) -> str:
         return self.hint(i18n.FALLBACK)
 
+    def texts(self) -> dict[str, str]:
+        """The message in every language, to pass as a parameter of another message (``reason=exc.texts()``)."""
+        return {lang: self.message(lang) for lang in i18n.languages()}
+
     def bilingual(self) -> str:
         """The message in both languages, Italian first, with the hints."""
         lines = [self.message_it]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["DEFAULT", "FALLBACK", "LOCALES_DIR", "Catalogue", "Section", "Text", "both", "catalogue", "languages",
-           "placeholders", "t", "texts", "using"]
+           "pair", "placeholders", "t", "texts", "using"]
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 #: The project's first language (a missing ``lang`` means this one).
@@ -43,7 +43,7 @@ class Text:
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, key: str, **params: Any) -> Text:
+    def of(cls, key: str, /, **params: Any) -> Text:
         return cls(key, tuple(sorted(params.items())))
 
     def render(self, lang: str = DEFAULT) -> str:
@@ -104,7 +104,7 @@ class Catalogue:
                 return text
         raise KeyError(f"message key {key!r} is not in the catalogue ({self.directory})")
 
-    def t(self, key: str, lang: str = DEFAULT, **params: Any) -> str:
+    def t(self, key: str, lang: str = DEFAULT, /, **params: Any) -> str:
         """The message ``key`` in ``lang`` with its parameters filled in."""
         template = self.template(key, lang)
         if not params and "{" not in template:
@@ -112,7 +112,7 @@ class Catalogue:
         resolved = {name: _resolve(value, lang, self) for name, value in params.items()}
         return template.format_map(resolved)
 
-    def texts(self, key: str, **params: Any) -> dict[str, str]:
+    def texts(self, key: str, /, **params: Any) -> dict[str, str]:
         """The message ``key`` in every language, in :attr:`languages` order."""
         return {lang: self.t(key, lang, **params) for lang in self.languages}
 
@@ -147,7 +147,7 @@ class Section:
         key = f"{self.prefix}.{name}"
         return catalogue().t(key, self.lang) if catalogue().has(key) else default
 
-    def format(self, name: str, **params: Any) -> str:
+    def format(self, name: str, /, **params: Any) -> str:
         return catalogue().t(f"{self.prefix}.{name}", self.lang, **params)
 
 
@@ -178,17 +178,23 @@ def languages() -> tuple[str, ...]:
     return catalogue().languages
 
 
-def t(key: str, lang: str = DEFAULT, **params: Any) -> str:
+def t(key: str, lang: str = DEFAULT, /, **params: Any) -> str:
     """The message ``key`` in ``lang``: ``t("label.report.title", "en")``."""
     return catalogue().t(key, lang, **params)
 
 
-def texts(key: str, **params: Any) -> dict[str, str]:
+def texts(key: str, /, **params: Any) -> dict[str, str]:
     """The message ``key`` in every language."""
     return catalogue().texts(key, **params)
 
 
-def both(key: str, **params: Any) -> tuple[str, str]:
+def pair(key: str, /, *, sep: str = " / ", **params: Any) -> str:
+    """Italian and English side by side (``riga/row``), for output that speaks both at once; one text when equal."""
+    italian, english = both(key, **params)
+    return italian if italian == english else f"{italian}{sep}{english}"
+
+
+def both(key: str, /, **params: Any) -> tuple[str, str]:
     """The message ``key`` in Italian and English, the pair every bilingual output shows."""
     cat = catalogue()
     return cat.t(key, DEFAULT, **params), cat.t(key, FALLBACK, **params)

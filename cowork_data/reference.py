@@ -74,21 +74,13 @@ class Comuni:
         try:
             text = path.read_bytes().decode("latin-1")
         except OSError as exc:
-            raise ConfigError(
-                f"Elenco ISTAT dei comuni illeggibile: {path} ({exc})",
-                f"ISTAT list of comuni cannot be read: {path} ({exc})",
-            ) from exc
+            raise ConfigError("error.istat-unreadable", path=path, detail=exc) from exc
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
         header = [" ".join(cell.split()) for cell in next(reader)]
         try:
             index = {key: header.index(column) for key, column in _COLUMNS.items()}
         except ValueError as exc:
-            raise ConfigError(
-                f"{path.name}: manca una colonna attesa ({exc}).",
-                f"{path.name}: an expected column is missing ({exc}).",
-                hint_it="ISTAT rinomina talvolta le colonne: aggiorna _COLUMNS in cowork_data/reference.py.",
-                hint_en="ISTAT renames columns now and then: update _COLUMNS in cowork_data/reference.py.",
-            ) from exc
+            raise ConfigError("error.istat-column-missing", file=path.name, detail=exc) from exc
         comuni = cls()
         for row in reader:
             if not row:
@@ -140,10 +132,7 @@ class Comuni:
             candidates = [c for c in candidates if c.province_code == province.strip().upper()]
         if len(candidates) > 1:
             provinces = ", ".join(c.province_code for c in candidates)
-            raise UsageError(
-                f"Il nome {name!r} corrisponde a più comuni ({provinces}): indica la provincia.",
-                f"The name {name!r} matches several comuni ({provinces}): give the province.",
-            )
+            raise UsageError("error.comune-ambiguous", name=repr(name), provinces=provinces)
         return candidates[0] if candidates else None
 
 

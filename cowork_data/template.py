@@ -42,9 +42,7 @@ def write_template(output: Path | str, *, table: str = "spaces", root: Path | No
 
     output = Path(output)
     if output.suffix.lower() != ".xlsx":
-        raise UsageError("Il modello si scrive in formato .xlsx.", "The template is written as .xlsx.",
-                         hint_it="Esempio: cowork-data template -o modello.xlsx",
-                         hint_en="Example: cowork-data template -o modello.xlsx")
+        raise UsageError("error.template-format")
     descriptor = schema_descriptor(table, root)
     fields = [f for f in descriptor["fields"] if f["name"] not in DERIVED_FIELDS]
     workbook = Workbook()

@@ -17,7 +17,7 @@ from cowork_data.cli import cli
 from cowork_data.errors import QueryTimeout, UsageError
 from cowork_data.site import data as site_data
 from cowork_data.validate import checks, validate_file
-from cowork_data.validate.html import FINDING_COLUMNS, report_page
+from cowork_data.validate.html import report_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cowork_data"
@@ -44,12 +44,16 @@ def test_both_languages_use_the_same_parameters() -> None:
         assert i18n.placeholders(text) == i18n.placeholders(english[key]), key
 
 
+def _modules() -> dict[Path, ast.Module]:
+    return {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}
+
+
 def _code_strings() -> tuple[set[str], set[str]]:
     """Literal keys and the constant heads of f-string keys (``f"finding.{code}.message"`` → ``finding.``)."""
     literals: set[str] = set()
     prefixes: set[str] = set()
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for tree in _modules().values():
+        for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and KEY.match(node.value):
                 literals.add(node.value)
             elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
@@ -57,6 +61,24 @@ def _code_strings() -> tuple[set[str], set[str]]:
                 if head.split(".")[0] in NAMESPACES and "." in head:
                     prefixes.add(head)
     return literals, prefixes
+
+
+def _families() -> set[str]:
+    """Keys a module builds from a prefix and a name it writes: the prefix an f-string head
+    (``f"cli.column.{name}"``) or a section (``Section("cli.report", lang)``), the name any string in that module
+    (``columns("row", "cell")``, ``t["title"]``, ``for name in ("added", …)``)."""
+    keys = set()
+    for tree in _modules().values():
+        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        heads = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                head = str(node.values[0].value)
+                if head.split(".")[0] in NAMESPACES and head.endswith(".") and len(node.values) == 2:
+                    heads.add(head)
+        heads |= {s + "." for s in strings if KEY.match(s)}
+        keys |= {head + name for head in heads for name in strings}
+    return keys
 
 
 def _section_names(module: Path, prefix: str) -> set[str]:
@@ -77,7 +99,8 @@ def test_every_key_used_in_code_exists() -> None:
     for code in checks.KINDS:
         assert f"finding.{code}.message" in keys and f"finding.{code}.hint" in keys, code
     for module, prefix in ((PACKAGE / "validate" / "html.py", "label.report"),
-                           (PACKAGE / "serve" / "validation.py", "label.valida")):
+                           (PACKAGE / "serve" / "validation.py", "label.valida"),
+                           (PACKAGE / "cli.py", "cli.report")):
         for name in _section_names(module, prefix):
             assert f"{prefix}.{name}" in keys, (module.name, name)
 
@@ -86,9 +109,9 @@ def test_no_key_is_unused() -> None:
     keys = i18n.catalogue().keys()
     literals, _prefixes = _code_strings()
     used = {k for k in keys if k in literals or k.rsplit(".", 1)[0] in literals}  # errors: <key>.message / .hint
+    used |= keys & _families()
     # findings: by the registry's codes (the field hints name a schema field)
-    fields = {f["name"] for table in ("spaces", "organisations", "calls", "funding", "admissions", "awards",
-                                      "outcomes") for f in _schema(table)["fields"]}
+    fields = {f["name"] for table in site_data.TABLE_NAMES for f in _schema(table)["fields"]}
     for key in keys:
         if key.startswith("finding."):
             code, part = key.split(".")[1], key.split(".")[2]
@@ -97,20 +120,13 @@ def test_no_key_is_unused() -> None:
             if part == "field-hint":
                 assert key.split(".")[3] in fields, key
             used.add(key)
-    # report and page labels: read by name; a finding's severity is read as its label
-    for module, prefix in ((PACKAGE / "validate" / "html.py", "label.report"),
-                           (PACKAGE / "serve" / "validation.py", "label.valida")):
-        names = _section_names(module, prefix)
-        if prefix == "label.report":
-            names |= {"error", "warning", "info", *FINDING_COLUMNS}
-        assert {k.removeprefix(prefix + ".") for k in keys if k.startswith(prefix + ".")} == names, prefix
-        used |= {f"{prefix}.{n}" for n in names}
+    # a finding's severity is read as its label
+    used |= {f"label.report.{s}" for s in ("error", "warning", "info")}
     # site code lists: exactly their codes
     for labels in (site_data.SPACE_TYPES, site_data.CALL_TYPES, site_data.STATUSES, site_data.FEATURES,
                    site_data.WHEELCHAIR):
         section = {k for k in keys if k.startswith(labels.prefix + ".")}
         assert section == {f"{labels.prefix}.{c}" for c in labels.codes}, labels.prefix
-        used |= section
     # Table Schema types and frictionless constraint names, read from a finding's field and note
     types = {f.get("type", "string") for table in site_data.TABLE_NAMES for f in _schema(table)["fields"]}
     used |= {k for k in keys if k.startswith("type.") and k.removeprefix("type.") in types}

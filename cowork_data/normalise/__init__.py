@@ -25,8 +25,5 @@ def normalise(source: Source, snapshot: Snapshot, *, comuni: Comuni,
     elif source.format == "curated-csv":
         tables = normalise_curated(source, snapshot, crosswalk=crosswalk)
     else:
-        raise ConfigError(
-            f"{source.path.name}: formato {source.format!r} senza lettore.",
-            f"{source.path.name}: format {source.format!r} has no reader.",
-        )
+        raise ConfigError("error.format-no-reader", source=source.path.name, format=repr(source.format))
     return {table: sort_rows(table, rows) for table, rows in tables.items()}

@@ -36,20 +36,12 @@ def _organisation_id(source: Source, value: str, crosswalk: Crosswalk, *, define
 def _table(source: Source, part: Snapshot) -> tuple[str, list[dict[str, str]]]:
     table = Path(part.path).stem
     if table not in source.tables:
-        raise ConfigError(
-            f"{source.path.name}: il file {part.path.name} non corrisponde a una tabella in `tables`.",
-            f"{source.path.name}: file {part.path.name} does not match a table in `tables`.",
-        )
+        raise ConfigError("error.curated-file-table", source=source.path.name, file=part.path.name)
     records = read_rows(decode(part.data))
     header = [h.strip() for h in records[0]] if records else []
     unknown = [h for h in header if h not in FIELDS[table] or h in _GENERATED]
     if unknown:
-        raise ConfigError(
-            f"{part.path.name}: colonne non previste per la tabella {table}: {', '.join(unknown)}.",
-            f"{part.path.name}: columns not expected in table {table}: {', '.join(unknown)}.",
-            hint_it="Usa i nomi dei campi di docs/tables.md.",
-            hint_en="Use the field names of docs/tables.md.",
-        )
+        raise ConfigError("error.curated-columns", file=part.path.name, table=table, columns=", ".join(unknown))
     rows = []
     for number, record in enumerate(records[1:], start=2):  # RFC 7111: the header is row 1
         if not any(cell.strip() for cell in record):

@@ -48,17 +48,11 @@ class Crosswalk:
             return crosswalk
         reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
         if tuple(reader.fieldnames or ()) != COLUMNS:
-            raise ConfigError(
-                f"{path}: intestazione attesa {','.join(COLUMNS)}.",
-                f"{path}: expected header {','.join(COLUMNS)}.",
-            )
+            raise ConfigError("error.crosswalk-header", path=path, columns=",".join(COLUMNS))
         for line, row in enumerate(reader, start=2):
             key = (row["table"], row["source_id"], row["source_key"])
             if not all(key) or not row["id"] or key in crosswalk._ids:
-                raise ConfigError(
-                    f"{path}, riga {line}: riga incompleta o chiave ripetuta.",
-                    f"{path}, row {line}: incomplete row or repeated key.",
-                )
+                raise ConfigError("error.crosswalk-row", path=path, line=line)
             crosswalk._put(key, row["id"])
         return crosswalk
 
@@ -96,12 +90,7 @@ class Crosswalk:
         if key in self._ids:
             return self._ids[key]
         if id_ in self._used.get(table, set()):
-            raise ConfigError(
-                f"L'identificativo {id_} ({table}) è già assegnato a un altro record; fonte {source_id}.",
-                f"The id {id_} ({table}) is already given to another record; source {source_id}.",
-                hint_it="Scegli un altro identificativo o correggi ids/crosswalk.csv.",
-                hint_en="Choose another id or fix ids/crosswalk.csv.",
-            )
+            raise ConfigError("error.id-taken", id=id_, table=table, source=source_id)
         return self._put(key, id_)
 
     def save(self, path: Path) -> None:

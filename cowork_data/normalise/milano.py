@@ -33,10 +33,7 @@ def _column_map(source: Source, header: list[str]) -> dict[int, str]:
     targets = {name.casefold(): target for name, target in source.columns.items()}
     for name, target in source.columns.items():
         if target not in INPUTS and target not in FIELDS["spaces"]:
-            raise ConfigError(
-                f"{source.path.name}: colonna `{name}` → `{target}`: campo sconosciuto.",
-                f"{source.path.name}: column `{name}` → `{target}`: unknown field.",
-            )
+            raise ConfigError("error.column-map-field", source=source.path.name, name=name, target=target)
     return {i: targets[h.strip().casefold()] for i, h in enumerate(header) if h.strip().casefold() in targets}
 
 
@@ -62,8 +59,7 @@ def _read(source: Source, snapshot: Snapshot) -> RawTable:
     try:
         return parse_table(fmt, snapshot.data, expected=tuple(source.columns))
     except UnreadableSnapshot as exc:
-        raise HarvestError(f"Snapshot della fonte {source.id} illeggibile: {exc.reason_it}",
-                           f"Snapshot of source {source.id} unreadable: {exc.reason_en}") from exc
+        raise HarvestError("error.snapshot-unreadable", source=source.id, reason=exc.texts()) from exc
 
 
 def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk,
@@ -98,10 +94,7 @@ def normalise_milano(source: Source, snapshot: Snapshot, *, comuni: Comuni,
     """Spaces (and, for a registry, their admissions) from one Milan-style CSV."""
     comune = comuni.by_istat(source.comune)
     if comune is None:
-        raise ConfigError(
-            f"{source.path.name}: chiave `comune`: {source.comune!r} non è un codice ISTAT noto.",
-            f"{source.path.name}: key `comune`: {source.comune!r} is not a known ISTAT code.",
-        )
+        raise ConfigError("error.source-comune", source=source.path.name, comune=repr(source.comune))
     table = _read(source, snapshot)
     if not table.header:
         return {name: [] for name in source.tables}

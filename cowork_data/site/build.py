@@ -158,11 +158,7 @@ def build_site(output: Path, *, root: Path | None = None, tiles: str | None = No
 def _check_output(output: Path) -> None:
     previous_site = (output / "static" / "site.css").exists()
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not previous_site)):
-        raise UsageError(
-            f"La cartella {output} esiste e non contiene un sito generato: non la sovrascrivo.",
-            f"The directory {output} exists and does not hold a generated site: it will not be overwritten.",
-            hint_it="Indica una cartella vuota o nuova con -o.", hint_en="Give an empty or new directory with -o.",
-        )
+        raise UsageError("error.site-not-empty", path=output)
 
 
 def _pages(site: Site, charts: list[Chart]) -> int:

@@ -122,12 +122,7 @@ def load_site_data(root: Path) -> SiteData:
     """Read the package at ``root`` (``datapackage.json`` and its tables)."""
     descriptor = root / "datapackage.json"
     if not descriptor.is_file():
-        raise ConfigError(
-            f"Pacchetto dati non trovato: {descriptor}",
-            f"Data package not found: {descriptor}",
-            hint_it="Esegui prima «cowork-data build», oppure indica la cartella del pacchetto con --root.",
-            hint_en="Run “cowork-data build” first, or point --root at the package directory.",
-        )
+        raise ConfigError("error.site-package-missing", path=descriptor)
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     paths = {r["name"]: r["path"] for r in package.get("resources", []) if r.get("name") in TABLE_NAMES}
     tables: dict[str, list[Row]] = {}

@@ -80,10 +80,7 @@ def fix_file(path: Path | str, output: Path | str, *, table: str | None = None,
 
     path, output = Path(path), Path(output)
     if output.resolve() == path.resolve():
-        raise UsageError("Il file corretto deve avere un nome diverso dall'originale, che non viene mai sovrascritto.",
-                         "The repaired file needs a name other than the input's, which is never overwritten.",
-                         hint_it="Esempio: cowork-data fix elenco.xlsx -o elenco-corretto.xlsx",
-                         hint_en="Example: cowork-data fix elenco.xlsx -o elenco-corretto.xlsx")
+        raise UsageError("error.fix-same-output")
     explicit = load_mapping_file(mapping) if isinstance(mapping, Path | str) else mapping
     result = FixResult(output=output)
     sheets: list[GridSheet] = []

@@ -24,8 +24,7 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"File di corrispondenze non leggibile: {path} ({exc})",
-                         f"Cannot read the mapping file {path} ({exc})") from exc
+        raise UsageError("error.mapping-unreadable", path=path, detail=exc) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -41,15 +40,9 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
                 rows = rows[1:]
             data = {r[0].strip(): r[1].strip() for r in rows}
     except ValueError as exc:  # json and yaml errors derive from ValueError
-        raise UsageError(f"File di corrispondenze non valido: {path} ({exc})",
-                         f"Invalid mapping file {path} ({exc})") from exc
+        raise UsageError("error.mapping-invalid", path=path, detail=exc) from exc
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise UsageError(
-            f"Il file di corrispondenze {path} deve associare a ogni intestazione il nome di un campo.",
-            f"The mapping file {path} must map each header to a field name.",
-            hint_it='Esempio JSON: {"Nome struttura": "name", "Civico": "house_number"}',
-            hint_en='JSON example: {"Nome struttura": "name", "Civico": "house_number"}',
-        )
+        raise UsageError("error.mapping-shape", path=path)
     return {str(k): v for k, v in data.items()}
 
 
@@ -61,12 +54,8 @@ def resolve_mapping(header: Sequence[str], table: str, explicit: Mapping[str, st
     known = set(field_names(table, root))
     wrong = sorted(v for v in explicit.values() if v not in known)
     if wrong:
-        raise UsageError(
-            f"Campi sconosciuti nel file di corrispondenze per la tabella {table}: {', '.join(wrong)}.",
-            f"Unknown fields in the mapping file for table {table}: {', '.join(wrong)}.",
-            hint_it=f"Campi possibili: {', '.join(sorted(known))}.",
-            hint_en=f"Possible fields: {', '.join(sorted(known))}.",
-        )
+        raise UsageError("error.mapping-unknown-fields", table=table, fields=", ".join(wrong),
+                         known=", ".join(sorted(known)))
     folded = {fold(k): v for k, v in explicit.items()}
     mapping = {i: folded[fold(h)] for i, h in enumerate(header) if fold(h) in folded}
     used = set(mapping.values())

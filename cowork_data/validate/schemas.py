@@ -29,19 +29,13 @@ def _load(path: str) -> dict[str, Any]:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"Schema non leggibile: {path} ({exc})",
-            f"Unreadable schema: {path} ({exc})",
-        ) from exc
+        raise ConfigError("error.schema-unreadable", path=path, detail=exc) from exc
 
 
 def schema_descriptor(table: str, root: Path | None = None) -> dict[str, Any]:
     """The Table Schema of ``table`` as a dict (a fresh copy the caller may change)."""
     if table not in TABLES:
-        raise UsageError(
-            f"Tabella sconosciuta «{table}»: usa una di {', '.join(TABLES)}.",
-            f"Unknown table “{table}”: use one of {', '.join(TABLES)}.",
-        )
+        raise UsageError("error.table-unknown", table=table, tables=", ".join(TABLES))
     return json.loads(json.dumps(_load(str(schemas_dir(root) / f"{table}.json"))))
 
 

@@ -47,12 +47,10 @@ def write_grid(path: Path | str, sheets: Sequence[GridSheet], *, delimiter: str 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise UsageError(f"Formato di uscita non supportato: {path.name} (usa .csv, .xlsx o .ods).",
-                         f"Unsupported output format: {path.name} (use .csv, .xlsx or .ods).")
+        raise UsageError("error.output-format", name=path.name)
     if suffix == ".csv":
         if len(sheets) != 1:
-            raise UsageError("Un CSV contiene un solo foglio: scegli un file .xlsx o .ods.",
-                             "A CSV holds a single sheet: choose an .xlsx or .ods file.")
+            raise UsageError("error.csv-one-sheet")
         width = max((len(r) for r in sheets[0].records), default=0)
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter=delimiter, lineterminator="\n")
