@@ -7,7 +7,7 @@ process so that its peak RSS (``ru_maxrss``) is its own. Stages:
 - ``graph``: graph writing, rdflib ``Graph`` + sorted N-Triples (reference) vs the polars writer
   (``graph/fast_nt.py``, engine ``fast``), the writer from rdflib terms (``graph/stream.py``, engine ``stream``) and
   its sorted published form (``fast-sorted``): triples/s and peak memory;
-- ``shacl``: pySHACL vs ``fast_shacl`` on the same N-Triples, parsed by rdflib or bulk-loaded in pyoxigraph outside
+- ``shacl``: pySHACL vs ``fastshacl`` on the same N-Triples, parsed by rdflib or bulk-loaded in pyoxigraph outside
   the timing (``load_s``), on the same layer set for both engines, once per layer set (``core`` only, and ``all``
   layers): triples/s;
 - ``query``: bulk-load in pyoxigraph and a 2-hop query (spaces → operator → its other spaces).
@@ -132,7 +132,7 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
                 # parse is too); shapes, vocabulary, compilation, queries and findings are inside it.
                 import pyoxigraph as ox
 
-                from cowork_data.validate import fast_shacl
+                from cowork_data.validate import fastshacl
                 from cowork_data.validate.shacl import DEFAULT_VOCAB_DIR, load_shapes
 
                 start = time.perf_counter()  # imports outside the timing, as for the reference
@@ -142,7 +142,7 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
                 start = time.perf_counter()
                 for path in sorted(DEFAULT_VOCAB_DIR.glob("*.ttl")):
                     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-                out["findings"] = len(fast_shacl.validate_store(store, load_shapes(_layers(layers))))
+                out["findings"] = len(fastshacl.validate_store(store, load_shapes(_layers(layers))))
                 out["fallback"] = ""
         seconds = time.perf_counter() - start
     out["seconds"] = round(seconds, 3)

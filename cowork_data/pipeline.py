@@ -203,9 +203,9 @@ def engines(engine: str) -> tuple[Callable[..., Report], Callable[..., list]]:
     if engine == "reference":
         return validate_tables, validate_graph
     if engine == "fast":
-        from cowork_data.validate import fast_shacl, fast_table
+        from cowork_data.validate import fast_table, fastshacl
 
-        return fast_table.validate_tables, fast_shacl.validate_graph
+        return fast_table.validate_tables, fastshacl.validate_graph
     raise UsageError(f"Motore sconosciuto «{engine}»: usa fast o reference.",
                      f"Unknown engine “{engine}”: use fast or reference.")
 

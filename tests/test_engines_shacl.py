@@ -13,7 +13,8 @@ import pytest
 from rdflib import Graph
 
 from cowork_data.graph import build_graph
-from cowork_data.validate import fast_shacl, shacl
+from cowork_data.validate import fastshacl, shacl
+from cowork_data.validate.shapes import vocab_files
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "tests" / "shapes" / "examples"
@@ -26,7 +27,7 @@ def _key(findings) -> set[tuple[str, ...]]:  # noqa: ANN001
 
 def _same(graph: Graph, layers=LAYERS) -> int:  # noqa: ANN001
     reference = shacl.validate_graph(graph, layers=layers)
-    result = fast_shacl.validate(graph, layers=layers)
+    result = fastshacl.validate(graph, layers=layers)
     assert not result.fallback, result.fallback
     assert _key(result.findings) == _key(reference)
     for fast, ref in zip(sorted(result.findings, key=_order), sorted(reference, key=_order), strict=True):
@@ -60,8 +61,8 @@ def test_generated_graph_with_planted_defects_agrees() -> None:
 
 def test_project_shapes_compile_without_fallback() -> None:
     shapes = shacl.load_shapes(LAYERS)
-    checks = fast_shacl.compile_shapes(shapes)
-    assert {c.component for c in checks} <= set(fast_shacl.CLAIMED)
+    checks = fastshacl.compile_shapes(shapes)
+    assert {c.component for c in checks} <= set(fastshacl.CLAIMED)
 
 
 def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path: Path, caplog) -> None:  # noqa: ANN001
@@ -70,7 +71,7 @@ def test_unsupported_shapes_fall_back_to_pyshacl(tmp_path: Path, caplog) -> None
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:qualifiedValueShape "
         "[ sh:class ex:D ] ; sh:qualifiedMinCount 1 ] .\n", encoding="utf-8")
     data = Graph().parse(data="<http://example.org/a> a <http://example.org/C> .", format="turtle")
-    result = fast_shacl.validate(data, layers=("core",), shapes_dir=tmp_path)
+    result = fastshacl.validate(data, layers=("core",), shapes_dir=tmp_path)
     assert "qualified" in result.fallback
     assert [f.constraint for f in result.findings] == ["sh:QualifiedMinCountConstraintComponent"]
     assert "pySHACL" in caplog.text
@@ -102,17 +103,6 @@ def test_rewritten_joins_agree_on_mutated_admissions_and_dates() -> None:
     shapes = {f.shape.rsplit("#", 1)[-1] for f in findings}
     assert {"VoucherCrossShape", "CallFundingCrossShape"} <= shapes, shapes
     _same(graph, layers=("core", "cross"))
-
-
-def test_not_exists_rewrite_keeps_non_bgp_patterns() -> None:
-    """Only a top-level NOT EXISTS over triple patterns and filters becomes a left join; OPTIONAL stays as is."""
-    text = "SELECT ?this WHERE { ?this ?p ?o . FILTER NOT EXISTS { ?this ?q ?x OPTIONAL { ?x ?r ?y } } }"
-    assert fast_shacl._not_exists_as_left_join(text, text.index("{")) == text
-    text = 'SELECT ?this WHERE { ?this ?p "}" . FILTER NOT EXISTS { ?this ?q ?x FILTER(?x > 1) } BIND(1 AS ?z) }'
-    out = fast_shacl._not_exists_as_left_join(text, text.index("{"))
-    assert "NOT EXISTS" not in out and out.index("BIND(1 AS ?z)") < out.index("OPTIONAL")
-    union = "SELECT ?this WHERE { { ?this ?p ?o } UNION { ?o ?p ?this } }"
-    assert fast_shacl._join_focus(union, union.index("{"), "F").count("F") == 2
 
 
 PLAN_SHAPES = """
@@ -164,14 +154,142 @@ def test_planned_queries_agree_with_pyshacl() -> None:
     expected = {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceConstraintComponent)).split("#")[1])
                 for r in report.subjects(SH.focusNode, None)}
     store = ox.Store()
-    store.bulk_extend(ox.Quad(*(fast_shacl.to_ox(t) for t in triple)) for triple in data)  # type: ignore[misc]
-    checks = fast_shacl.compile_shapes(shapes)
-    planned = [fast_shacl._Classes(store).resolve(c.query, focus=False) for c in checks if c.batch is None]
+    store.bulk_extend(ox.Quad(*(fastshacl.to_ox(t) for t in triple)) for triple in data)  # type: ignore[misc]
+    checks = fastshacl.compile_shapes(shapes)
+    plan = fastshacl.Plan(store.query)
+    planned = [plan.query(c) for c in checks if c.batch is None]
     assert any("SELECT DISTINCT ?this WHERE" not in q for q in planned)  # some checks start from the rare class
     assert {c.batch[0] for c in checks if c.batch} == {"min", "max"}  # and the count checks are merged
     for threads in (1, 2):
-        results = fast_shacl.run(store, checks, threads=threads)
+        results = fastshacl.run(store, checks, threads=threads)
         found = {(str(r.focus), r.component.removeprefix("sh:")) for r in results}
         assert found == expected
     assert not conforms and {focus.rsplit("/", 1)[1] for focus, _ in expected} == {
         "two-codes", "no-code", "bad-tag", "three-tags", "noted", "negative", "no-size", "rare-number"}
+
+
+# ---------------------------------------------------------------- a store, some focus nodes, a change
+
+
+VAT = "https://w3id.org/italia/onto/COV/VATnumber"
+
+
+def _store_of(graph: Graph):  # noqa: ANN202
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    fastshacl.load_graph(store, graph)
+    for path in vocab_files():
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def _generated_store(spaces: int = 80, seed: int = 7, defects: float = 0.1):  # noqa: ANN202
+    """A generated graph with planted defects, where the first organisation takes the last one's VAT number
+    (INVENTED: a duplicate across two entities), and its store."""
+    from rdflib import URIRef
+
+    from bench.generate import generate
+
+    tables, sources = generate(spaces, seed=seed, defects=defects)
+    graph = build_graph(tables, sources=sources)
+    orgs = sorted(graph.subject_objects(URIRef(VAT)))
+    graph.set((orgs[0][0], URIRef(VAT), orgs[-1][1]))
+    return graph, _store_of(graph)
+
+
+def test_focus_restriction_equals_the_full_run_filtered(monkeypatch) -> None:  # noqa: ANN001
+    """Only the given focus nodes are validated, each against the whole store: a duplicate tax code is found on
+    an organisation in the set although its twin is outside it. Also with the focus nodes split over many
+    queries (a few per query)."""
+    from cowork_data.validate.fastshacl import execute
+
+    shapes = shacl.load_shapes(LAYERS)
+    graph, store = _generated_store()
+    full = fastshacl.validate_store(store, shapes)
+    duplicates = sorted({f.focus_node for f in full if f.code == "duplicate-fiscal-code"})
+    assert len(duplicates) == 2
+    chosen = {duplicates[0]}
+    workspaces = sorted({f.focus_node for f in full if "/data/workspace/" in f.focus_node})
+    chosen |= set(workspaces[::3]) | {"https://example.org/not-in-the-store"}
+    restricted = fastshacl.validate_store(store, shapes, focus=chosen)
+    assert restricted == [f for f in full if f.focus_node in chosen]
+    monkeypatch.setattr(execute, "CHUNK", 3)
+    assert fastshacl.validate_store(store, shapes, focus=chosen) == restricted
+    assert {"duplicate-fiscal-code", "shacl-datatype"} <= {f.code for f in restricted}
+    assert fastshacl.validate_store(store, shapes, focus=[]) == []
+
+
+def _mutated(graph: Graph, seed: int) -> tuple[Graph, set[str]]:
+    """INVENTED changes: some nodes lose triples (types included), one organisation takes another's VAT number;
+    returns the new graph and the subjects whose triples changed."""
+    import random
+
+    from rdflib import URIRef
+
+    rng = random.Random(seed)
+    out = Graph()
+    out += graph
+    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
+    changed: set[str] = set()
+    for s in rng.sample(subjects, len(subjects) // 12):
+        for triple in sorted(graph.triples((s, None, None))):
+            if rng.random() < 0.4:
+                out.remove(triple)
+                changed.add(str(s))
+    orgs = sorted(graph.subject_objects(URIRef(VAT)))
+    (a, _old), (_b, value) = orgs[1], orgs[-2]
+    out.set((a, URIRef(VAT), value))  # a new duplicate: its twin did not change
+    changed.add(str(a))
+    return out, changed
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_revalidation_after_a_change_equals_a_full_run(seed: int) -> None:
+    """Re-running only where a result can differ (the changed nodes, the nodes that reach them on a check's paths,
+    every focus node of the SPARQL constraints) gives the findings of a full run on the changed store."""
+    shapes = shacl.load_shapes(LAYERS)
+    graph, store = _generated_store(seed=seed)
+    before = fastshacl.validate_store(store, shapes)
+    changed_graph, changed = _mutated(graph, seed)
+    after_store = _store_of(changed_graph)
+    full = fastshacl.validate_store(after_store, shapes)
+    again = fastshacl.revalidate_store(after_store, shapes, before, changed)
+    assert again == full
+    moved = {f.focus_node for f in set(before) ^ set(full)} - changed
+    assert moved, "the change should move findings of nodes that did not change (sh:class, cross-entity shapes)"
+    checks = fastshacl.compile_shapes(shapes)
+    affected = fastshacl.affected_focus(after_store, checks, changed)
+    local = [c for c in checks if c.reach == ()]
+    assert local and all(affected[c] == {f"<{n}>" for n in changed} for c in local)
+    assert any(c.reach and affected[c] != affected[local[0]] for c in checks)  # sh:class reaches further
+
+
+def test_named_graphs_are_validated_as_their_union(tmp_path: Path) -> None:
+    """A build's store: one named graph per source (on disk), the vocabulary in its own graph."""
+    import pyoxigraph as ox
+
+    shapes = shacl.load_shapes(LAYERS)
+    graph, store = _generated_store(spaces=40)
+    expected = fastshacl.validate_store(store, shapes)
+    on_disk = ox.Store(str(tmp_path / "store"))
+    graphs = [ox.NamedNode(f"https://example.org/graph/{i}") for i in range(3)]
+    on_disk.bulk_extend(ox.Quad(*(fastshacl.to_ox(t) for t in triple), graphs[hash(str(triple[0])) % 3])  # type: ignore
+                        for triple in graph)
+    for path in vocab_files():
+        on_disk.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/v"))
+    on_disk.flush()
+    assert fastshacl.validate_store(on_disk, shapes) == expected
+
+
+def test_reference_engine_leaves_rdflib_unpatched() -> None:
+    """pySHACL's queries are memoised on the validation's own graph; rdflib's parser is never replaced."""
+    from rdflib.plugins.sparql import algebra, parser, processor
+
+    graph = Graph().parse(EXAMPLES / "_context.ttl").parse(EXAMPLES / "VoucherCrossShape-invalid.ttl")
+    first = shacl.validate_graph(graph, layers=LAYERS)
+    assert first and shacl.validate_graph(graph, layers=LAYERS) == first
+    assert processor.translateQuery is algebra.translateQuery and processor.parseQuery is parser.parseQuery
+    text = "PREFIX b: <http://b/>\nPREFIX a: <http://a/>\nSELECT ?s WHERE { ?s a:p b:o }"
+    swapped = "PREFIX a: <http://a/>\nPREFIX b: <http://b/>\nSELECT ?s WHERE { ?s a:p b:o }"
+    assert shacl.prepared_query(text, None, {}) is shacl.prepared_query(swapped, None, {})
