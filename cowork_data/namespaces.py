@@ -46,6 +46,9 @@ class CW(DefinedNamespace):
     servicesNote: URIRef
     openingHoursNote: URIRef
     wheelchair: URIRef
+    nameSimilarity: URIRef
+    addressSimilarity: URIRef
+    distance: URIRef
 
 
 class COV(DefinedNamespace):

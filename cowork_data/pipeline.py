@@ -102,7 +102,8 @@ def collect(root: Path, progress: Progress) -> tuple[dict[str, list[dict[str, st
     for doubt in links.ambiguous:
         progress("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
     # Not a published table: the graph states these links as owl:sameAs.
-    tables["same_as"] = [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id}
+    tables["same_as"] = [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id,
+                          "score": link.score, "distance_m": link.distance_m, "address_score": link.address_score}
                          for link in links.links]
     return tables, infos, crosswalk
 

@@ -62,7 +62,8 @@ def quads(
                 yield s, p, o, g
     for link in tables.get("same_as", ()):  # the same space in two sources (cowork_data.normalise.linking)
         g = graph_iri(link.get("source_id") or "unsourced", base=base)
-        yield iris.workspace_iri(base, link["id"]), OWL.sameAs, iris.workspace_iri(base, link["same_as"]), g
+        for s, p, o in mapper.same_as(link):
+            yield s, p, o, g
     cities = graph_iri(CITIES_GRAPH, base=base)
     for s, p, o in mapper.cities():
         yield s, p, o, cities
@@ -125,6 +126,7 @@ def _bind(graph: Graph, base: str) -> None:
     for prefix, namespace in sorted(PREFIXES.items()):
         graph.bind(prefix, namespace)
     graph.bind("owl", str(OWL))
+    graph.bind("rdf", str(RDF))
     graph.bind("rdfs", str(RDFS))
     graph.bind("xsd", str(XSD))
     graph.bind("data", f"{base}data/")

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 import polars as pl
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from cowork_data.cities import CityVersion, city_version
 from cowork_data.graph import CITIES_GRAPH, TABLE_ORDER, iris, literals
@@ -280,9 +280,8 @@ class _Writer:
         base, mapper = self.base, self.mapper
         links = self.tables.get("same_as", ())
         for start in range(0, len(links), 10_000):
-            batch = [(iris.workspace_iri(base, link["id"]), OWL.sameAs, iris.workspace_iri(base, link["same_as"]),
-                      graph_iri(link.get("source_id") or "unsourced", base=base))
-                     for link in links[start:start + 10_000]]
+            batch = [(s, p, o, graph_iri(link.get("source_id") or "unsourced", base=base))
+                     for link in links[start:start + 10_000] for s, p, o in mapper.same_as(link)]
             yield self.python_lines(batch)
         yield from self.cities()
         for source_id in sorted(self.sources):

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from cowork_data.cities import city_version
@@ -351,6 +351,21 @@ class Mapper:
         if note := _get(row, "note"):
             yield o, RDFS.comment, Literal(note)
         yield from self._provenance(o, row)
+
+    def same_as(self, link: Row) -> Iterator[Triple]:
+        """``owl:sameAs`` between two records of one space (``cowork_data.normalise.linking``), with its evidence:
+        the statement reified at ``{record}#same-as``, with the name and address similarity and the distance."""
+        s, o = iris.workspace_iri(self.base, _get(link, "id")), iris.workspace_iri(self.base, _get(link, "same_as"))
+        yield s, OWL.sameAs, o
+        e = iris.hash_iri(s, "same-as")
+        yield e, RDF.type, RDF.Statement
+        yield e, RDF.subject, s
+        yield e, RDF.predicate, OWL.sameAs
+        yield e, RDF.object, o
+        for field, prop in (("score", CW.nameSimilarity), ("address_score", CW.addressSimilarity),
+                            ("distance_m", CW.distance)):
+            if value := _get(link, field):
+                yield e, prop, literals.decimal(value)
 
     def cities(self) -> Iterator[Triple]:
         for c in sorted(self.city_names):

@@ -1,11 +1,23 @@
-"""Linking the same space across sources (Milan's coworking list, its FabLab list, a network's directory).
+"""Linking the same space across sources (a registry, OpenStreetMap, a network's directory, Milan's two lists).
 
-Two records of different sources are the same place when their normalised addresses (street + house number)
-are equal, their points (when both have one) are within `max_distance` metres, and their names share at least
-half of their distinctive words (generic words such as `coworking`, `fablab`, `spazio` do not count). Both
-records are kept; the later one is linked to the canonical id (the record of the first source in id order) in
-`ids/same-as.csv`, frozen at first sight like the crosswalk. Same address but different names, or several
-candidates in one source, is reported as ambiguous and not linked: a building often holds several spaces.
+Two records of different sources are compared when they are near each other (both points within
+:attr:`Thresholds.near` metres) or, lacking a point, in the same municipality. Three pieces of evidence are
+measured with rapidfuzz (a maintained string-matching library):
+
+- *name*: the normalised Indel similarity (``fuzz.ratio``) of the names folded (case, accents) and without generic
+  words (``coworking``, ``fablab``, ``espace``, ``spazio``, articles), so ``FabLab Officina Inventata`` and
+  ``Officina Inventata Ortica`` agree (0.84) and ``Pharmacie de la Gare`` does not match ``Coworking de la Gare``
+  (token-set scores give such subsets 1.0: measured, they cost precision);
+- *address*: ``token_sort_ratio`` of street and house number (0 when both numbers are given and differ);
+- *distance*: metres between the points (haversine).
+
+A pair is a *match* when the names agree (``name ≥ Thresholds.name``) and the place does too (``distance ≤
+Thresholds.distance`` or ``address ≥ Thresholds.address``). The thresholds are measured on a labelled sample
+(``tests/fixtures/linking/``, precision and recall printed by ``tests/test_harvest_linking.py``). Both records are
+kept; the later one (by source, then id) is linked to the other in ``ids/same-as.csv`` with its evidence, frozen at
+first sight like the crosswalk, and the graph states ``owl:sameAs`` with that evidence. Never guessed, reported as
+ambiguous instead: several matches in one source, and the same address or point with another name (a building often
+holds several spaces).
 """
 
 from __future__ import annotations
@@ -14,29 +26,51 @@ import csv
 import io
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rapidfuzz import fuzz
 
 from cowork_data.normalise.text import fold
 from cowork_data.publish.atomic import write_text_atomic
 
-__all__ = ["SAME_AS_FILE", "Ambiguity", "Link", "LinkReport", "link_spaces", "load_links", "save_links", "update_links"]
+__all__ = ["SAME_AS_FILE", "THRESHOLDS", "Ambiguity", "Evidence", "Link", "LinkReport", "Thresholds", "evidence",
+           "link_spaces", "load_links", "save_links", "update_links"]
 
 SAME_AS_FILE = Path("ids") / "same-as.csv"
-_COLUMNS = ("id", "same_as", "source_id", "score", "distance_m")
-_GENERIC = {"coworking", "co", "working", "fablab", "fab", "lab", "makerspace", "maker", "space", "spazio", "spazi",
-            "hackerspace", "esempio", "di", "del", "della", "dei", "delle", "il", "la", "lo", "le", "the", "e"}
+_COLUMNS = ("id", "same_as", "source_id", "score", "distance_m", "address_score")
+_GENERIC = frozenset(
+    "coworking co working cowork fablab fab lab labs makerspace maker space spazio spazi hackerspace hacklab esempio "
+    "espace espaces tiers lieu lieux il la lo le les l the e et di del della dei delle de du des d a au aux en "
+    "and of".split())
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds of :func:`link_spaces` (similarities from 0 to 1, distances in metres)."""
+
+    name: float = 0.75
+    distance: float = 150.0
+    address: float = 0.8
+    near: float = 300.0
+    #: same point (within this distance) but another name: reported, not linked
+    same_point: float = 25.0
+
+
+THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
 class Link:
-    """`id` (a record of `source_id`) is the same place as `same_as`, the canonical id."""
+    """`id` (a record of `source_id`) is the same place as `same_as`; `score` is the name similarity."""
 
     id: str
     same_as: str
     source_id: str
     score: str
     distance_m: str
+    address_score: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,65 +87,143 @@ class LinkReport:
     ambiguous: list[Ambiguity] = field(default_factory=list)
 
 
-def _words(name: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", fold(name)) if w not in _GENERIC}
+@dataclass(frozen=True)
+class Evidence:
+    """How alike two records are: name and address similarity (0–1, None when a side lacks it), distance."""
+
+    name: float
+    address: float | None
+    distance: float | None
 
 
-def _address(row: dict[str, str]) -> str:
-    street = " ".join(re.findall(r"[a-z0-9]+", fold(row.get("street_address", ""))))
-    return f"{street}|{row.get('house_number', '').lower()}" if street else ""
+def _words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(name).replace("'", " "))
 
 
-def _distance(a: dict[str, str], b: dict[str, str]) -> float | None:
+def _name(name: str) -> str:
+    words = _words(name)
+    kept = [w for w in words if w not in _GENERIC]
+    return " ".join(kept or words)
+
+
+def _address(row: dict[str, str]) -> tuple[str, str]:
+    return " ".join(_words(row.get("street_address", ""))), re.sub(r"\s+", "", row.get("house_number", "")).lower()
+
+
+def _point(row: dict[str, str]) -> tuple[float, float] | None:
     try:
-        lat1, lon1, lat2, lon2 = (math.radians(float(v)) for v in (a["latitude"], a["longitude"], b["latitude"],
-                                                                  b["longitude"]))
+        return float(row["latitude"]), float(row["longitude"])
     except (KeyError, ValueError):
         return None
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
-def _similarity(a: dict[str, str], b: dict[str, str]) -> float:
-    wa, wb = _words(a["name"]), _words(b["name"])
-    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+def _municipality(row: dict[str, str]) -> str:
+    code = row.get("commune_insee") or row.get("comune_istat") or ""
+    return f"{row.get('country', '')}:{code}" if code else ""
 
 
-def link_spaces(spaces: list[dict[str, str]], *, max_distance: float = 60.0) -> LinkReport:
+def evidence(a: dict[str, str], b: dict[str, str]) -> Evidence:
+    """The name, address and distance evidence of two records."""
+    name = fuzz.ratio(_name(a.get("name", "")), _name(b.get("name", ""))) / 100
+    (street_a, number_a), (street_b, number_b) = _address(a), _address(b)
+    address = None
+    if street_a and street_b:
+        address = 0.0 if number_a and number_b and number_a != number_b else \
+            fuzz.token_sort_ratio(f"{street_a} {number_a}", f"{street_b} {number_b}") / 100
+    pa, pb = _point(a), _point(b)
+    return Evidence(name, address, _metres(pa, pb) if pa and pb else None)
+
+
+def _cell(lat: float, lon: float, size: float) -> tuple[int, int]:
+    return int(lat // size), int(lon // size)
+
+
+def _candidates(rows: list[dict[str, str]], near: float) -> dict[int, set[int]]:
+    """Pairs of rows worth comparing: near points (a grid of cells about `near` metres wide), the same street and
+    house number, or the same municipality when a side has no point."""
+    size = near / 111_000
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_municipality: dict[str, list[int]] = defaultdict(list)
+    by_address: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        point = _point(row)
+        if point:
+            cells[_cell(*point, size)].append(i)
+        if key := _municipality(row):
+            by_municipality[key].append(i)
+        if (address := _address(row))[0]:
+            by_address[address].append(i)
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for members in by_address.values():
+        for i in members:
+            pairs[i].update(members)
+    for (y, x), members in cells.items():
+        for i in members:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    pairs[i].update(cells.get((y + dy, x + dx), ()))
+    for members in by_municipality.values():
+        unplaced = [i for i in members if _point(rows[i]) is None]
+        for i in unplaced:
+            pairs[i].update(members)
+            for j in members:
+                pairs[j].add(i)
+    return pairs
+
+
+def link_spaces(spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS) -> LinkReport:
     """Links between records of different sources that are the same place, and the ambiguous matches."""
+    t = thresholds
     report = LinkReport()
     rows = sorted(spaces, key=lambda r: (r["source_id"], r["id"]))
+    pairs = _candidates(rows, t.near)
     for i, row in enumerate(rows):
-        by_source: dict[str, list[tuple[dict[str, str], float, float | None]]] = {}
-        for other in rows[:i]:
-            if other["source_id"] == row["source_id"] or not _address(row) or _address(row) != _address(other):
+        matches: dict[str, list[tuple[dict[str, str], Evidence]]] = defaultdict(list)
+        doubts: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for j in sorted(pairs.get(i, ())):
+            other = rows[j]
+            if j >= i or other["source_id"] == row["source_id"]:
                 continue
-            distance = _distance(row, other)
-            if distance is not None and distance > max_distance:
+            found = evidence(row, other)
+            if found.distance is not None and found.distance > t.near:
                 continue
-            by_source.setdefault(other["source_id"], []).append((other, _similarity(row, other), distance))
-        for candidates in by_source.values():
-            similar = [c for c in candidates if c[1] >= 0.5]
-            if len(similar) == 1:
-                other, score, distance = similar[0]
-                report.links.append(Link(row["id"], other["id"], row["source_id"], f"{score:.2f}",
-                                         "" if distance is None else f"{distance:.1f}"))
-                continue
-            ids = tuple(sorted(c[0]["id"] for c in candidates))
-            if len(similar) > 1:
-                report.ambiguous.append(Ambiguity(row["id"], ids, "più candidati con nome simile allo stesso indirizzo",
-                                                  "several candidates with a similar name at the same address"))
+            place = (found.distance is not None and found.distance <= t.distance) or (
+                found.address is not None and found.address >= t.address)
+            if found.name >= t.name and place:
+                matches[other["source_id"]].append((other, found))
+            elif (found.address is not None and found.address >= t.address) or (
+                    found.distance is not None and found.distance <= t.same_point):
+                doubts[other["source_id"]].append(other)
+        for source_id in sorted(set(matches) | set(doubts)):
+            found_matches = matches.get(source_id, [])
+            if len(found_matches) == 1:
+                other, ev = found_matches[0]
+                report.links.append(Link(row["id"], other["id"], row["source_id"], f"{ev.name:.2f}",
+                                         "" if ev.distance is None else f"{ev.distance:.1f}",
+                                         "" if ev.address is None else f"{ev.address:.2f}"))
+            elif found_matches:
+                ids = tuple(sorted(o["id"] for o, _ in found_matches))
+                report.ambiguous.append(Ambiguity(row["id"], ids, "più candidati con nome simile nello stesso luogo",
+                                                  "several candidates with a similar name at the same place"))
             else:
-                report.ambiguous.append(Ambiguity(row["id"], ids, "stesso indirizzo ma nome diverso",
-                                                  "same address but a different name"))
+                ids = tuple(sorted(o["id"] for o in doubts[source_id]))
+                report.ambiguous.append(Ambiguity(row["id"], ids, "stesso indirizzo o punto ma nome diverso",
+                                                  "same address or point but a different name"))
     return report
 
 
 def load_links(path: Path) -> list[Link]:
-    """The frozen links; a missing file has none."""
+    """The frozen links; a missing file has none (files written before `address_score` existed read too)."""
     if not path.exists():
         return []
-    return [Link(**{k: row[k] for k in _COLUMNS}) for row in csv.DictReader(io.StringIO(path.read_text("utf-8")))]
+    return [Link(**{k: row.get(k) or "" for k in _COLUMNS})
+            for row in csv.DictReader(io.StringIO(path.read_text("utf-8")))]
 
 
 def save_links(path: Path, links: list[Link]) -> None:
@@ -119,13 +231,13 @@ def save_links(path: Path, links: list[Link]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_COLUMNS)
     for link in sorted(links, key=lambda item: (item.id, item.same_as)):
-        writer.writerow([link.id, link.same_as, link.source_id, link.score, link.distance_m])
+        writer.writerow([link.id, link.same_as, link.source_id, link.score, link.distance_m, link.address_score])
     write_text_atomic(path, buffer.getvalue())  # the frozen ids must never be left half-written
 
 
-def update_links(path: Path, spaces: list[dict[str, str]]) -> LinkReport:
+def update_links(path: Path, spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS) -> LinkReport:
     """Link `spaces` and add new links to the frozen ones in `path` (written only when it changes)."""
-    report = link_spaces(spaces)
+    report = link_spaces(spaces, thresholds=thresholds)
     frozen = load_links(path)
     linked = {link.id for link in frozen}
     merged = frozen + [link for link in report.links if link.id not in linked]

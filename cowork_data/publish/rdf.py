@@ -53,7 +53,9 @@ def write_nquads(quads: Iterable[tuple[Node, Node, Node, Node]], path: Path) -> 
 
 
 def _prefixes(base: str) -> dict[str, str]:
-    return {**PREFIXES, "data": f"{base}data/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    # every namespace the graph uses is bound: rdflib numbers unbound ones (ns1, ns2) in hash order
+    return {**PREFIXES, "data": f"{base}data/", "owl": "http://www.w3.org/2002/07/owl#",
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
             "xsd": "http://www.w3.org/2001/XMLSchema#"}
 
 
