@@ -17,12 +17,13 @@ from cowork_data.cli import cli
 from cowork_data.errors import QueryTimeout, UsageError
 from cowork_data.site import data as site_data
 from cowork_data.validate import checks, validate_file
+from cowork_data.validate.fix import fix_file
 from cowork_data.validate.html import report_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cowork_data"
 PLANTED = ROOT / "tests" / "fixtures" / "validator" / "planted.csv"
-NAMESPACES = ("finding", "error", "label", "cli", "type", "constraint")
+NAMESPACES = ("finding", "error", "label", "cli", "fix", "type", "constraint")
 KEY = re.compile(rf"^(?:{'|'.join(NAMESPACES)})\.[A-Za-z0-9_.-]*[A-Za-z0-9_-]$")
 
 
@@ -181,6 +182,8 @@ def test_a_new_language_is_one_new_file(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["validate", str(PLANTED), "--lang", "xx"])
         assert result.exit_code == 1, result.output
         assert "[xx] The VAT number" in result.output
+        fixed = fix_file(PLANTED, tmp_path / "fixed.csv")
+        assert fixed.changes and all(c.reason("xx").startswith("[xx] ") for c in fixed.changes)
     assert i18n.languages() == ("it", "en")
     assert CliRunner().invoke(cli, ["validate", str(PLANTED), "--lang", "xx"]).exit_code == 2
 

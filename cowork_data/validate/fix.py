@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.errors import UsageError
 from cowork_data.validate import checks
 from cowork_data.validate.files import TableFile, read_tables
@@ -46,16 +47,25 @@ class Change:
     new: str
     reason_it: str
     reason_en: str
+    #: The catalogue key of the reason (``fix.<name>``) and its parameters, for any other language.
+    reason_key: str = ""
+    reason_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def cell(self) -> str:
         return cell_address(self.row, self.column)
 
-    def reason(self, lang: str = "it") -> str:
-        return self.reason_en if lang == "en" else self.reason_it
+    def reason(self, lang: str = i18n.DEFAULT) -> str:
+        if lang == i18n.DEFAULT:
+            return self.reason_it
+        if lang == i18n.FALLBACK or not self.reason_key:
+            return self.reason_en
+        return i18n.t(self.reason_key, lang, **dict(self.reason_params))
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "cell": self.cell}
+        data = asdict(self)
+        data.pop("reason_params")
+        return {**data, "cell": self.cell}
 
 
 @dataclass
@@ -123,15 +133,17 @@ class _SheetFixer:
         pos = self.columns.get(name)
         return "" if pos is None else self.get(row, pos + 1).strip()
 
-    def set(self, finding: Finding, row: int, column: int, new: str, it: str, en: str) -> None:
+    def set(self, finding: Finding, row: int, column: int, new: str, reason: str, **params: str) -> None:
+        """Write ``new`` into the cell and log the change with its reason (``fix.<reason>`` in the catalogue)."""
         old = self.get(row, column)
         if new == old:
             return
         record = self.records[row - 1]
         record.extend([""] * (column - len(record)))
         record[column - 1] = new
+        key = f"fix.{reason}"
         self.changes.append(Change(self.tf.sheet, row, column, self.positions.get(column - 1, ""), finding.code,
-                                   old, new, it, en))
+                                   old, new, *i18n.both(key, **params), key, tuple(sorted(params.items()))))
 
     def repair(self, findings: list[Finding]) -> None:
         order = {"whitespace": 0, "mojibake": 1}
@@ -150,21 +162,18 @@ class _SheetFixer:
             if title and label and fold(label) not in (fold(title), fold(name)) \
                     and match_columns([title], self.table, self.root).get(0) == name:
                 marker = Finding(code="column-name", message_it="", message_en="")
-                self.set(marker, row, pos + 1, title, f"intestazione «{label}» riconosciuta come «{title}»",
-                         f"header “{label}” recognised as “{title}”")
+                self.set(marker, row, pos + 1, title, "header", label=label, title=title)
 
 
 def _whitespace(fx: _SheetFixer, f: Finding) -> None:
     value = fx.get(f.row, f.column)  # type: ignore[arg-type]
-    fx.set(f, f.row, f.column, value.strip(), "tolti gli spazi prima e dopo il valore",  # type: ignore[arg-type]
-           "removed spaces around the value")
+    fx.set(f, f.row, f.column, value.strip(), "whitespace")  # type: ignore[arg-type]
 
 
 def _mojibake(fx: _SheetFixer, f: Finding) -> None:
     fixed = checks.mojibake_fix(fx.get(f.row, f.column))  # type: ignore[arg-type]
     if fixed is not None:
-        fx.set(f, f.row, f.column, fixed, "caratteri corretti (testo UTF-8 letto come Latin-1)",  # type: ignore[arg-type]
-               "characters repaired (UTF-8 text read as Latin-1)")
+        fx.set(f, f.row, f.column, fixed, "mojibake")  # type: ignore[arg-type]
 
 
 def _constraint(fx: _SheetFixer, f: Finding) -> None:
@@ -177,14 +186,13 @@ def _constraint(fx: _SheetFixer, f: Finding) -> None:
         key = fold(value)
         matches = [e for e in enum if fold(e).replace("_", "") == key.replace("_", "")]
         new = matches[0] if len(matches) == 1 else (ENUM_WORDS.get(key) if ENUM_WORDS.get(key) in enum else None)
-        why = ("scritto con il codice previsto", "written as the expected code")
+        why = "enum"
     elif f.field == "postcode" and value.isdigit() and 3 <= len(value) < 5:
         comune = _row_comune(fx, row)  # type: ignore[arg-type]
         padded = value.zfill(5)
         if comune is not None and padded.startswith(ZERO_CAP_PREFIX.get(comune.province_code, "-")):
             new = padded
-        why = ("rimessi gli zeri iniziali tolti dal foglio di calcolo", "restored the leading zeros the spreadsheet "
-               "dropped")
+        why = "postcode-zeros"
     elif f.field == "comune_istat" and value.isdigit() and len(value) < 6:
         from cowork_data.reference import load_comuni
 
@@ -192,15 +200,15 @@ def _constraint(fx: _SheetFixer, f: Finding) -> None:
         named = _row_comune(fx, row, by_code=False)  # type: ignore[arg-type]
         if coded is not None and (named is None or named == coded):
             new = coded.istat
-        why = ("rimessi gli zeri iniziali del codice ISTAT", "restored the ISTAT code's leading zeros")
+        why = "istat-zeros"
     elif f.field == "comune_belfiore" and value.upper() != value:
         from cowork_data.reference import load_comuni
 
         if load_comuni().by_belfiore(value) is not None:
             new = value.upper()
-        why = ("codice catastale in maiuscolo", "cadastral code in upper case")
+        why = "belfiore-case"
     if new is not None:
-        fx.set(f, row, column, new, *why)  # type: ignore[arg-type]
+        fx.set(f, row, column, new, why)  # type: ignore[arg-type]
 
 
 def _row_comune(fx: _SheetFixer, row: int, *, by_code: bool = True):  # noqa: ANN202 - Comune | None
@@ -227,15 +235,13 @@ def _decimal_comma(fx: _SheetFixer, f: Finding) -> None:
         return
     bounds = spec.get("constraints", {})
     if bounds.get("minimum", number) <= number <= bounds.get("maximum", number):
-        fx.set(f, f.row, f.column, candidate, "virgola decimale sostituita dal punto",  # type: ignore[arg-type]
-               "decimal comma replaced by a dot")
+        fx.set(f, f.row, f.column, candidate, "decimal-comma")  # type: ignore[arg-type]
 
 
 def _phone(fx: _SheetFixer, f: Finding) -> None:
     e164 = checks.phone_e164(fx.get(f.row, f.column))  # type: ignore[arg-type]
     if e164:
-        fx.set(f, f.row, f.column, e164, "numero scritto nel formato internazionale E.164",  # type: ignore[arg-type]
-               "number written in international E.164 format")
+        fx.set(f, f.row, f.column, e164, "phone")  # type: ignore[arg-type]
 
 
 def _swap(fx: _SheetFixer, f: Finding) -> None:
@@ -243,8 +249,8 @@ def _swap(fx: _SheetFixer, f: Finding) -> None:
     if lat_pos is None or lon_pos is None:
         return
     lat, lon = fx.get(f.row, lat_pos + 1), fx.get(f.row, lon_pos + 1)  # type: ignore[arg-type]
-    fx.set(f, f.row, lat_pos + 1, lon, "latitudine e longitudine scambiate", "latitude and longitude swapped")  # type: ignore[arg-type]
-    fx.set(f, f.row, lon_pos + 1, lat, "latitudine e longitudine scambiate", "latitude and longitude swapped")  # type: ignore[arg-type]
+    fx.set(f, f.row, lat_pos + 1, lon, "swap")  # type: ignore[arg-type]
+    fx.set(f, f.row, lon_pos + 1, lat, "swap")  # type: ignore[arg-type]
 
 
 REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
