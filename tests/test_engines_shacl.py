@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from cowork_data.errors import UsageError
 from cowork_data.graph import build_graph
 from cowork_data.validate import fastshacl, shacl
 from cowork_data.validate.shapes import vocab_files
@@ -214,8 +215,11 @@ def test_focus_restriction_equals_the_full_run_filtered(monkeypatch) -> None:  #
     chosen |= set(workspaces[::3]) | {"https://example.org/not-in-the-store"}
     restricted = fastshacl.validate_store(store, shapes, focus=chosen)
     assert restricted == [f for f in full if f.focus_node in chosen]
+    assert fastshacl.validate_store(store, shapes, focus=iter(sorted(chosen))) == restricted  # read once
     monkeypatch.setattr(execute, "CHUNK", 3)
     assert fastshacl.validate_store(store, shapes, focus=chosen) == restricted
+    with pytest.raises(UsageError):
+        fastshacl.validate_store(store, shapes, focus=["not an IRI"])
     assert {"duplicate-fiscal-code", "shacl-datatype"} <= {f.code for f in restricted}
     assert fastshacl.validate_store(store, shapes, focus=[]) == []
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 
+from cowork_data.errors import UsageError
 from cowork_data.validate.fastshacl.model import Check, Result, Targets, Unsupported
 from cowork_data.validate.fastshacl.plan import Plan
 from cowork_data.validate.fastshacl.rewrite import substitute_this
 from cowork_data.validate.fastshacl.sparql import render
 from cowork_data.validate.fastshacl.terms import from_ox
 
-__all__ = ["CHUNK", "has_named_graphs", "run", "store_query"]
+__all__ = ["CHUNK", "has_named_graphs", "iris", "run", "store_query"]
 
 #: Focus nodes per query in a restricted run (a VALUES block of this size costs well under a millisecond).
 CHUNK = 256
@@ -39,6 +41,7 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None,
     nodes, still evaluated against the whole store.
     """
     checks = list(checks)
+    only_of = _focus_sets(focus, checks)
     union = has_named_graphs(store)
     query = functools.partial(store_query, store, union=union)
     plan = Plan(query)
@@ -46,7 +49,7 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None,
     groups: dict[tuple[Targets, tuple[str, ...] | None], list[Check]] = {}
     for check in checks:
         if check.batch is not None:
-            only = _only(focus, check)
+            only = only_of[check]
             groups.setdefault((check.targets, None if only is None else tuple(only)), []).append(check)
     units: list[Callable[[], list[Result]]] = []
     max_paths = sorted({str(c.batch[1]) for c in checks if c.batch and c.batch[0] == "max"})
@@ -63,21 +66,36 @@ def run(store: ox.Store, checks: Iterable[Check], *, threads: int | None = None,
                 units.append(functools.partial(_run_batch, query, targets, group, plan, full, chunk))
         for check in checks:
             if check.query is not None and check.batch is None:
-                for chunk in _chunks(_only(focus, check)):
+                for chunk in _chunks(only_of[check]):
                     units.append(functools.partial(_run_one, query, check, plan, chunk))
         # query solutions stay in the worker that made them; terms become rdflib terms here (rdflib logs a
         # traceback for an ill-typed literal, which would otherwise keep a worker's frames alive)
         return [_result(*raw) for done in pool.map(lambda unit: unit(), units) for raw in done]
 
 
-def _only(focus: FocusNodes, check: Check) -> list[str] | None:
-    """The focus nodes ``check`` is restricted to, in SPARQL syntax, sorted; None when it is not restricted."""
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+
+
+def iris(nodes: Iterable[str]) -> list[str]:
+    """Focus nodes as SPARQL IRIs (``<…>``), sorted, each once; raises UsageError for a text that is no IRI."""
+    out = set()
+    for node in nodes:
+        iri = node if node.startswith("<") else f"<{node}>"
+        if not _IRI.fullmatch(iri):
+            raise UsageError(f"Nodo focale non valido (serve un IRI): {node!r}",
+                             f"Not a valid focus node (an IRI is needed): {node!r}")
+        out.add(iri)
+    return sorted(out)
+
+
+def _focus_sets(focus: FocusNodes, checks: Sequence[Check]) -> dict[Check, list[str] | None]:
+    """The focus nodes each check is restricted to (None: not restricted), read once."""
     if focus is None:
-        return None
-    nodes = focus.get(check) if isinstance(focus, Mapping) else focus
-    if nodes is None:
-        return None
-    return sorted({n if n.startswith("<") else f"<{n}>" for n in nodes})
+        return dict.fromkeys(checks)
+    if isinstance(focus, Mapping):
+        return {c: None if focus.get(c) is None else iris(focus[c]) for c in checks}  # type: ignore[arg-type]
+    nodes = iris(focus)
+    return dict.fromkeys(checks, nodes)
 
 
 def _chunks(only: Sequence[str] | None) -> Iterator[tuple[str, ...]]:

@@ -17,7 +17,7 @@ from rdflib import Graph
 from cowork_data.errors import UsageError
 from cowork_data.namespaces import SH
 from cowork_data.validate.fastshacl.compile import compile_shapes
-from cowork_data.validate.fastshacl.execute import CHUNK, has_named_graphs, run, store_query
+from cowork_data.validate.fastshacl.execute import CHUNK, has_named_graphs, iris, run, store_query
 from cowork_data.validate.fastshacl.model import Check
 from cowork_data.validate.fastshacl.results import findings
 from cowork_data.validate.report import Finding
@@ -26,11 +26,13 @@ from cowork_data.validate.shapes import describe, finding_order
 __all__ = ["affected_focus", "revalidate_store"]
 
 
-def _iri(node: str) -> str:
-    if node.startswith("_:"):
-        raise UsageError(f"Un nodo vuoto non si può nominare in un'altra esecuzione: {node}; rivalidare tutto.",
-                         f"A blank node cannot be named across runs of the store: {node}; validate it all again.")
-    return node if node.startswith("<") else f"<{node}>"
+def _iris(nodes: Iterable[str]) -> list[str]:
+    nodes = list(nodes)
+    for node in nodes:
+        if node.startswith("_:"):
+            raise UsageError(f"Un nodo vuoto non si può nominare in un'altra esecuzione: {node}; rivalidare tutto.",
+                             f"A blank node cannot be named across runs of the store: {node}; validate it all again.")
+    return iris(nodes)
 
 
 def affected_focus(store: ox.Store, checks: Iterable[Check], changed: Iterable[str]) -> dict[Check, set[str] | None]:
@@ -38,7 +40,7 @@ def affected_focus(store: ox.Store, checks: Iterable[Check], changed: Iterable[s
     (IRIs: subjects of a removed or added triple) changed: those nodes, and the nodes that reach one of them on
     the check's reach paths; None when the check must run on every focus node (SPARQL constraints, paths that
     cannot be bounded, a blank node on the way)."""
-    nodes = sorted({_iri(n) for n in changed})
+    nodes = _iris(changed)
     query = functools.partial(store_query, store, union=has_named_graphs(store))
     sources: dict[str, set[str] | None] = {}
 
