@@ -22,6 +22,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from cowork_data import i18n
 from cowork_data.errors import UsageError
 
 SCHEMES = ("http", "https")
@@ -39,13 +40,8 @@ def is_public_address(address: str) -> bool:
                 or ip.is_unspecified)
 
 
-def _refuse(url: str, why_it: str, why_en: str) -> UnsafeURLError:
-    return UnsafeURLError(
-        f"Indirizzo rifiutato: {url} ({why_it}).",
-        f"URL refused: {url} ({why_en}).",
-        hint_it="Usa un indirizzo http(s) pubblico; per un server della tua rete consentilo esplicitamente.",
-        hint_en="Use a public http(s) URL; to reach a server of your own network, allow it explicitly.",
-    )
+def _refuse(url: str, why: i18n.Text) -> UnsafeURLError:
+    return UnsafeURLError("error.url-refused", url=url, why=why)
 
 
 def _allowed(host: str, port: int | None, allow: Iterable[str]) -> bool:
@@ -60,25 +56,23 @@ def check_url(url: str, *, allow: Iterable[str] = ()) -> None:
     """
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES:
-        raise _refuse(url, f"schema «{parts.scheme or '—'}» non ammesso, solo http e https",
-                      f"scheme “{parts.scheme or '—'}” not allowed, only http and https")
+        raise _refuse(url, i18n.Text.of("error.url-refused.scheme", scheme=parts.scheme or "—"))
     host = parts.hostname
     if not host:
-        raise _refuse(url, "manca il nome del server", "the host name is missing")
+        raise _refuse(url, i18n.Text.of("error.url-refused.no-host"))
     try:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     except ValueError as exc:
-        raise _refuse(url, "porta non valida", "invalid port") from exc
+        raise _refuse(url, i18n.Text.of("error.url-refused.port")) from exc
     if _allowed(host, port, allow):
         return
     try:
         answers = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise _refuse(url, f"il nome {host} non si risolve", f"the name {host} does not resolve") from exc
+        raise _refuse(url, i18n.Text.of("error.url-refused.unresolved", host=host)) from exc
     for *_, sockaddr in answers:
         if not is_public_address(sockaddr[0]):
-            raise _refuse(url, f"{host} porta a un indirizzo privato o locale ({sockaddr[0]})",
-                          f"{host} leads to a private or local address ({sockaddr[0]})")
+            raise _refuse(url, i18n.Text.of("error.url-refused.private", host=host, address=sockaddr[0]))
 
 
 class _PeerCheck:
@@ -92,8 +86,7 @@ class _PeerCheck:
         if not is_public_address(peer) and not _allowed(self.host, self.port, self.allow) \
                 and not _allowed(peer, self.port, self.allow):
             sock.close()
-            raise _refuse(f"{self.host}:{self.port}", f"connessione a un indirizzo privato o locale ({peer})",
-                          f"connection to a private or local address ({peer})")
+            raise _refuse(f"{self.host}:{self.port}", i18n.Text.of("error.url-refused.peer", address=peer))
         return sock
 
 

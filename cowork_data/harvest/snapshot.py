@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.config import Source, project_root
 from cowork_data.errors import HarvestError
 
@@ -46,13 +47,8 @@ def provenance_path(path: Path) -> Path:
     return path.with_name(path.name + PROVENANCE_SUFFIX)
 
 
-def _error(source: Source, path: Path, what_it: str, what_en: str) -> HarvestError:
-    return HarvestError(
-        f"Snapshot della fonte {source.id}: {what_it}: {path}",
-        f"Snapshot of source {source.id}: {what_en}: {path}",
-        hint_it="Ripristina il file o raccogli di nuovo la fonte.",
-        hint_en="Restore the file or harvest the source again.",
-    )
+def _error(source: Source, path: Path, what: i18n.Text) -> HarvestError:
+    return HarvestError("error.snapshot", source=source.id, path=path, what=what)
 
 
 def _read(source: Source, path: Path) -> Snapshot:
@@ -60,16 +56,15 @@ def _read(source: Source, path: Path) -> Snapshot:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _error(source, path, "file mancante o illeggibile", "file missing or unreadable") from exc
+        raise _error(source, path, i18n.Text.of("error.snapshot.missing")) from exc
     try:
         provenance = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise _error(source, meta_path, "provenienza mancante o non valida", "provenance missing or invalid") from exc
+        raise _error(source, meta_path, i18n.Text.of("error.snapshot.provenance")) from exc
     expected = provenance.get("sha256") if isinstance(provenance, dict) else None
     actual = hashlib.sha256(data).hexdigest()
     if expected != actual:
-        raise _error(source, path, f"sha256 {actual} diverso da quello registrato ({expected})",
-                     f"sha256 {actual} differs from the recorded one ({expected})")
+        raise _error(source, path, i18n.Text.of("error.snapshot.sha256", actual=actual, expected=expected))
     return Snapshot(source_id=source.id, path=path, data=data, provenance=provenance)
 
 
