@@ -6,7 +6,8 @@ where possible a fix hint. The CLI turns them into a clean message and an exit c
     CoworkDataError                 base: catch this to handle every error of the toolkit
     ├── UsageError                  bad arguments or unreadable input given by the user (exit code 2)
     │   ├── UnreadableFileError     a file that is not a table the toolkit can read (binary, wrong format)
-    │   └── UnsafeURLError          a URL the toolkit refuses to fetch (netsafety)
+    │   ├── UnsafeURLError          a URL the toolkit refuses to fetch (netsafety)
+    │   └── ReleaseTooLarge         a release too big for an in-memory rdflib Graph (release.graph())
     ├── ConfigError                 a broken file in sources/, schemas/, shapes/ or vocab/
     ├── HarvestError                a source could not be fetched or its snapshot is missing
     │   ├── FetchError              one URL could not be fetched (harvest.http; ``cause`` says why)
@@ -17,6 +18,7 @@ where possible a fix hint. The CLI turns them into a clean message and an exit c
     ├── PublishError                the publish step could not complete; the previous version is intact
     ├── QueryError                  the SPARQL endpoint could not answer
     │   └── QueryTimeout            a query ran past its time limit (serve.sparql)
+    ├── NotebookError               a cell of a research notebook failed (site.notebooks; names the cell)
     └── Unsupported                 a shape the fast SHACL engine does not compile (it falls back to pySHACL)
 
 An error is raised with a catalogue key and its parameters, ``UsageError("error.fix-same-output", path=...)``: the
@@ -31,8 +33,9 @@ from typing import Any
 
 from cowork_data import i18n
 
-__all__ = ["ConfigError", "CoworkDataError", "HarvestError", "PublishError", "QueryError", "QueryTimeout",
-           "ShapeError", "UnreadableFileError", "UnreadableSnapshot", "Unsupported", "UsageError", "ValidationFailed"]
+__all__ = ["ConfigError", "CoworkDataError", "HarvestError", "NotebookError", "PublishError", "QueryError",
+           "QueryTimeout", "ReleaseTooLarge", "ShapeError", "UnreadableFileError", "UnreadableSnapshot", "Unsupported",
+           "UsageError", "ValidationFailed"]
 
 
 class CoworkDataError(Exception):
@@ -103,8 +106,16 @@ class UnreadableFileError(UsageError):
     pass
 
 
+class ReleaseTooLarge(UsageError):
+    """The release's graph is too big to hold as an rdflib Graph in memory (``Release.graph()``)."""
+
+
 class ConfigError(CoworkDataError):
     pass
+
+
+class NotebookError(CoworkDataError):
+    """A cell of a research notebook failed; the message names the notebook and the cell."""
 
 
 class HarvestError(CoworkDataError):

@@ -137,7 +137,7 @@ def test_pages_load_nothing_from_the_network(origin: str, browser_page: tuple[Pa
     page, requested, errors = browser_page
     requested.clear()
     for path in ("schema.html", "grafici.html", "scarica.html", "bandi/f205/2013-bando-coworking.html",
-                 "spazi/f205/spazio-esempio-sarpi.html", "comuni/015146.html",
+                 "spazi/f205/spazio-esempio-sarpi.html", "comuni/015146.html", "quaderni/funding.html",
                  "index.html#spazio=f205/spazio-esempio-sarpi"):
         page.goto(f"{origin}/{path}")
         page.wait_for_load_state("load")

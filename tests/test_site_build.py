@@ -208,6 +208,28 @@ def test_charts_have_text_alternatives(site: SiteResult) -> None:
     assert "298.240 €" in page and "n.d." in page
 
 
+def test_notebook_pages_show_their_tables_and_charts(site: SiteResult) -> None:
+    from cowork_data.site.charts import format_number
+    from cowork_data.site.notebooks import run_notebook
+
+    notebooks = sorted((ROOT / "notebooks").glob("*.py"))
+    assert len(notebooks) >= 4
+    assert {f"quaderni/{p.stem}.html" for p in notebooks} | {"quaderni/index.html"} <= set(site.pages)
+    index = (site.output / "quaderni" / "index.html").read_text(encoding="utf-8")
+    for path in notebooks:
+        ran = run_notebook(path, release=ROOT)
+        page = (site.output / "quaderni" / f"{path.stem}.html").read_text(encoding="utf-8")
+        shown = [o for cell in ran.cells for o in cell.outputs]
+        assert page.count("<svg ") == sum(o.kind == "svg" for o in shown)
+        assert all(o.content in page for o in shown if o.kind in ("svg", "html"))
+        assert (site.output / "quaderni" / path.name).read_bytes() == path.read_bytes()
+        assert f'href="{path.stem}.html"' in index and ran.title in index
+    funding = (site.output / "quaderni" / "funding.html").read_text(encoding="utf-8")
+    with (ROOT / "queries" / "expected" / "funding-2013.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            assert f"{format_number(int(row['amount']))} €" in funding
+
+
 def test_same_data_same_bytes(site: SiteResult, tmp_path: Path) -> None:
     again = build_site(tmp_path / "again", root=ROOT)
     assert again.files == site.files

@@ -36,6 +36,7 @@ from cowork_data.site.data import (
     label,
     load_site_data,
 )
+from cowork_data.site.notebooks import notebook_pages
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_NAME = "modelli/modello-spazi.xlsx"
@@ -140,6 +141,7 @@ def build_site(output: Path, *, root: Path | None = None, tiles: str | None = No
         skipped = _downloads(data, stage)
         charts = [views.budget_chart(data), views.comuni_chart(data), views.admissions_chart(data)]
         markers = _pages(site, charts)
+        notebook_pages(site, release=root)
         for chart in charts:
             (stage / "grafici").mkdir(exist_ok=True)
             (stage / "grafici" / f"{chart.slug}.svg").write_text(render_svg(chart, standalone=True), encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 WIDTH = 760
 LABEL_WIDTH = 300
@@ -103,3 +104,29 @@ def render_svg(chart: Chart, *, standalone: bool = False) -> str:
     out.append(f'<line x1="{LABEL_WIDTH}" y1="{top - 4}" x2="{LABEL_WIDTH}" y2="{y - GROUP_GAP + 4}" '
                f'stroke="#333333"/>\n</svg>\n')
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart that draws itself: as SVG in Jupyter (``_repr_svg_``) and in the site's notebook pages."""
+
+    chart: Chart
+
+    def _repr_svg_(self) -> str:
+        return render_svg(self.chart)
+
+    def __str__(self) -> str:
+        return render_svg(self.chart)
+
+
+def frame_chart(frame: Any, *, label: str | list[str], values: dict[str, tuple[str, str]], slug: str,
+                title_it: str, title_en: str, desc_it: str = "", desc_en: str = "", unit: str = "") -> Figure:
+    """A bar chart of a table (a polars DataFrame, or anything with ``frame[column].to_list()``): one group of bars
+    per row, labelled by the ``label`` column(s) joined with `` · ``; one series per column of ``values``
+    (column → Italian and English name). Missing values stay missing (``n.d.``)."""
+    labels = [label] if isinstance(label, str) else list(label)
+    columns = [frame[name].to_list() for name in labels]
+    categories = tuple(" · ".join(str(c[i]) for c in columns if c[i] not in (None, "")) for i in range(len(frame)))
+    series = tuple(Series(it, en, tuple(None if v is None else float(v) for v in frame[name].to_list()))
+                   for name, (it, en) in values.items())
+    return Figure(Chart(slug, title_it, title_en, desc_it, desc_en, categories, series, unit))
