@@ -4,9 +4,8 @@ INVENTED DATA from ``bench/generate.py`` (deterministic, 0.5 % planted defects).
 process so that its peak RSS (``ru_maxrss``) is its own. Stages:
 
 - ``tables``: table validation, frictionless (``table.validate_tables``) vs ``fast_table``: rows/s;
-- ``graph``: graph writing, rdflib ``Graph`` + sorted N-Triples (reference) vs the polars writer
-  (``graph/fast_nt.py``, engine ``fast``), the writer from rdflib terms (``graph/stream.py``, engine ``stream``) and
-  its sorted published form (``fast-sorted``): triples/s and peak memory;
+- ``graph``: graph writing, rdflib ``Graph`` + sorted N-Triples (reference) vs the declaration's polars writer
+  (``graph/writer.py``, engine ``fast``): triples/s and peak memory;
 - ``shacl``: pySHACL vs ``fastshacl`` on the same N-Triples, parsed by rdflib or bulk-loaded in pyoxigraph outside
   the timing (``load_s``), on the same layer set for both engines, once per layer set (``core`` only, and ``all``
   layers): triples/s;
@@ -43,8 +42,6 @@ sys.path.insert(0, str(ROOT))
 
 #: Largest size (spaces) each reference engine is run at.
 REFERENCE_MAX = {"tables": 100_000, "graph": 10_000, "shacl": 10_000, "query": 0}
-#: Largest size the slower fast-engine variants run at (the rdflib-term writers: > 7 min each at 1M spaces).
-VARIANT_MAX = {"stream": 100_000, "fast-sorted": 100_000}
 #: From this size the SHACL and query stages load an on-disk store: in memory pyoxigraph holds about 430 bytes a
 #: triple (3.3 GB at 100k spaces, 7.7M triples), so 1M spaces (77M triples) would not fit in this machine's 23 GB.
 DISK_STORE_FROM = 200_000
@@ -83,10 +80,8 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
             report = validate_tables(tables)
             out["findings"] = len(report.findings)
             out["rows_per_s"] = None
-        elif stage == "graph":  # engines: rdflib Graph (reference), polars (fast), streaming rdflib terms
-            from cowork_data.graph import build_graph, triples
-            from cowork_data.graph.fast_nt import write_ntriples_fast
-            from cowork_data.graph.stream import write_ntriples_sorted, write_ntriples_stream
+        elif stage == "graph":  # engines: rdflib Graph (reference), the polars writer (fast)
+            from cowork_data.graph import build_graph, write_nquads
             from cowork_data.publish.rdf import write_ntriples
 
             out["rss_before_mb"] = _rss_mb()  # the generated tables: the writer's own memory is the peak above it
@@ -94,18 +89,14 @@ def measure(stage: str, engine: str, size: int, layers: str = "") -> dict:
             start = time.perf_counter()  # the imports (rdflib, polars) are not the engines' work
             if engine == "reference":
                 out["triples"] = write_ntriples(build_graph(tables, sources=sources), Path(tmp) / "g.nt")
-            elif engine == "fast-sorted":
-                out["triples"] = write_ntriples_sorted(triples(tables, sources=sources), Path(tmp) / "g.nt")
-            elif engine == "stream":
-                out["triples"] = write_ntriples_stream(triples(tables, sources=sources), Path(tmp) / "g.nt")
             else:
-                out["triples"] = write_ntriples_fast(tables, Path(tmp) / "g.nt", sources=sources)
+                out["triples"] = write_nquads(tables, Path(tmp) / "g.nt", sources=sources, quads=False)
             out["writer_rss_mb"] = round(sampler.stop() - out["rss_before_mb"], 1)
         elif stage in ("shacl", "query"):
-            from cowork_data.graph.fast_nt import write_ntriples_fast
+            from cowork_data.graph import write_nquads
 
             nt = Path(tmp) / "g.nt"
-            out["triples"] = write_ntriples_fast(tables, nt, sources=sources)
+            out["triples"] = write_nquads(tables, nt, sources=sources, quads=False)
             del tables
             start = time.perf_counter()
             if stage == "query":
@@ -207,11 +198,11 @@ def plan(sizes: list[int]) -> list[tuple[str, str, int, str]]:
     runs = []
     for size in sizes:
         for stage, engines in (("tables", ("reference", "fast")),
-                               ("graph", ("reference", "fast", "fast-sorted", "stream")),
+                               ("graph", ("reference", "fast")),
                                ("shacl", ("reference", "fast")), ("query", ("fast",))):
             for layers in SHACL_LAYERS if stage == "shacl" else ("",):
                 for engine in engines:
-                    if (engine == "reference" and size > REFERENCE_MAX[stage]) or size > VARIANT_MAX.get(engine, size):
+                    if engine == "reference" and size > REFERENCE_MAX[stage]:
                         continue
                     runs.append((stage, engine, size, layers))
     return runs

@@ -68,14 +68,13 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     from bench.generate import generate
-    from cowork_data.graph import triples
-    from cowork_data.graph.stream import write_ntriples_stream
+    from cowork_data.graph import write_nquads
 
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="shape-times-") as tmp:
             tables, sources = generate(size, seed=1, defects=0.005)
             nt = Path(tmp) / "g.nt"
-            n = write_ntriples_stream(triples(tables, sources=sources), nt)
+            n = write_nquads(tables, nt, sources=sources, quads=False)
             del tables
             parent, child = mp.Pipe()
             proc = mp.get_context("fork").Process(target=_run_all, args=(str(nt), child))

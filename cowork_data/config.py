@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data.errors import ConfigError
+from cowork_data.graph.declaration import tables as declared_tables
 
 __all__ = ["CkanRef", "ROOT_ENV", "Source", "load_sources", "project_root"]
 
@@ -18,7 +19,6 @@ ROOT_ENV = "COWORK_DATA_ROOT"
 ADAPTERS = frozenset({"ckan", "curated", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass",
                       "wikidata", "fablabs", "local"})
 FORMATS = frozenset({"milano-csv", "curated-csv"})
-TABLES = frozenset({"spaces", "organisations", "calls", "funding", "admissions", "awards", "outcomes"})
 
 
 def project_root() -> Path:
@@ -134,7 +134,7 @@ def _parse(path: Path) -> Source:
                      f"{source_id!r} does not match the file name.")
     tables = r.str_list("tables")
     for table in tables:
-        if table not in TABLES:
+        if table not in declared_tables(path.parent.parent):
             raise r.fail("tables", f"tabella sconosciuta {table!r}.", f"unknown table {table!r}.")
     licence = r.get("licence", dict)
     fixture = r.get("fixture", bool)

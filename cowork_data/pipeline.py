@@ -141,7 +141,7 @@ def build(
 
     say("graph", "RDF")
     sources = {i["id"]: i for i in infos}
-    graph = build_graph(tables, sources=sources)
+    graph = build_graph(tables, sources=sources, root=root)
 
     say("validate-graph", f"{len(graph)} triple / triples")
     graph_report = Report()
@@ -166,7 +166,7 @@ def build(
         for table in TABLES:
             write_table(stage / "data" / f"{table}.csv", schemas[table], tables[table])
         say("publish", "data/graph")
-        counts["triples"] = write_graph_files(stage, graph, tables, sources=sources)
+        counts["triples"] = write_graph_files(stage, graph, tables, sources=sources, root=root)
         write_catalogue(stage, tables, schemas, last_modified=last_modified, version=__version__,
                         publisher=publisher)
         write_descriptor(

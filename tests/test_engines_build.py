@@ -1,5 +1,5 @@
 """The two engines end to end: `cowork-data build --engine reference` publishes the same bytes as the default fast
-engine; the streaming N-Triples writer equals the reference writer; the benchmark harness runs (tiny smoke size)."""
+engine; the benchmark harness runs (tiny smoke size)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bench.generate import generate
 from cowork_data.cli import cli
-from cowork_data.graph import build_graph, triples
-from cowork_data.graph.stream import write_ntriples_sorted, write_ntriples_stream
 from cowork_data.pipeline import build, published_hashes
-from cowork_data.publish.rdf import write_ntriples
 from tests.conftest import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,18 +31,6 @@ def test_cli_offers_both_engines() -> None:
     assert bad.exit_code == 2
 
 
-def test_sorted_stream_equals_reference_writer(tmp_path: Path) -> None:
-    tables, sources = generate(150, seed=4, defects=0.05)
-    tables["spaces"][0]["description"] = 'Riga uno\nriga "due" \\ tre'  # escapes and a long literal
-    reference = tmp_path / "ref.nt"
-    n = write_ntriples(build_graph(tables, sources=sources), reference)
-    fast = tmp_path / "fast.nt"
-    assert write_ntriples_sorted(triples(tables, sources=sources), fast, run_lines=997) == n
-    assert fast.read_bytes() == reference.read_bytes()
-    stream = tmp_path / "stream.nt"
-    assert write_ntriples_stream(triples(tables, sources=sources), stream) >= n
-
-
 def test_bench_harness_smoke(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "120", "--out", str(out),
@@ -62,15 +46,15 @@ def test_bench_harness_smoke(tmp_path: Path) -> None:
 
 
 def test_bench_plan_at_national_scale(tmp_path: Path) -> None:
-    """At 1M spaces: no reference engine and no rdflib-term writer (each takes longer than the limit), and the
-    SHACL and query stages get an on-disk store (77M triples do not fit in memory)."""
+    """At 1M spaces: no reference engine (each takes longer than the limit), and the SHACL and query stages get an
+    on-disk store (77M triples do not fit in memory)."""
     import pyoxigraph as ox
 
     from bench.run import DISK_STORE_FROM, _store, plan
 
     engines = {(stage, engine) for stage, engine, _size, _layers in plan([1_000_000])}
     assert engines == {("tables", "fast"), ("graph", "fast"), ("shacl", "fast"), ("query", "fast")}
-    assert ("graph", "stream") in {(s, e) for s, e, _n, _l in plan([100_000])}
+    assert ("graph", "reference") in {(s, e) for s, e, _n, _l in plan([10_000])}
     out: dict = {}
     store = _store(DISK_STORE_FROM, tmp_path, out)
     store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o")))

@@ -27,6 +27,7 @@ BUILTIN_RAISES = {
     ("i18n.py", "KeyError"): "a message key missing from every language is a bug (the catalogue test finds it)",
     ("validate/checks/base.py", "NotImplementedError"): "the hooks every Check subclass implements",
     ("harvest/__init__.py", "AttributeError"): "a module's __getattr__ must raise it for a name it does not have",
+    ("graph/__init__.py", "AttributeError"): "a module's __getattr__ must raise it for a name it does not have",
     ("site/data.py", "KeyError"): "a Mapping's __getitem__ must raise it for a code it does not have",
     ("release.py", "KeyError"): "a Mapping's __getitem__ must raise it for a table it does not have",
     ("validate/files.py", "AssertionError"): "unreachable: latin-1 decodes every byte",

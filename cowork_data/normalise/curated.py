@@ -14,7 +14,7 @@ from cowork_data.config import Source
 from cowork_data.errors import ConfigError
 from cowork_data.harvest import Snapshot
 from cowork_data.normalise.ids import Crosswalk
-from cowork_data.normalise.tables import FIELDS, blank_row
+from cowork_data.normalise.tables import blank_row, fields, project_of
 from cowork_data.normalise.text import decode, read_rows
 
 __all__ = ["normalise_curated"]
@@ -39,14 +39,16 @@ def _table(source: Source, part: Snapshot) -> tuple[str, list[dict[str, str]]]:
         raise ConfigError("error.curated-file-table", source=source.path.name, file=part.path.name)
     records = read_rows(decode(part.data))
     header = [h.strip() for h in records[0]] if records else []
-    unknown = [h for h in header if h not in FIELDS[table] or h in _GENERATED]
+    root = project_of(source.path)
+    known = fields(table, root)
+    unknown = [h for h in header if h not in known or h in _GENERATED]
     if unknown:
         raise ConfigError("error.curated-columns", file=part.path.name, table=table, columns=", ".join(unknown))
     rows = []
     for number, record in enumerate(records[1:], start=2):  # RFC 7111: the header is row 1
         if not any(cell.strip() for cell in record):
             continue
-        row = blank_row(table)
+        row = blank_row(table, root)
         row.update({name: cell.strip() for name, cell in zip(header, record, strict=False)})
         # The snapshot has several files: the record names its file, then the RFC 7111 row within it.
         row["source_id"], row["source_record"] = source.id, f"{part.path.name}#row={number}"

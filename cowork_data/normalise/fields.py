@@ -9,6 +9,7 @@ import re
 
 import phonenumbers
 
+from cowork_data.graph.declaration import codes
 from cowork_data.normalise.text import fold
 
 __all__ = [
@@ -16,10 +17,8 @@ __all__ = [
     "website", "wheelchair", "workstations",
 ]
 
-FEATURES = (
-    "workstations", "wifi", "meeting-room", "3d-printer", "laser-cutter", "cnc-machine", "event-space", "kitchen",
-    "lockers", "printer",
-)
+#: The codes of the features concept scheme (``vocab/features.ttl``), in its order.
+FEATURES = tuple(codes("features"))
 _FEATURE_WORDS = {
     "wifi": r"wi-?fi|wireless|banda larga|fibra",
     "meeting-room": r"sal[ae] (?:riunion|meeting)|meeting room",

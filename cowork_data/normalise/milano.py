@@ -18,7 +18,8 @@ from cowork_data.harvest.spec import harvest_spec
 from cowork_data.normalise import fields
 from cowork_data.normalise.hours import opening_hours
 from cowork_data.normalise.ids import Crosswalk, slugify
-from cowork_data.normalise.tables import FIELDS, blank_row
+from cowork_data.normalise.tables import blank_row, project_of
+from cowork_data.normalise.tables import fields as table_fields
 from cowork_data.normalise.text import repair
 from cowork_data.reference import Comune, Comuni
 
@@ -31,8 +32,9 @@ _LOCATION = re.compile(r"^\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?$
 
 def _column_map(source: Source, header: list[str]) -> dict[int, str]:
     targets = {name.casefold(): target for name, target in source.columns.items()}
+    known = table_fields("spaces", project_of(source.path))
     for name, target in source.columns.items():
-        if target not in INPUTS and target not in FIELDS["spaces"]:
+        if target not in INPUTS and target not in known:
             raise ConfigError("error.column-map-field", source=source.path.name, name=name, target=target)
     return {i: targets[h.strip().casefold()] for i, h in enumerate(header) if h.strip().casefold() in targets}
 
@@ -64,7 +66,7 @@ def _read(source: Source, snapshot: Snapshot) -> RawTable:
 
 def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk,
            record: str) -> dict[str, str]:
-    row = blank_row("spaces")
+    row = blank_row("spaces", project_of(source.path))
     row.update({k: v for k, v in values.items() if k in row})
     street, number = fields.address(values.get("address", ""))
     row["street_address"] = street or values.get("street_address", "")
@@ -107,7 +109,7 @@ def normalise_milano(source: Source, snapshot: Snapshot, *, comuni: Comuni,
         space = _space(source, values, comune, crosswalk, locator)
         spaces.append(space)
         if source.admissions_call:
-            admission = blank_row("admissions")
+            admission = blank_row("admissions", project_of(source.path))
             admission.update(call_id=source.admissions_call, space_id=space["id"], status="admitted",
                              source_id=source.id, source_record=space["source_record"], source_url=source.url)
             admissions.append(admission)

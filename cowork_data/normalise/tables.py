@@ -1,58 +1,53 @@
-"""The canonical tables of docs/tables.md: field names in order and primary keys."""
+"""The canonical tables of docs/tables.md: field names in order and primary keys, read from the Table Schemas.
+
+The tables are those of the declaration (``mapping/tables.toml``), their fields and keys those of
+``schemas/{table}.json`` of the project: a project with a field added to a Table Schema reads and writes that field.
+"""
 
 from __future__ import annotations
 
-__all__ = ["FIELDS", "PRIMARY_KEYS", "blank_row", "sort_rows"]
+from functools import cache
+from pathlib import Path
 
-_PROVENANCE = ("source_id", "source_record", "source_url")
+from cowork_data.graph.declaration import tables
+from cowork_data.validate.schemas import schema_descriptor
 
-FIELDS: dict[str, tuple[str, ...]] = {
-    "spaces": (
-        "id", "name", "type", "operator_id", "street_address", "house_number", "postcode", "comune_istat",
-        "comune_belfiore", "comune_name", "latitude", "longitude", "workstations", "features", "services",
-        "opening_hours", "opening_hours_note", "website", "email", "phone", "open_since", "wheelchair", "description",
-        *_PROVENANCE,
-    ),
-    "organisations": (
-        "id", "legal_name", "kind", "tax_code", "vat_number", "legal_form", "ateco_code", "ipa_code", "website",
-        "comune_istat", *_PROVENANCE,
-    ),
-    "calls": (
-        "id", "publisher_id", "title", "type", "parent_id", "announced_date", "opening_date", "closing_date",
-        "award_cap", "award_cap_share", "legal_act", "url", "description", *_PROVENANCE,
-    ),
-    "funding": ("call_id", "funder_id", "amount", "currency", "note", *_PROVENANCE),
-    "admissions": (
-        "call_id", "space_id", "status", "date_submitted", "date_accepted", "valid_from", "valid_until", *_PROVENANCE,
-    ),
-    "awards": (
-        "call_id", "number", "beneficiary_kind", "beneficiary_id", "space_id", "amount", "status", "date_granted",
-        *_PROVENANCE,
-    ),
-    "outcomes": (
-        "call_id", "as_of", "applications", "admitted", "rejected", "pending", "approximate", "note", *_PROVENANCE,
-    ),
-}
-
-PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "spaces": ("id",),
-    "organisations": ("id",),
-    "calls": ("id",),
-    "funding": ("call_id", "funder_id"),
-    "admissions": ("call_id", "space_id"),
-    "awards": ("call_id", "number"),
-    "outcomes": ("call_id", "as_of"),
-}
+__all__ = ["FIELDS", "PRIMARY_KEYS", "blank_row", "fields", "primary_key", "project_of", "sort_rows"]
 
 
-def blank_row(table: str) -> dict[str, str]:
+@cache
+def project_of(source_path: Path) -> Path | None:
+    """The project a source file (``{root}/sources/{id}.toml``) belongs to, when it has its own Table Schemas."""
+    root = source_path.resolve().parent.parent
+    return root if (root / "schemas").is_dir() else None
+
+
+@cache
+def fields(table: str, root: Path | None = None) -> tuple[str, ...]:
+    """The fields of ``table`` in schema order (the project at ``root``, default the repository)."""
+    return tuple(f["name"] for f in schema_descriptor(table, root)["fields"])
+
+
+@cache
+def primary_key(table: str, root: Path | None = None) -> tuple[str, ...]:
+    key = schema_descriptor(table, root).get("primaryKey") or ()
+    return (key,) if isinstance(key, str) else tuple(key)
+
+
+FIELDS: dict[str, tuple[str, ...]] = {t: fields(t) for t in tables()}
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {t: primary_key(t) for t in tables()}
+
+
+def blank_row(table: str, root: Path | None = None) -> dict[str, str]:
     """A row of `table` with every field present and empty."""
-    return dict.fromkeys(FIELDS[table], "")
+    return dict.fromkeys(fields(table, root) if root else FIELDS[table], "")
 
 
-def sort_rows(table: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def sort_rows(table: str, rows: list[dict[str, str]], root: Path | None = None) -> list[dict[str, str]]:
     """Rows sorted by primary key (`awards.number` numerically)."""
+    key_fields = primary_key(table, root) if root else PRIMARY_KEYS[table]
+
     def key(row: dict[str, str]) -> tuple[object, ...]:
-        return tuple(int(row[k]) if k == "number" and row[k].isdigit() else row[k] for k in PRIMARY_KEYS[table])
+        return tuple(int(row[k]) if k == "number" and row[k].isdigit() else row[k] for k in key_fields)
 
     return sorted(rows, key=key)

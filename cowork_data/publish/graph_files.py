@@ -34,11 +34,12 @@ def write_graph_files(
     *,
     sources: Mapping[str, Mapping[str, Any]],
     base: str = DEFAULT_BASE,
+    root: Path | None = None,
 ) -> int:
     """Turtle, N-Triples, N-Quads, TriG, JSON-LD and the JSON-LD context; returns the number of triples."""
     write_turtle(graph, stage / TURTLE)
     count = write_ntriples(graph, stage / NTRIPLES)
-    write_nquads(quads(tables, sources=sources, base=base), stage / NQUADS)
+    write_nquads(quads(tables, sources=sources, base=base, root=root), stage / NQUADS)
     write_trig(stage / NQUADS, stage / TRIG, base=base)
     write_jsonld(graph, stage / JSONLD, base=base)
     write_context(stage / CONTEXT_FILE[1], base=base)

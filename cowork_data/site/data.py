@@ -16,10 +16,11 @@ from typing import Any
 
 from cowork_data import i18n
 from cowork_data.errors import ConfigError
+from cowork_data.graph.declaration import codes, scheme_of, tables
 
 Row = dict[str, str]
 
-TABLE_NAMES = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
+TABLE_NAMES = tables()
 
 class CodeLabels(Mapping[str, tuple[str, str]]):
     """The (Italian, English) labels of a code list, from the catalogue section ``prefix`` (``label.status``)."""
@@ -40,14 +41,17 @@ class CodeLabels(Mapping[str, tuple[str, str]]):
         return len(self.codes)
 
 
-#: Labels of the coded values shown on the pages.
-SPACE_TYPES = CodeLabels("label.space-type", ("coworking", "fablab", "makerspace", "hackerspace"))
-CALL_TYPES = CodeLabels("label.call-type", ("programme", "registry", "coworker-voucher", "operator-grant"))
-STATUSES = CodeLabels("label.status", ("admitted", "rejected", "pending", "withdrawn", "granted", "paid", "revoked",
-                                       "renounced"))
-FEATURES = CodeLabels("label.feature", ("workstations", "wifi", "meeting-room", "3d-printer", "laser-cutter",
-                                        "cnc-machine", "event-space", "kitchen", "lockers", "printer"))
-WHEELCHAIR = CodeLabels("label.wheelchair", ("yes", "limited", "no"))
+def _scheme(table: str, field: str) -> tuple[str, ...]:
+    """The codes of a coded field: its concept scheme's (``vocab/*.ttl``, named by ``mapping/tables.toml``)."""
+    return tuple(codes(scheme_of(table, field) or ""))
+
+
+#: Labels of the coded values shown on the pages (the codes are the concept schemes', the labels the catalogue's).
+SPACE_TYPES = CodeLabels("label.space-type", _scheme("spaces", "type"))
+CALL_TYPES = CodeLabels("label.call-type", _scheme("calls", "type"))
+STATUSES = CodeLabels("label.status", _scheme("admissions", "status") + _scheme("awards", "status"))
+FEATURES = CodeLabels("label.feature", _scheme("spaces", "features"))
+WHEELCHAIR = CodeLabels("label.wheelchair", ("yes", "limited", "no"))  # OSM's values: no concept scheme
 
 
 def label(labels: Mapping[str, tuple[str, str]], code: str) -> tuple[str, str]:

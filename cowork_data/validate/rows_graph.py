@@ -4,7 +4,8 @@ The user's rows become canonical ``spaces`` rows (derived fields filled from the
 ``{belfiore}/riga-{row}`` so that a focus node names its row), the graph stage maps them to RDF
 (:func:`cowork_data.graph.build_graph`) and :func:`cowork_data.validate.shacl.validate_graph` checks them against
 the shapes. A result whose focus node is a row's workspace (or one of its ``#`` sub-resources) lands on that row,
-in the column of the property path's field when the file has it. Results on a row and field the table checks
+in the column of the property path's field when the file has it (the inverse of the mapping,
+:func:`cowork_data.graph.declaration.inverse_paths`). Results on a row and field the table checks
 already reported are dropped: the clerk sees one finding per defect. The operator is left out, as a single file
 has no organisations to refer to. Other tables are not mapped yet.
 """
@@ -15,15 +16,9 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 
+from cowork_data.graph.declaration import inverse_paths
 from cowork_data.validate.report import Finding, Report
 
-#: Local name of a SHACL result path (schema:name, clv:postCode, wgs:lat…) → the spaces field it comes from.
-PATH_FIELDS = {
-    "name": "name", "type": "type", "postCode": "postcode", "hasCity": "comune_istat", "lat": "latitude",
-    "long": "longitude", "url": "website", "email": "email", "telephone": "phone", "thoroughfare": "street_address",
-    "locatorDesignator": "house_number", "asWKT": "latitude", "hasGeometry": "latitude", "value": "workstations",
-    "amenityFeature": "features", "identifier": "id",
-}
 ROW_ID = re.compile(r"/data/workspace/[a-z][0-9]{3}/riga-([0-9]+)(?:#.*)?$")
 
 
@@ -48,12 +43,13 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
     columns = {f: p for p, f in positions.items()}
     missing_columns = {f.field for f in report.findings if f.code == "missing-column"}
     found: dict[tuple[int, str, str], Finding] = {}
+    path_fields = inverse_paths("spaces")
     for result in validate_graph(graph, layers=("core",)):
         match = ROW_ID.search(result.focus_node)
         if not match:
             continue
         row = int(match.group(1))
-        name = PATH_FIELDS.get(re.split(r"[/#:]", result.path.strip("<>"))[-1], "")
+        name = path_fields.get((re.findall(r"<([^>]*)>", result.path) or [result.path])[-1], "")
         if (row, name) in reported or (row, "") in reported and not name or name in missing_columns:
             continue
         pos = columns.get(name)

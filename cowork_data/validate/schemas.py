@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data.errors import ConfigError, UsageError
+from cowork_data.graph.declaration import tables
 
-#: Tables in dependency order: a table only refers to tables before it (calls also to itself).
-TABLES: tuple[str, ...] = ("organisations", "spaces", "calls", "funding", "admissions", "awards", "outcomes")
+#: Tables in dependency order: a table only refers to tables before it (calls also to itself); from the declaration
+#: ``mapping/tables.toml``.
+TABLES: tuple[str, ...] = tables()
 
 #: Fields the toolkit derives itself; a municipality's list need not carry them.
 DERIVED_FIELDS = frozenset({"id", "source_id", "source_record", "source_url", "comune_istat", "comune_belfiore"})

@@ -89,7 +89,7 @@ def validate_graph(
 ) -> list[Finding]:
     """Validate ``data`` against the given shape layers; the findings, sorted deterministically.
 
-    ``data`` is not modified: pySHACL works on a copy (with the vocabulary mixed in, as it does itself).
+    ``data`` is not modified: pySHACL works on a copy, with the vocabulary mixed in.
     """
     shapes = load_shapes(layers, shapes_dir=shapes_dir)
     vocab = load_vocab(vocab_dir)
@@ -97,10 +97,12 @@ def validate_graph(
     for prefix, namespace in data.namespaces():
         work.bind(prefix, namespace, override=False)
     work += data
+    # The vocabulary is mixed into the data in full, as the fast engine's store holds it: a shape may ask for a
+    # concept's scheme (skos:inScheme), which pySHACL's ontology "inoculation" of an ont_graph does not copy.
+    work += vocab
     _conforms, results, _text = pyshacl.validate(
         work,
         shacl_graph=shapes,
-        ont_graph=vocab,
         inference="none",
         advanced=True,
         allow_warnings=True,

@@ -9,15 +9,15 @@ from collections.abc import Iterator
 import ftfy
 import polars as pl
 
+from cowork_data.graph.declaration import codes
 from cowork_data.safety import TRIGGERS, is_dangerous
 from cowork_data.validate.checks.base import PY_SPACE, Check, Columns, Hit, Kind, Rows, hits_where, stripped
 from cowork_data.validate.files import MAX_CELL_CHARS
 
 __all__ = ["FEATURE_CODES", "Features", "Formulas", "LongCells", "Whitespace", "mojibake_fix"]
 
-#: Codes of the features concept scheme (docs/tables.md, vocab/).
-FEATURE_CODES = frozenset({"workstations", "wifi", "meeting-room", "3d-printer", "laser-cutter", "cnc-machine",
-                           "event-space", "kitchen", "lockers", "printer"})
+#: Codes of the features concept scheme (``vocab/features.ttl``, the scheme of ``spaces.features`` in the declaration).
+FEATURE_CODES = frozenset(codes("features"))
 _DASHES = " \t\r\n-–—"
 #: ``safety.PLAIN_NUMBER`` as polars reads it (Python's ``$`` also matches before a final line break).
 _PLAIN_NUMBER = r"^[+-]?[0-9][0-9 .,]*\n?$"
