@@ -293,8 +293,9 @@ def template(output: Path, table: str) -> None:
 def serve(host: str, port: int, max_upload_mb: float, store_path: Path | None, query_timeout: float,
           max_results: int) -> None:
     """Serve the web pages: /valida, the validation page (upload a file, read the report); /sparql, the read-only
-    SPARQL 1.1 endpoint on the embedded store (with a page to write queries); /data/…, the data IRIs; /sito, the
-    static site written by "cowork-data site" (when site/ exists).
+    SPARQL 1.1 endpoint on the embedded store (with a page to write queries; a GET without a query is its service
+    description); /store, the read-only Graph Store (GET ?graph=IRI or ?default); /data/…, the data IRIs; /sito,
+    the static site written by "cowork-data site" (when site/ exists).
 
     Uploaded files are validated in memory and a temporary file deleted before the response is sent; nothing is
     kept on the server.

@@ -18,9 +18,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app, *, start_timeout: float = 30.0) -> Iterator[str]:  # noqa: ANN001 - any ASGI app
-    """Yield the base URL while ``app`` is served; stop the server afterwards."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+def serving(app, *, start_timeout: float = 30.0, port: int | None = None) -> Iterator[str]:  # noqa: ANN001 - any ASGI app
+    """Yield the base URL while ``app`` is served (on ``port``, default a free one); stop the server afterwards."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port or free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout

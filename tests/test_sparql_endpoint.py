@@ -8,15 +8,20 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
+from cowork_data.namespaces import SD
 from cowork_data.serve import create_app
 from cowork_data.serve.sparql import SparqlSettings
 from tests.serving import serving
+from tests.w3c_protocol import Request, send
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 WORKSPACES = "SELECT ?s WHERE { ?s a <https://w3id.org/cowork-data/vocab#Workspace> } ORDER BY ?s"
@@ -119,3 +124,40 @@ def test_dereferencing_data_iris(server) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(f"{server}/data/workspace/f205/does-not-exist")
     assert info.value.code == 404
+
+
+def test_graph_store_get(server, release) -> None:
+    """Graph Store Protocol GET at /store (read-only): ?graph= gives each source graph of the release, ?default the
+    union of the graphs (cut at --max-results, 1,000 here, and saying so), writes get 405."""
+    nquads = release.output / "data" / "graph" / "cowork-data.nq"
+    counts = Counter(q.graph_name.value for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    for name, n in sorted(counts.items()):
+        answer = send(server, Request("GET", f"/store?graph={name}", (("Accept", "application/n-triples"),), None))
+        assert answer.status == 200 and len(Graph().parse(data=answer.body, format="nt")) == n, name
+    default = send(server, Request("GET", "/store?default", (), None))
+    assert default.status == 200 and default.media == "text/turtle"
+    assert len(Graph().parse(data=default.body, format="turtle")) == 1000
+    assert default.headers["x-result-truncated"] == "true"
+    head = send(server, Request("HEAD", f"/store?graph={next(iter(counts))}", (), None))
+    assert head.status == 200 and head.body == b"" and head.media == "text/turtle"
+    missing = send(server, Request("GET", "/store?graph=https://w3id.org/cowork-data/graph/none", (), None))
+    assert missing.status == 404
+    refused = send(server, Request("DELETE", f"/store?graph={next(iter(counts))}", (), None))
+    assert refused.status == 405 and refused.headers["allow"] == "GET, HEAD"
+    assert send(server, Request("GET", "/store", (), None)).status == 400
+
+
+def test_two_queries_and_a_service_description(server) -> None:
+    """Two ``query`` parameters are 400 (the service answered 200 before issue 15); a GET without a query is the
+    Service Description, whose sd:endpoint is the URL it was asked at."""
+    two = urllib.parse.urlencode([("query", "ASK {}"), ("query", "SELECT * {}")])
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(f"{server}/sparql?{two}")
+    assert info.value.code == 400 and "More than one query" in info.value.read().decode()
+    with urllib.request.urlopen(urllib.request.Request(f"{server}/sparql", headers={"Accept": "text/turtle"})) as r:
+        graph = Graph().parse(data=r.read(), format="turtle")
+    service = graph.value(predicate=RDF.type, object=SD.Service)
+    assert graph.value(service, SD.endpoint) == URIRef(f"{server}/sparql")
+    names = {str(graph.value(n, SD.name)) for n in graph.subjects(RDF.type, SD.NamedGraph)}
+    assert "https://w3id.org/cowork-data/graph/milano-coworking" in names
+

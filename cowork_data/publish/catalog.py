@@ -20,6 +20,7 @@ Every node is an IRI (no blank nodes), so rdflib writes the same bytes for the s
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -46,7 +47,7 @@ from cowork_data.namespaces import (
 )
 from cowork_data.publish.publisher import Publisher
 
-__all__ = ["PublishedFile", "catalog_graph", "write_catalog"]
+__all__ = ["PublishedFile", "catalog_graph", "describe_service", "write_catalog"]
 
 EU = "http://publications.europa.eu/resource/authority/"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -86,7 +87,7 @@ FILE_TEXTS = {
 FILE_TYPES = {"csv": "CSV", "ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "nq": "RDF_N_QUADS", "trig": "RDF_TRIG",
               "jsonld": "JSON_LD"}
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "JSON-LD")
+                  "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 
 PublishedFile = Mapping[str, Any]  # name, path, mediatype; a table also title(_en), description(_en), schema
 Counts = tuple[int, Counter[str], Counter[str], set[str], int]
@@ -216,7 +217,7 @@ def catalog_graph(
         _distribution(g, stage, dataset, file, base)
     counts = _counts(nquads)
     _void(g, dataset, endpoint, counts, base)
-    _service(g, service, endpoint, dataset, counts[2])
+    describe_service(g, service, endpoint, counts[2], dataset=dataset)
     return g
 
 
@@ -327,13 +328,20 @@ def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str
     g.add((cities, DCT.title, Literal("OntoPiA — Archivio storico dei comuni", lang="it")))
 
 
-def _service(g: Graph, service: URIRef, endpoint: URIRef, dataset: URIRef, graphs: Counter[str]) -> None:
+def describe_service(g: Graph, service: URIRef, endpoint: URIRef, graphs: Mapping[str, int | None], *,
+                     dataset: URIRef | None = None) -> None:
+    """SPARQL 1.1 Service Description of the endpoint ``endpoint`` (also a ``dcat:DataService``), added to ``g``.
+
+    ``graphs``: the named graph IRIs with their triple counts (``None``: not counted); ``dataset``: the DCAT dataset
+    the service serves. Used by the catalogue and by the endpoint itself, which serves it at ``GET /sparql``.
+    """
     for cls in (SD.Service, DCAT.DataService):
         g.add((service, RDF.type, cls))
     _both(g, service, DCT.title, "Endpoint SPARQL di cowork-data", "cowork-data SPARQL endpoint")
     g.add((service, SD.endpoint, endpoint))
     g.add((service, DCAT.endpointURL, endpoint))
-    g.add((service, DCAT.servesDataset, dataset))
+    if dataset is not None:
+        g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCT.license, CC_BY))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
@@ -347,12 +355,17 @@ def _service(g: Graph, service: URIRef, endpoint: URIRef, dataset: URIRef, graph
     g.add((default, RDF.type, SD.Graph))
     g.add((default, RDFS.comment, Literal("L'unione dei grafi con nome e del vocabolario.", lang="it")))
     g.add((default, RDFS.comment, Literal("The union of the named graphs and of the vocabulary.", lang="en")))
+    tails = Counter(name.rsplit("/", 1)[-1] for name in graphs)
     for name, n in sorted(graphs.items()):
-        named = URIRef(f"{service}-graph-{name.rsplit('/', 1)[-1]}")
+        tail = name.rsplit("/", 1)[-1]
+        if tails[tail] > 1 or not re.fullmatch(r"[A-Za-z0-9._-]+", tail):  # keep the node IRIs distinct and valid
+            tail = hashlib.sha256(name.encode()).hexdigest()[:12]
+        named = URIRef(f"{service}-graph-{tail}")
         g.add((sd_dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
-        g.add((named, VOID.triples, Literal(n)))
+        if n is not None:
+            g.add((named, VOID.triples, Literal(n)))
 
 
 def write_catalog(path: Path, graph: Graph) -> None:

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from cowork_data.config import project_root
-from cowork_data.serve import dereference, site, sparql, sparql_page, validation
+from cowork_data.serve import dereference, graph_store, site, sparql, sparql_page, validation
 
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -34,6 +34,7 @@ def create_app(*, max_upload_bytes: int = DEFAULT_MAX_UPLOAD, root: Path | None 
         *site.routes(site_dir, root=root),
         *sparql_page.routes(),  # /sparql: the page for browsers, else the protocol (sparql_page.dispatch)
         *sparql.routes(),
+        *graph_store.routes(),  # /store: Graph Store Protocol, read-only
         *dereference.routes(),
     ]
     app = Starlette(routes=routes)

@@ -2,9 +2,13 @@
 :mod:`cowork_data.serve.sparql_page`).
 
 Protocol: https://www.w3.org/TR/sparql11-protocol/ (query via GET ``?query=``, POST form ``query=``, POST
-``application/sparql-query``); results: JSON, XML, CSV, TSV (https://www.w3.org/TR/sparql11-results-json/,
+``application/sparql-query``; the dataset by ``default-graph-uri`` and ``named-graph-uri``, else the union of the
+graphs); results: JSON, XML, CSV, TSV (https://www.w3.org/TR/sparql11-results-json/,
 https://www.w3.org/TR/rdf-sparql-XMLres/, https://www.w3.org/TR/sparql11-results-csv-tsv/); CONSTRUCT and DESCRIBE in
 Turtle, JSON-LD, N-Triples or RDF/XML. Chosen by the ``Accept`` header (or ``?format=json|xml|csv|tsv|turtle|jsonld``).
+A GET without a query answers the SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/).
+Checked by the W3C protocol tests that apply to a read-only service (``tests/test_sparql_protocol.py``): two
+``query`` parameters, a POST body of another media type or charset than UTF-8 are 4xx.
 
 Read-only: an update (``update=``, ``application/sparql-update``, or an update sent as a query) gets 403 and a message.
 Each query runs in a worker process (:class:`QueryPool`): a pyoxigraph query cannot be interrupted from its own thread,
@@ -34,7 +38,10 @@ from cowork_data.errors import QueryError, QueryTimeout
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
 from cowork_data.serve.negotiation import preferences
 
-__all__ = ["QueryPool", "SparqlSettings", "endpoint", "routes"]
+__all__ = ["Dataset", "QueryPool", "SparqlSettings", "endpoint", "routes"]
+
+#: A protocol-specified RDF dataset: (default graph IRIs, named graph IRIs); ``None``: the union of the graphs.
+Dataset = tuple[tuple[str, ...], tuple[str, ...]] | None
 
 SELECT_TYPES = {
     "json": "application/sparql-results+json",
@@ -187,6 +194,18 @@ def _choose(accept: str, answer: Any) -> str:
     return "turtle" if graph else "json"
 
 
+def _run(store: Any, query: str, dataset: Dataset, base_iri: str | None) -> Any:
+    """The query on the union of the graphs, or on the protocol's dataset, which replaces the query's own (FROM);
+    relative IRIs resolve against ``base_iri`` (the endpoint's URL, as the protocol allows)."""
+    import pyoxigraph as ox
+
+    if dataset is None:
+        return store.query(query, use_default_graph_as_union=True, base_iri=base_iri)
+    default, named = dataset
+    return store.query(query, base_iri=base_iri, default_graph=[ox.NamedNode(g) for g in default],
+                       named_graphs=[ox.NamedNode(g) for g in named])
+
+
 def _worker(conn: Connection, store_path: str, cap: int) -> None:
     import pyoxigraph as ox
 
@@ -194,11 +213,11 @@ def _worker(conn: Connection, store_path: str, cap: int) -> None:
     conn.send("ready")
     while True:
         try:
-            query, accept = conn.recv()
+            query, accept, dataset, base_iri = conn.recv()
         except EOFError:
             return
         try:
-            answer = store.query(query, use_default_graph_as_union=True)
+            answer = _run(store, query, dataset, base_iri)
             kind = _choose(accept, answer)
             if isinstance(answer, ox.QueryBoolean):
                 body, truncated = _boolean(bool(answer), kind), False
@@ -247,14 +266,15 @@ class QueryPool:
             raise QueryError("error.sparql-worker", store=self.store_path)
         return process, parent
 
-    def run(self, query: str, accept: str, timeout: float) -> tuple[str, str, bytes, bool]:
+    def run(self, query: str, accept: str, timeout: float, dataset: Dataset = None,
+            base_iri: str | None = None) -> tuple[str, str, bytes, bool]:
         """``(status, media type, body, truncated)``; raises :class:`QueryTimeout` past ``timeout`` seconds."""
         with self._slots:
             with self._lock:
                 process, conn = self._idle.pop()
             crashed = False
             try:
-                conn.send((query, accept))
+                conn.send((query, accept, dataset, base_iri))
                 if conn.poll(timeout):
                     result = conn.recv()
                     with self._lock:
@@ -304,49 +324,162 @@ def _error(status: int, it: str, en: str) -> PlainTextResponse:
     return PlainTextResponse(f"{it}\n{en}\n", status_code=status)
 
 
-async def endpoint(request: Request) -> Response:
-    query: str | None = None
-    fmt = request.query_params.get("format")
-    if request.method == "GET":
-        query = request.query_params.get("query")
-        if "update" in request.query_params:
-            return PlainTextResponse(READ_ONLY + "\n", status_code=403)
-    else:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/sparql-update":
-            return PlainTextResponse(READ_ONLY + "\n", status_code=403)
-        if ctype == "application/sparql-query":
-            query = (await request.body()).decode("utf-8", "replace")
-        else:
+def _read_only() -> PlainTextResponse:
+    return PlainTextResponse(READ_ONLY + "\n", status_code=403)
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_DATASET = ("default-graph-uri", "named-graph-uri")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a protocol request asks: the query (``None``: none given), the answer format, the dataset."""
+
+    query: str | None
+    fmt: str | None
+    dataset: Dataset
+
+
+def _values(*sources: Any, key: str) -> list[str]:
+    return [v for source in sources for v in source.getlist(key) if isinstance(v, str)]
+
+
+async def read_request(request: Request) -> Asked | Response:
+    """The query, format and dataset of a SPARQL 1.1 Protocol request, or the 4xx answer to a bad request.
+
+    GET carries everything in the URL; a POST either the query as its body (``application/sparql-query``, UTF-8,
+    the other parameters in the URL) or URL-encoded (or multipart) form fields, with the URL's. Updates, in any
+    form, get 403: the service is read-only.
+    """
+    params = request.query_params
+    if "update" in params:
+        return _read_only()
+    sources: list[Any] = [params]
+    body_query: list[str] = []
+    if request.method == "POST":
+        media, _, parameters = request.headers.get("content-type", "").partition(";")
+        media = media.strip().lower()
+        if media == "application/sparql-update":
+            return _read_only()
+        if media == "application/sparql-query":
+            charset = re.search(r"charset\s*=\s*\"?([^\";\s]+)", parameters, re.IGNORECASE)
+            if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
+                return _error(415, f"Codifica «{charset.group(1)}» non ammessa: la query va inviata in UTF-8.",
+                              f"Encoding “{charset.group(1)}” not allowed: send the query in UTF-8.")
+            try:
+                body_query = [(await request.body()).decode("utf-8")]
+            except UnicodeDecodeError:
+                return _error(400, "Il corpo della richiesta non è UTF-8 valido.",
+                              "The request body is not valid UTF-8.")
+        elif media in _FORMS:
             form = await request.form()
             if "update" in form:
-                return PlainTextResponse(READ_ONLY + "\n", status_code=403)
-            value, form_fmt = form.get("query"), form.get("format")
-            query = value if isinstance(value, str) else None
-            fmt = form_fmt if isinstance(form_fmt, str) and form_fmt else fmt
-    if query is None:
+                return _read_only()
+            sources.append(form)
+        else:
+            return _error(415, f"Tipo di contenuto non ammesso ({media or 'nessuno'}): usa "
+                          "application/sparql-query o application/x-www-form-urlencoded.",
+                          f"Content type not allowed ({media or 'none'}): use application/sparql-query or "
+                          "application/x-www-form-urlencoded.")
+    queries = [*_values(*sources, key="query"), *body_query]
+    if len(queries) > 1:
+        return _error(400, "Più di una query nella richiesta: inviane una sola.",
+                      "More than one query in the request: send exactly one.")
+    default, named = (tuple(_values(*sources, key=key)) for key in _DATASET)
+    formats = _values(*sources, key="format")
+    return Asked(query=queries[0] if queries else None, fmt=formats[-1] if formats else None,
+                 dataset=(default, named) if default or named else None)
+
+
+async def endpoint(request: Request) -> Response:
+    asked = await read_request(request)
+    if isinstance(asked, Response):
+        return asked
+    if asked.query is None:
+        if request.method == "GET" and _wants_description(request, asked.fmt):
+            return await service_description(request, asked.fmt)
         return _error(400, "Manca il parametro «query».", "The “query” parameter is missing.")
-    if _UPDATE.match(query):
-        return PlainTextResponse(READ_ONLY + "\n", status_code=403)
+    if _UPDATE.match(asked.query):
+        return _read_only()
     settings = _settings(request)
     if not settings.store_path.is_dir():
-        return _error(503, f"Nessun archivio SPARQL in {settings.store_path}: esegui prima «cowork-data build».",
-                      f"No SPARQL store at {settings.store_path}: run “cowork-data build” first.")
-    accept = fmt or request.headers.get("accept", "")
+        return _no_store(settings)
+    accept = asked.fmt or request.headers.get("accept", "")
     try:
         status, media, body, truncated = await run_in_threadpool(
-            pool(request).run, query, accept, settings.timeout)
+            pool(request).run, asked.query, accept, settings.timeout, asked.dataset,
+            str(request.url.replace(query="", fragment="")))
     except QueryTimeout:
-        return _error(503, f"Tempo scaduto: la query è durata più di {settings.timeout:g} s ed è stata interrotta. "
-                      "Restringila (LIMIT, filtri più selettivi) o usa un archivio esterno.",
-                      f"Query timed out: it ran longer than {settings.timeout:g} s and was stopped. "
-                      "Narrow it (LIMIT, more selective filters) or use an external store.")
+        return _timed_out(settings)
     if status == "syntax":
         return _error(400, f"Query SPARQL non valida: {body.decode()}", f"Invalid SPARQL query: {body.decode()}")
     if status == "error":
         return _error(400, f"Errore nella query: {body.decode()}", f"Query error: {body.decode()}")
     headers = {"X-Result-Truncated": "true"} if truncated else {}
-    return Response(body, media_type=media, headers=headers)
+    return Response(body, media_type=media, headers={"Vary": "Accept", **headers})
+
+
+def _no_store(settings: SparqlSettings) -> PlainTextResponse:
+    return _error(503, f"Nessun archivio SPARQL in {settings.store_path}: esegui prima «cowork-data build».",
+                  f"No SPARQL store at {settings.store_path}: run “cowork-data build” first.")
+
+
+def _timed_out(settings: SparqlSettings) -> PlainTextResponse:
+    return _error(503, f"Tempo scaduto: la query è durata più di {settings.timeout:g} s ed è stata interrotta. "
+                  "Restringila (LIMIT, filtri più selettivi) o usa un archivio esterno.",
+                  f"Query timed out: it ran longer than {settings.timeout:g} s and was stopped. "
+                  "Narrow it (LIMIT, more selective filters) or use an external store.")
+
+
+_SD_TYPES = {"turtle": ("text/turtle", "turtle"), "rdfxml": ("application/rdf+xml", "xml"),
+             "ntriples": ("application/n-triples", "nt"), "jsonld": ("application/ld+json", "json-ld")}
+
+
+def _wants_description(request: Request, fmt: str | None) -> bool:
+    """A GET without a query is the Service Description unless the client accepts only what it cannot be (say
+    SPARQL results): then it is a protocol request that forgot its query."""
+    if fmt is not None:
+        return fmt in _SD_TYPES
+    wanted = preferences(request.headers.get("accept", ""))
+    rdf = {media for media, _f in _SD_TYPES.values()} | {"*/*", "text/*", "application/*"}
+    return not wanted or any(media in rdf for media in wanted)
+
+
+async def service_description(request: Request, fmt: str | None = None) -> Response:
+    """The Service Description of this endpoint, ``sd:endpoint`` being the URL it was asked at; its named graphs are
+    the store's (listed once per worker pool: the store is read-only)."""
+    from rdflib import RDFS, Graph, URIRef
+
+    from cowork_data.publish.catalog import describe_service
+
+    settings = _settings(request)
+    if not settings.store_path.is_dir():
+        return _no_store(settings)
+    app_state = request.app.state
+    graphs = getattr(app_state, "sparql_graphs", None)
+    if graphs is None:
+        try:
+            status, _media, body, _cut = await run_in_threadpool(
+                pool(request).run, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "json", settings.timeout, None)
+        except QueryTimeout:
+            return _timed_out(settings)
+        if status != "ok":
+            return _error(500, f"Grafi non elencabili: {body.decode()}", f"Cannot list the graphs: {body.decode()}")
+        graphs = sorted(b["g"]["value"] for b in json.loads(body)["results"]["bindings"])
+        app_state.sparql_graphs = graphs
+    url = str(request.url.replace(query="", fragment=""))
+    g = Graph(bind_namespaces="none")
+    for prefix in ("dcat", "dct", "sd", "void"):
+        g.bind(prefix, PREFIXES[prefix])
+    g.bind("rdfs", str(RDFS))
+    describe_service(g, URIRef(f"{url}#service"), URIRef(url), {name: None for name in graphs})
+    kind = fmt if fmt in _SD_TYPES else next(
+        (k for media in preferences(request.headers.get("accept", "")) for k, (m, _f) in _SD_TYPES.items()
+         if media == m), "turtle")
+    media, rdflib_format = _SD_TYPES[kind]
+    return Response(g.serialize(format=rdflib_format, encoding="utf-8"), media_type=media,
+                    headers={"Vary": "Accept"})
 
 
 def routes() -> list[Route]:
