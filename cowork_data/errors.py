@@ -6,6 +6,8 @@ where possible a fix hint. The CLI turns them into a clean message and an exit c
     CoworkDataError                 base: catch this to handle every error of the toolkit
     ├── UsageError                  bad arguments or unreadable input given by the user (exit code 2)
     │   ├── UnreadableFileError     a file that is not a table the toolkit can read (binary, wrong format)
+    │   │   └── NotATableError      bytes that hold no table at all (a script, a page without a table, JSON
+    │   │                           that is neither GeoJSON nor records; cowork_data.readers)
     │   ├── UnsafeURLError          a URL the toolkit refuses to fetch (netsafety)
     │   └── ReleaseTooLarge         a release too big for an in-memory rdflib Graph (release.graph())
     ├── ConfigError                 a broken file in sources/, schemas/, shapes/ or vocab/
@@ -33,9 +35,9 @@ from typing import Any
 
 from cowork_data import i18n
 
-__all__ = ["ConfigError", "CoworkDataError", "HarvestError", "NotebookError", "PublishError", "QueryError",
-           "QueryTimeout", "ReleaseTooLarge", "ShapeError", "UnreadableFileError", "UnreadableSnapshot", "Unsupported",
-           "UsageError", "ValidationFailed"]
+__all__ = ["ConfigError", "CoworkDataError", "HarvestError", "NotATableError", "NotebookError", "PublishError",
+           "QueryError", "QueryTimeout", "ReleaseTooLarge", "ShapeError", "UnreadableFileError", "UnreadableSnapshot",
+           "Unsupported", "UsageError", "ValidationFailed"]
 
 
 class CoworkDataError(Exception):
@@ -103,6 +105,10 @@ class UsageError(CoworkDataError):
 
 
 class UnreadableFileError(UsageError):
+    pass
+
+
+class NotATableError(UnreadableFileError):
     pass
 
 

@@ -1,13 +1,12 @@
 """ISTAT list of Italian comuni (shipped in `reference/istat/`, "Fonte: ISTAT", CC BY 3.0 IT).
 
-The file is latin-1, `;`-separated, with newlines inside its quoted header cells, padded cells and
-`.` as thousands separator; the standard `csv` module reads it once the encoding is right.
+The file is Windows-1252 (latin-1 but for `Š` and `ž` in two Slovenian names, which latin-1 reads as control
+characters), `;`-separated, with newlines inside its quoted header cells, padded cells and `.` as thousands
+separator; the shared readers decode and split it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -16,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cowork_data.config import project_root
-from cowork_data.errors import ConfigError, UsageError
+from cowork_data.errors import ConfigError, UnreadableFileError, UsageError
+from cowork_data.readers import decode, parse_csv
 
 __all__ = ["Comune", "Comuni", "ISTAT_FILE", "fold_name", "load_comuni"]
 
@@ -70,13 +70,13 @@ class Comuni:
 
     @classmethod
     def from_csv(cls, path: Path) -> Comuni:
-        """Read the ISTAT CSV (latin-1, `;`)."""
+        """Read the ISTAT CSV (Windows-1252, `;`)."""
         try:
-            text = path.read_bytes().decode("latin-1")
-        except OSError as exc:
+            text = decode(path.read_bytes(), name=str(path)).text
+        except (OSError, UnreadableFileError) as exc:
             raise ConfigError("error.istat-unreadable", path=path, detail=exc) from exc
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-        header = [" ".join(cell.split()) for cell in next(reader)]
+        reader = iter(parse_csv(text, delimiter=";"))
+        header = [" ".join(cell.split()) for cell in next(reader, [])]
         try:
             index = {key: header.index(column) for key, column in _COLUMNS.items()}
         except ValueError as exc:

@@ -15,7 +15,6 @@ from cowork_data.config import Source, load_sources
 from cowork_data.harvest import Snapshot, load_snapshot
 from cowork_data.normalise import CROSSWALK_FILE, Crosswalk, fields, normalise
 from cowork_data.normalise.hours import opening_hours
-from cowork_data.normalise.text import decode
 from cowork_data.reference import load_comuni
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,12 +256,6 @@ def test_location_is_read_when_x_y_are_missing_and_swapped_x_y_are_fixed(sources
     )
     rows = normalise(source, _milan_snapshot(source, text), comuni=load_comuni(), crosswalk=Crosswalk())["spaces"]
     assert [(r["latitude"], r["longitude"]) for r in rows] == [("45.47", "9.18"), ("45.471", "9.181")]
-
-
-def test_other_encodings_are_detected() -> None:
-    text = "SPAZIO;SEDE\nCittà del coworking;Via Cantù, 1\n" * 5
-    assert decode(text.encode("cp1252")) == text
-    assert decode(text.encode("utf-8-sig")) == text
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import re
 from cowork_data.config import Source
 from cowork_data.errors import ShapeError
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
-from cowork_data.normalise.text import repair
+from cowork_data.readers import repair
 
 __all__ = ["ShapeError", "check_shape"]
 

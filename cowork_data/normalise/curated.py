@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 
 from cowork_data.config import Source
-from cowork_data.errors import ConfigError
+from cowork_data.errors import ConfigError, UnreadableFileError
 from cowork_data.harvest import Snapshot
 from cowork_data.normalise.ids import Crosswalk
 from cowork_data.normalise.tables import blank_row, fields, project_of
-from cowork_data.normalise.text import decode, read_rows
+from cowork_data.readers import read
 
 __all__ = ["normalise_curated"]
 
@@ -37,7 +37,10 @@ def _table(source: Source, part: Snapshot) -> tuple[str, list[dict[str, str]]]:
     table = Path(part.path).stem
     if table not in source.tables:
         raise ConfigError("error.curated-file-table", source=source.path.name, file=part.path.name)
-    records = read_rows(decode(part.data))
+    try:
+        records = read(part.data, name=str(part.path), format="csv").sheets[0].rows
+    except UnreadableFileError as exc:
+        raise ConfigError(exc.message_it, exc.message_en, hint_it=exc.hint_it, hint_en=exc.hint_en) from exc
     header = [h.strip() for h in records[0]] if records else []
     root = project_of(source.path)
     known = fields(table, root)

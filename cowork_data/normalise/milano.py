@@ -20,7 +20,7 @@ from cowork_data.normalise.hours import opening_hours
 from cowork_data.normalise.ids import Crosswalk, slugify
 from cowork_data.normalise.tables import blank_row, project_of
 from cowork_data.normalise.tables import fields as table_fields
-from cowork_data.normalise.text import repair
+from cowork_data.readers import repair
 from cowork_data.reference import Comune, Comuni
 
 __all__ = ["INPUTS", "normalise_milano"]

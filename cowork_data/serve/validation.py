@@ -1,13 +1,11 @@
 """``/valida``: upload or drag a table file and read the validation report, in Italian or English.
 
-The upload is read into memory up to the size limit (413 beyond it), written to a temporary file for the reader and
-deleted in a ``finally`` before the response is sent: nothing stays on the server.
+The upload is read into memory up to the size limit (413 beyond it) and validated from memory, in a worker thread
+(the readers keep no process-wide state): nothing is written to disk, nothing stays on the server.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from starlette.routing import Route
 
 from cowork_data import i18n
 from cowork_data.errors import CoworkDataError
-from cowork_data.validate.files import READABLE_SUFFIXES as SUFFIXES
+from cowork_data.readers import SUFFIXES
 from cowork_data.validate.html import CSS, render_report
 
 PAGE_CSS = CSS + """
@@ -106,19 +104,6 @@ async def upload(request: Request) -> HTMLResponse:
 
 
 def _validate(data: bytes, name: str, root: Path | None):  # noqa: ANN202 - Report
-    from cowork_data.validate import validate_file
+    from cowork_data.validate import validate_bytes
 
-    suffix = Path(name).suffix.lower()
-    handle, temp = tempfile.mkstemp(suffix=suffix if suffix in SUFFIXES else ".csv", prefix="valida-")
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-        report = validate_file(temp, root=root)
-    finally:
-        os.unlink(temp)
-    report.files = [name]
-    findings = [f.__class__(**{**f.__dict__, "file": name}) for f in report.findings]
-    report.findings = findings
-    for sheet in report.sheets:
-        sheet.file = name
-    return report
+    return validate_bytes(data, name=name, root=root)

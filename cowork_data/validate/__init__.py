@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from cowork_data.validate.files import TableFile, read_table_file, read_tables
+from cowork_data.validate.files import TableFile, read_table_bytes, read_table_file, read_tables
 from cowork_data.validate.mapping import load_mapping_file, resolve_mapping
 from cowork_data.validate.report import Finding, Report, Sheet
 from cowork_data.validate.schemas import TABLES, guess_table
 from cowork_data.validate.table import validate_rows, validate_tables
 
 __all__ = ["Finding", "Report", "Sheet", "TABLES", "TableFile", "load_mapping_file", "read_table_file",
-           "read_tables", "validate_file", "validate_rows", "validate_table_file", "validate_tables"]
+           "read_tables", "validate_bytes", "validate_file", "validate_rows", "validate_table_file", "validate_tables"]
 
 
 def validate_file(
@@ -23,16 +23,34 @@ def validate_file(
     shacl: bool = False,
     root: Path | None = None,
 ) -> Report:
-    """Validate a municipality's list (CSV, XLSX, ODS) against the shared schema, every table-like sheet.
+    """Validate a municipality's list (CSV, XLSX, ODS, …) against the shared schema, every table-like sheet.
 
     ``table`` is guessed from each sheet's header when not given. ``mapping`` is header → field (or a mapping
     file, see :func:`load_mapping_file`) for the columns automatic matching does not recognise. ``shacl`` adds
     the findings of the SHACL shapes, placed back on the rows and cells they came from; it is off by default
     because pySHACL takes about 10 s per 1,000 rows (the table checks take 0.1 s) until the SPARQL engine lands.
     """
+    return _validate(read_tables(path), str(path), table=table, mapping=mapping, shacl=shacl, root=root)
+
+
+def validate_bytes(
+    data: bytes,
+    *,
+    name: str,
+    table: str | None = None,
+    mapping: Mapping[str, str] | Path | str | None = None,
+    shacl: bool = False,
+    root: Path | None = None,
+) -> Report:
+    """:func:`validate_file` of a file's bytes (an upload), ``name`` being the file's name in the report."""
+    return _validate(read_table_bytes(data, name), name, table=table, mapping=mapping, shacl=shacl, root=root)
+
+
+def _validate(tables: list[TableFile], name: str, *, table: str | None,
+              mapping: Mapping[str, str] | Path | str | None, shacl: bool, root: Path | None) -> Report:
     explicit = load_mapping_file(mapping) if isinstance(mapping, Path | str) else mapping
-    report = Report(files=[str(path)])
-    for tf in read_tables(path):
+    report = Report(files=[name])
+    for tf in tables:
         report.merge(validate_table_file(tf, table=table, mapping=explicit, shacl=shacl, root=root))
     return report
 

@@ -6,13 +6,12 @@ JSON or YAML: an object ``{"Header in the file": "field_name"}``; CSV: two colum
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cowork_data.errors import UsageError
+from cowork_data.readers import decode, parse_csv
 from cowork_data.validate.schemas import field_names, fold, match_columns
 
 __all__ = ["load_mapping_file", "resolve_mapping"]
@@ -22,8 +21,8 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
     """Header → field from a JSON, YAML or CSV file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = decode(path.read_bytes(), name=str(path)).text
+    except OSError as exc:
         raise UsageError("error.mapping-unreadable", path=path, detail=exc) from exc
     suffix = path.suffix.lower()
     try:
@@ -34,8 +33,7 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
 
             data = yaml.safe_load(text)
         else:
-            rows = [r for r in csv.reader(io.StringIO(text), delimiter=";" if ";" in text.split("\n")[0] else ",")
-                    if len(r) >= 2 and r[0].strip()]
+            rows = [r for r in parse_csv(text) if len(r) >= 2 and r[0].strip()]
             if rows and fold(rows[0][1]) in ("campo", "field", "schema_field"):
                 rows = rows[1:]
             data = {r[0].strip(): r[1].strip() for r in rows}

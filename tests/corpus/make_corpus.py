@@ -35,6 +35,9 @@ GOOD = [
 #: One real defect: a 4-digit CAP (the leading zero dropped by a spreadsheet).
 BAD_CAP = ["Spazio Prova Tre", "coworking", "Via Savona 3", "2014", "Milano", "45.4530", "9.1600", "Sala riunioni"]
 
+GEOJSON_POINTS = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(row[6]), float(row[5])]},
+     "properties": dict(zip(HEADER[:5], row[:5], strict=True))} for row in GOOD]}
 XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 LAUGHS = ('<!DOCTYPE x [<!ENTITY a0 "ha">'
           + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)) + "]>")
@@ -390,6 +393,18 @@ CASES: list[Case] = [
                                   + "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
                                             for row in [*GOOD, BAD_CAP]) + "</table></body></html>").encode(), 1,
      "constraint-error", "a web page with a table and a 4-digit CAP"),
+    ("script-wrapping-geojson.js", lambda: ("var spazi = " + json.dumps(GEOJSON_POINTS, indent=2) + ";\n").encode(), 2,
+     "JavaScript program that wraps GeoJSON", "a map page's script holding the points (var spazi = {…};)"),
+    ("json-not-records.json", lambda: json.dumps({"versione": 2, "aggiornato": "2024-01-01", "spazi": 3}).encode(),
+     2, "neither GeoJSON nor a list of records", "a JSON object of metadata, no records"),
+    ("zip-one-table.zip", lambda: zip_bytes([("LEGGIMI.txt", b"Dati di prova inventati.\n"),
+                                             ("elenco/spazi.csv", csv_text(rows_with(BAD_CAP)).encode("cp1252"))]),
+     1, "constraint-error", "a ZIP holding one CSV (and a read-me): the CSV is read, the 4-digit CAP found"),
+    ("zip-several-tables.zip", lambda: zip_bytes([("coworking.csv", csv_text(rows_with()).encode()),
+                                                  ("fablab.csv", csv_text(rows_with()).encode())]),
+     2, "holding 2 tables: coworking.csv, fablab.csv", "a ZIP holding two tables: both named"),
+    ("zip-bomb-archive.zip", lambda: zip_bytes([("spazi.csv", b"Denominazione;Comune\n" + b";" * (130 << 20))]), 2,
+     "zip bomb", "a ZIP whose CSV inflates to 130 MB (ratio 1000:1)"),
 ]
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cowork_data.errors import UnreadableSnapshot
+from cowork_data.readers import cell_value as cell_text
+from cowork_data.readers import sheet_from_records
 
-__all__ = ["Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "flatten"]
+__all__ = ["Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "table_from_records"]
 
 
 @dataclass
@@ -32,39 +34,7 @@ class Distribution:
     modified: str = ""
 
 
-def cell_text(value: object) -> str:
-    """Text of a parsed value: integral floats without `.0`, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def flatten(value: object, prefix: str = "") -> dict[str, str]:
-    """`{"geo": {"lat": 1}}` → `{"geo.lat": "1"}`; lists of scalars are indexed (`coordinates.0`)."""
-    out: dict[str, str] = {}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            out.update(flatten(item, f"{prefix}.{i}" if prefix else str(i)))
-    else:
-        out[prefix] = cell_text(value)
-    return out
-
-
 def table_from_records(records: list[dict[str, str]], locator: str) -> RawTable:
-    """A table with the union of the records' keys as header, in order of first appearance."""
-    header: list[str] = []
-    seen: set[str] = set()
-    for record in records:
-        for key in record:
-            if key not in seen:
-                seen.add(key)
-                header.append(key)
-    rows = [[record.get(key, "") for key in header] for record in records]
-    return RawTable(header=header, rows=rows, locators=[f"{locator}={i}" for i in range(1, len(rows) + 1)])
+    """A table with the union of the records' keys as header, in order of first appearance (the readers' rule)."""
+    sheet = sheet_from_records(records, locator)
+    return RawTable(header=sheet.header_cells, rows=sheet.data_rows, locators=sheet.data_locators)

@@ -1,0 +1,74 @@
+"""Spreadsheets (XLSX, ODS, old XLS) through python-calamine: every visible sheet as a grid of text.
+
+A cell is the text a CSV export would hold: integers without ``.0``, dates in ISO 8601, booleans as ``true`` /
+``false``. Hidden sheets are not read (they hold lookup lists, not the table). A zip container is bounded first
+(:func:`cowork_data.readers.guards.check_spreadsheet`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from cowork_data.errors import UnreadableFileError
+from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet
+from cowork_data.readers.model import Sheet, Workbook, find_header, subject, trim
+
+__all__ = ["CFB_MAGIC", "cell_text", "read_spreadsheet", "spreadsheet_kind"]
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def spreadsheet_kind(data: bytes) -> str:
+    if data.startswith(b"\xd0\xcf"):
+        return "xls"
+    return "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
+
+
+def read_spreadsheet(data: bytes, name: str) -> Workbook:
+    """Every visible sheet of a spreadsheet; raises :class:`UnreadableFileError` for a broken or locked file."""
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+    it, en = subject(name)
+    if data.startswith(CFB_MAGIC) and ENCRYPTED_PACKAGE in data:
+        raise UnreadableFileError(
+            f"{it} è protetto da password (un pacchetto Office cifrato): non si può leggere.",
+            f"{en} is password-protected (an encrypted Office package): it cannot be read.",
+            hint_it="Aprilo, togli la password (File → Informazioni → Proteggi cartella di lavoro) e salvalo di nuovo.",
+            hint_en="Open it, remove the password (File → Info → Protect Workbook) and save it again.",
+        )
+    if data.startswith(b"PK"):
+        check_spreadsheet(data, name)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+        grids = {sheet: book.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in visible}
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own errors, zip and XML errors, and pyo3 panics (a BaseException)
+        detail = " ".join(str(exc).split())[:300]
+        raise UnreadableFileError(f"{it} non è {SPREADSHEET[0]}: {detail}", f"{en} is not {SPREADSHEET[1]}: {detail}",
+                                  hint_it=SPREADSHEET[2], hint_en=SPREADSHEET[3]) from exc
+    sheets = []
+    for sheet, grid in grids.items():
+        rows = trim([[cell_text(v) for v in row] for row in grid])
+        sheets.append(Sheet(name=sheet, rows=rows, locators=[f"sheet={sheet}&row={n}" for n in range(1, len(rows) + 1)],
+                            header=find_header(rows)))
+    return Workbook(name=name, format=spreadsheet_kind(data), sheets=sheets)
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (integers without ``.0``, dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
