@@ -237,6 +237,8 @@ def test_a_zip_bomb_holding_a_csv_is_refused_while_inflating() -> None:
 
 
 def test_formats_and_delimited_helper() -> None:
-    assert "zip" in FORMATS and "csv" in FORMATS
+    assert {"csv", "xlsx", "ods", "geojson", "kml", "html", "pdf", "json", "zip"} <= set(FORMATS)
+    with pytest.raises(UsageError, match="Unknown format: 'docx'"):
+        read(CSV, format="docx")
     assert parse_csv("a|b|c\n1|2|3\n") == [["a", "b", "c"], ["1", "2", "3"]]
     assert parse_csv("a;b\n", delimiter=",") == [["a;b"]]

@@ -14,7 +14,7 @@ from cowork_data.readers.markup import read_html
 from cowork_data.readers.model import Sheet, Workbook, find_header, subject, trim
 from cowork_data.readers.pdf import read_pdf
 from cowork_data.readers.records import read_json
-from cowork_data.readers.sniff import refuse_script, sniff
+from cowork_data.readers.sniff import FORMATS, refuse_script, sniff
 from cowork_data.readers.spreadsheet import read_spreadsheet
 
 __all__ = ["parse_csv", "read", "read_file"]
@@ -36,6 +36,9 @@ def read(data: bytes, *, name: str = "", format: str | None = None, member: str 
     :class:`~cowork_data.errors.NotATableError` for bytes that hold no table at all (a script, a page without a
     table, JSON that is not records, an image), each with the reason and the fix in Italian and English.
     """
+    if format is not None and format not in FORMATS:
+        raise UsageError(f"Formato sconosciuto: {format!r} (formati letti: {', '.join(FORMATS)}).",
+                         f"Unknown format: {format!r} (formats read: {', '.join(FORMATS)}).")
     book = _read(data, name, format, member, nested=False)
     for sheet in book.sheets:
         check_width(sheet.rows, name)

@@ -15,7 +15,7 @@ from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet
 from cowork_data.readers.model import Sheet, Workbook, find_header, subject, trim
 
-__all__ = ["CFB_MAGIC", "cell_text", "read_spreadsheet", "spreadsheet_kind"]
+__all__ = ["cell_text", "read_spreadsheet"]
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")

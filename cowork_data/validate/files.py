@@ -15,13 +15,10 @@ from functools import cache
 from pathlib import Path
 
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers import SUFFIXES, Sheet, Workbook, read, read_file
+from cowork_data.readers import Sheet, Workbook, read, read_file
 
-__all__ = ["MAX_CELL_CHARS", "READABLE_SUFFIXES", "TableFile", "detect_header", "read_table_bytes",
-           "read_table_file", "read_tables"]
+__all__ = ["MAX_CELL_CHARS", "TableFile", "detect_header", "read_table_bytes", "read_table_file", "read_tables"]
 
-#: File name endings the readers accept (the content decides the reader; these are for upload forms).
-READABLE_SUFFIXES = SUFFIXES
 #: Longest cell kept: longer text is cut to this length plus "…" and reported by the ``cell-too-long`` check.
 MAX_CELL_CHARS = 10_000
 HEADER_SCAN_ROWS = 30
