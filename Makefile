@@ -5,9 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean browser
+.PHONY: setup run test lint bench clean browser virtuoso
 
-setup: $(STAMP) browser
+setup: $(STAMP) browser virtuoso
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium raptor2-utils >/dev/null; \
 	  else \
 	    echo "chromium and raptor2-utils are missing: run 'sudo apt-get install chromium raptor2-utils'"; exit 1; \
+	  fi; \
+	fi
+
+# Debian's Virtuoso server binary (push tests against a real Virtuoso, the store of dati.gov.it's SPARQL endpoint).
+# virtuoso-opensource-7-bin is the server alone: the virtuoso-opensource package would also install and start a
+# system service on ports 1111 and 8890. The tests start their own server on free loopback ports.
+virtuoso:
+	@if ! command -v virtuoso-t >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7-bin >/dev/null; \
+	  else \
+	    echo "virtuoso-t is missing: run 'sudo apt-get install virtuoso-opensource-7-bin'"; exit 1; \
 	  fi; \
 	fi
 

@@ -37,16 +37,19 @@ def sparql_settings(store_path: Path | None, query_timeout: float, max_results: 
 
 @click.command()
 @click.option("--endpoint", required=True,
-              help="SPARQL 1.1 Graph Store endpoint (Oxigraph: http://host:port/store; Fuseki: …/dataset/data).")
+              help="SPARQL 1.1 Graph Store endpoint (Oxigraph: http://host:port/store; Fuseki: …/dataset/data; "
+                   "Virtuoso: …/sparql-graph-crud-auth).")
 @click.option("--file", "nquads", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="N-Quads file to push (default: data/graph/cowork-data.nq of the project).")
-@click.option("--user", default=None, help="User name for HTTP basic authentication.")
+@click.option("--user", default=None, help="User name for HTTP authentication.")
 @click.option("--password", default=None, envvar="COWORK_DATA_PUSH_PASSWORD",
-              help="Password for HTTP basic authentication (or COWORK_DATA_PUSH_PASSWORD).")
+              help="Password for HTTP authentication (or COWORK_DATA_PUSH_PASSWORD).")
+@click.option("--auth", "auth_scheme", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
+              help="HTTP authentication scheme (Virtuoso: digest).")
 @click.option("--timeout", default=60.0, show_default=True, type=float, help="Seconds per HTTP request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the triples sent per graph as JSON.")
-def push(endpoint: str, nquads: Path | None, user: str | None, password: str | None, timeout: float,
-         as_json: bool) -> None:
+def push(endpoint: str, nquads: Path | None, user: str | None, password: str | None, auth_scheme: str,
+         timeout: float, as_json: bool) -> None:
     """Upload each named graph (one per source) to a triple store with the SPARQL 1.1 Graph Store Protocol.
 
     Every graph is sent with HTTP PUT, which replaces it: pushing again gives the same store, never duplicates.
@@ -55,13 +58,14 @@ def push(endpoint: str, nquads: Path | None, user: str | None, password: str | N
     Example:
         oxigraph serve --location /tmp/oxi --bind 127.0.0.1:7878 &
         cowork-data push --endpoint http://127.0.0.1:7878/store
+        cowork-data push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --auth digest
     """
     from cowork_data.config import project_root
     from cowork_data.publish.push import push_graphs
 
     auth = (user, password or "") if user else None
     result = push_graphs(nquads or project_root() / "data" / "graph" / "cowork-data.nq", endpoint,
-                         timeout=timeout, auth=auth)
+                         timeout=timeout, auth=auth, auth_scheme=auth_scheme)
     if as_json:
         click.echo(json_text({"endpoint": result.endpoint, "graphs": result.graphs, "quads": result.quads}))
         return
