@@ -112,15 +112,18 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
     except CoworkDataError:
         last = None  # a missing or damaged last snapshot is replaced by a good harvest, never the other way
     licence = dict(source.licence)
-    data_url, extra = spec.url, {}
+    data_url, extra, dist = spec.url, {}, None
     if spec.catalogue:
         answer = client.get(spec.url)
-        dist = locate(spec.kind, answer.data, dataset=spec.dataset, resource=spec.resource, formats=spec.formats)
+        dist = locate(spec.kind, answer.data, dataset=spec.dataset, resource=spec.resource, formats=spec.formats,
+                      base=answer.final_url)
         data_url = dist.url
         if dist.licence.get("id"):
             licence = dist.licence
         extra["catalogue"] = {"url": answer.final_url, "status": answer.status, "retrieved_at": answer.retrieved_at,
                               "sha256": hashlib.sha256(answer.data).hexdigest()}
+        extra["distribution"] = {"iri": dist.iri, "title": dist.title, "dataset": dist.dataset,
+                                 "format": dist.format, "modified": dist.modified}
     etag = last_modified = ""
     if last is not None and last.provenance.get("url") == data_url:
         etag = _header(last.provenance.get("headers") or {}, "ETag")
@@ -141,6 +144,9 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
     try:
         table = check_shape(source, spec.format, result.data)
     except ShapeError as exc:
+        if dist is not None and exc.cause == "html-instead-of-data":
+            exc = ShapeError(exc.cause, "error.distribution-html", title=dist.title or dist.iri or "-", url=data_url,
+                             dataset=dist.dataset or spec.dataset or "-", format=(dist.format or spec.format).upper())
         kept = archive(root, source, result.data, provenance, rejected=True)
         return _outcome(source, spec, "failed", cause=exc.cause, it=f"{exc.reason_it} ({data_url})",
                         en=f"{exc.reason_en} ({data_url})", url=data_url, sha256=sha, snapshot=str(kept))

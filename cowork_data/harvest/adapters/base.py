@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cowork_data.errors import UnreadableSnapshot
 from cowork_data.readers import cell_value as cell_text
 from cowork_data.readers import sheet_from_records
 
-__all__ = ["Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "table_from_records"]
+__all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "table_from_records"]
 
 
 @dataclass
@@ -18,6 +19,8 @@ class RawTable:
     header: list[str]
     rows: list[list[str]]
     locators: list[str]
+    #: what the format says beyond cells (the readers' ``Sheet.meta``: ``crs``, ``geometry``)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, str]]:
         return [dict(zip(self.header, row, strict=False)) for row in self.rows]
@@ -25,13 +28,46 @@ class RawTable:
 
 @dataclass(frozen=True)
 class Distribution:
-    """A downloadable file found in a catalogue, with the licence the catalogue gives it."""
+    """A downloadable file found in a catalogue, with the licence the catalogue gives it.
+
+    ``title`` and ``description`` are in Italian when the catalogue has them so (``titles`` keeps every language,
+    ``""`` for untagged); ``dataset`` is the title of its dataset; ``download`` says the URL is a download URL, not
+    an access URL (maybe a landing page); ``modified`` is the distribution's date, else its dataset's.
+    """
 
     url: str
     format: str
     title: str = ""
     licence: dict[str, str] = field(default_factory=dict, hash=False)
     modified: str = ""
+    iri: str = ""
+    titles: dict[str, str] = field(default_factory=dict, hash=False)
+    description: str = ""
+    dataset: str = ""
+    download: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "format": self.format, "title": self.title, "licence": dict(self.licence),
+                "modified": self.modified}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset of a catalogue (DCAT) or a portal (a CKAN package) with its distributions."""
+
+    iri: str
+    identifier: str
+    title: str
+    titles: dict[str, str] = field(default_factory=dict, hash=False)
+    description: str = ""
+    descriptions: dict[str, str] = field(default_factory=dict, hash=False)
+    modified: str = ""
+    licence: dict[str, str] = field(default_factory=dict, hash=False)
+    distributions: list[Distribution] = field(default_factory=list, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.identifier or self.iri, "title": self.title, "modified": self.modified,
+                "licence": dict(self.licence), "distributions": [d.to_dict() for d in self.distributions]}
 
 
 def table_from_records(records: list[dict[str, str]], locator: str) -> RawTable:

@@ -1,90 +1,167 @@
-"""A DCAT-AP (or DCAT-AP_IT) catalogue in JSON-LD: the distribution of one dataset.
+"""A DCAT-AP (or DCAT-AP_IT) catalogue in any serialisation portals use: the datasets and their distributions.
 
-Read as plain JSON (no remote `@context` is fetched): nodes are collected from `@graph` and nested objects,
-property names compared by their local name (`dcat:distribution`, `distribution` and the full IRI alike).
+Read with rdflib (:mod:`.rdf`: RDF/XML as ckanext-dcatapit serves it, Turtle, JSON-LD without fetching a remote
+context). Properties and classes are matched by their local name (``dct:title`` and ``dc:title`` alike, a
+``dcatapit:Dataset`` in a misspelt namespace still a ``Dataset``), so a catalogue that bends DCAT-AP is still read.
+
+- a format is what ``dct:format`` names (an EU file-type IRI, a relative IRI such as ``CSV``, a literal, a node
+  with a label), else ``dcat:mediaType`` (``text/csv``);
+- the licence is the distribution's ``dct:license``, else the dataset's, normalised to the Italian licence
+  vocabulary (:mod:`cowork_data.harvest.licences`) with the document's IRI kept;
+- titles and descriptions in Italian are preferred, then untagged, then English; every language is kept;
+- ``modified`` is the distribution's, else the dataset's;
+- the URL is ``dcat:downloadURL``, else ``dcat:accessURL`` (a landing page, maybe: the harvest refuses an HTML
+  page where a CSV was promised and names the distribution).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
-from cowork_data.harvest.adapters.base import Distribution, UnreadableSnapshot
+import rdflib
+from rdflib.term import Identifier, Literal, URIRef
 
-__all__ = ["locate"]
+from cowork_data.harvest.adapters.base import Dataset, Distribution, UnreadableSnapshot
+from cowork_data.harvest.adapters.rdf import load_graph, local_name
+from cowork_data.harvest.licences import normalise_licence
+
+__all__ = ["FORMAT_OF_MEDIA_TYPE", "catalogue", "format_token", "locate"]
+
+#: media type → format token (the EU file-type code)
+FORMAT_OF_MEDIA_TYPE = {
+    "text/csv": "CSV", "text/comma-separated-values": "CSV", "application/csv": "CSV",
+    "text/tab-separated-values": "TSV", "application/json": "JSON", "application/geo+json": "GEOJSON",
+    "application/vnd.geo+json": "GEOJSON", "application/vnd.google-earth.kml+xml": "KML",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX", "application/vnd.ms-excel": "XLS",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS", "text/html": "HTML", "application/pdf": "PDF",
+    "application/zip": "ZIP", "application/rdf+xml": "RDF_XML", "text/turtle": "RDF_TURTLE",
+    "application/ld+json": "JSON_LD", "application/xml": "XML", "text/xml": "XML",
+}
+_LANGUAGES = ("it", "", "en")
 
 
-def _local(name: str) -> str:
-    return name.rsplit("#", 1)[-1].rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+def format_token(value: str) -> str:
+    """A declared format as one upper-case token: ``…/file-type/CSV``, ``csv``, ``text/csv``, ``.CSV`` → ``CSV``."""
+    text = value.strip()
+    lowered = text.lower().split(";", 1)[0].strip()
+    for media, token in FORMAT_OF_MEDIA_TYPE.items():
+        if lowered == media or lowered.endswith("/" + media):
+            return token
+    token = local_name(text).lstrip(".").upper().replace("-", "_")
+    return {"GEO_JSON": "GEOJSON", "EXCEL": "XLS", "XLSX_": "XLSX"}.get(token, token)
 
 
-def _values(node: dict, prop: str) -> list[object]:
-    found: list[object] = []
-    for key, value in node.items():
-        if not key.startswith("@") and _local(key) == prop:
-            found.extend(value if isinstance(value, list) else [value])
+def _values(graph: rdflib.Graph, node: Identifier, name: str) -> Iterator[Identifier]:
+    for predicate, value in graph.predicate_objects(node):
+        if local_name(str(predicate)) == name:
+            yield value
+
+
+def _texts(graph: rdflib.Graph, node: Identifier, name: str) -> dict[str, str]:
+    """Language tag → text of a property's literals (``""`` for untagged), the first of each language."""
+    found: dict[str, str] = {}
+    for value in sorted(_values(graph, node, name), key=str):
+        if isinstance(value, Literal) and str(value).strip():
+            found.setdefault(value.language or "", str(value).strip())
     return found
 
 
-def _literal(value: object) -> str:
-    if isinstance(value, dict):
-        value = value.get("@value", value.get("@id", ""))
-    return str(value)
+def _preferred(texts: dict[str, str]) -> str:
+    for language in _LANGUAGES:
+        if language in texts:
+            return texts[language]
+    return next((texts[k] for k in sorted(texts)), "")
 
 
-def _collect(value: object, nodes: dict[str, dict], order: list[dict]) -> None:
-    if isinstance(value, list):
-        for item in value:
-            _collect(item, nodes, order)
-    elif isinstance(value, dict):
-        if "@id" in value and len(value) > 1:
-            nodes.setdefault(value["@id"], value)
-        if len(value) > 1:
-            order.append(value)
-        for key, item in value.items():
-            if key != "@context":
-                _collect(item, nodes, order)
+def _first(graph: rdflib.Graph, node: Identifier, name: str) -> str:
+    return next((str(v).strip() for v in sorted(_values(graph, node, name), key=str) if str(v).strip()), "")
 
 
-def _types(node: dict) -> set[str]:
-    kinds = node.get("@type", [])
-    return {_local(t) for t in (kinds if isinstance(kinds, list) else [kinds])}
+def _format(graph: rdflib.Graph, dist: Identifier) -> str:
+    for value in sorted(_values(graph, dist, "format"), key=str):
+        if isinstance(value, Literal):
+            token = format_token(str(value))
+        else:
+            label = next((str(v) for n in ("identifier", "label", "prefLabel", "value")
+                          for v in _values(graph, value, n)), "")
+            token = format_token(label) if label else format_token(str(value)) if isinstance(value, URIRef) else ""
+        if token:
+            return token
+    media = _first(graph, dist, "mediaType")
+    return format_token(media) if media else ""
 
 
-def locate(data: bytes, *, dataset: str = "", formats: tuple[str, ...] = ("CSV",), **_: object) -> Distribution:
-    """The distribution of `dataset` (matched on `@id`, `dct:identifier` or title) in the first of `formats`."""
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableSnapshot(f"catalogo JSON-LD non valido: {exc}", f"invalid JSON-LD catalogue: {exc}") from exc
-    nodes: dict[str, dict] = {}
-    order: list[dict] = []
-    _collect(document, nodes, order)
-    datasets = [n for n in order if "Dataset" in _types(n)]
+def _licence(graph: rdflib.Graph, *nodes: Identifier) -> dict[str, str]:
+    for node in nodes:
+        for value in sorted(_values(graph, node, "license"), key=str):
+            names = [] if isinstance(value, Literal) or not isinstance(value, URIRef) else [str(value)]
+            if not isinstance(value, Literal):
+                names += [str(v) for n in ("name", "title", "prefLabel", "label") for v in _values(graph, value, n)]
+            else:
+                names.append(str(value))
+            licence = normalise_licence(*names)
+            if licence:
+                return licence
+    return {}
 
-    def names(d: dict) -> set[str]:
-        return {str(d.get("@id", "")), *(_literal(v) for v in _values(d, "identifier") + _values(d, "title"))}
 
-    match = [d for d in datasets if not dataset or dataset in names(d)]
-    if not match:
-        raise UnreadableSnapshot(f"dataset {dataset!r} assente dal catalogo",
-                                 f"dataset {dataset!r} not in the catalogue")
-    node = match[0]
-    wanted = [f.casefold() for f in formats]
-    candidates = []
-    for ref in _values(node, "distribution"):
-        dist = nodes.get(ref["@id"], ref) if isinstance(ref, dict) and "@id" in ref else ref
-        if not isinstance(dist, dict):
-            continue
-        url = next((_literal(v) for p in ("downloadURL", "accessURL") for v in _values(dist, p)), "")
-        fmt = next((_local(_literal(v)) for v in _values(dist, "format")), "")
-        if not fmt:
-            fmt = next((_local(_literal(v)) for v in _values(dist, "mediaType")), "")
-        if url and fmt.casefold() in wanted:
-            licence = next((_literal(v) for v in _values(dist, "license") + _values(node, "license")), "")
-            candidates.append((wanted.index(fmt.casefold()), url, fmt, dist, licence))
-    if not candidates:
-        raise UnreadableSnapshot(f"nessuna distribuzione {'/'.join(formats)}", f"no {'/'.join(formats)} distribution")
-    _, url, fmt, dist, licence = min(candidates, key=lambda c: c[0])
-    return Distribution(url=url, format=fmt.lower(), title=next((_literal(v) for v in _values(dist, "title")), ""),
-                        licence={"id": _local(licence), "url": licence, "note": ""},
-                        modified=next((_literal(v) for v in _values(dist, "modified")), ""))
+def _is_a(graph: rdflib.Graph, node: Identifier, kind: str) -> bool:
+    return any(local_name(str(t)) == kind for t in graph.objects(node, rdflib.RDF.type))
+
+
+def catalogue(data: bytes, *, base: str = "") -> list[Dataset]:
+    """Every dataset of a catalogue with its distributions, sorted by IRI (a graph has no order of its own)."""
+    graph = load_graph(data, base=base)
+    nodes = {s for s in graph.subjects(rdflib.RDF.type, None) if _is_a(graph, s, "Dataset")}
+    nodes |= {s for s, p, _ in graph if local_name(str(p)) == "distribution"}
+    datasets = []
+    for node in sorted(nodes, key=str):
+        titles = _texts(graph, node, "title")
+        descriptions = _texts(graph, node, "description")
+        modified = _first(graph, node, "modified")
+        dists = []
+        for dist in sorted(_values(graph, node, "distribution"), key=str):
+            download = _first(graph, dist, "downloadURL")
+            url = download or _first(graph, dist, "accessURL")
+            dist_titles = _texts(graph, dist, "title")
+            dists.append(Distribution(
+                url=url, format=_format(graph, dist).lower(), title=_preferred(dist_titles),
+                licence=_licence(graph, dist, node), modified=_first(graph, dist, "modified") or modified,
+                iri=str(dist) if isinstance(dist, URIRef) else "", titles=dist_titles,
+                description=_preferred(_texts(graph, dist, "description")), dataset=_preferred(titles),
+                download=bool(download)))
+        datasets.append(Dataset(iri=str(node) if isinstance(node, URIRef) else "",
+                                identifier=_first(graph, node, "identifier"), title=_preferred(titles), titles=titles,
+                                description=_preferred(descriptions), descriptions=descriptions, modified=modified,
+                                licence=_licence(graph, node), distributions=dists))
+    return datasets
+
+
+def _names(dataset: Dataset) -> set[str]:
+    return {dataset.iri, local_name(dataset.iri), dataset.identifier, *dataset.titles.values()} - {""}
+
+
+def locate(data: bytes, *, dataset: str = "", formats: tuple[str, ...] = ("CSV",), base: str = "",
+           **_: object) -> Distribution:
+    """The distribution of `dataset` (its IRI, `dct:identifier` or a title) in the first of `formats`; a download
+    URL before an access URL. Without `dataset`, the catalogue must hold one dataset with such a distribution."""
+    datasets = catalogue(data, base=base)
+    wanted = [format_token(f) for f in formats]
+    matching = [d for d in datasets if not dataset or dataset in _names(d)]
+    if dataset and not matching:
+        raise UnreadableSnapshot("error.catalogue-no-dataset", dataset=dataset,
+                                 known=", ".join(d.identifier or d.iri for d in datasets[:10]) or "-")
+
+    def candidates(d: Dataset) -> list[Distribution]:
+        found = [x for x in d.distributions if x.url and format_token(x.format) in wanted]
+        return sorted(found, key=lambda x: (wanted.index(format_token(x.format)), not x.download, x.url))
+
+    offered = [(d, candidates(d)) for d in matching]
+    offered = [(d, c) for d, c in offered if c]
+    if not offered:
+        raise UnreadableSnapshot("error.catalogue-no-distribution", formats="/".join(formats),
+                                 dataset=dataset or "-")
+    if len(offered) > 1:
+        listed = "; ".join(f"{d.identifier or d.iri} ({d.title})" for d, _ in offered[:10])
+        raise UnreadableSnapshot("error.catalogue-choose", count=len(offered), datasets=listed)
+    return offered[0][1][0]
