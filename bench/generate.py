@@ -200,3 +200,26 @@ def _plant(tables: dict[str, list[Row]], rnd: random.Random, share: float) -> No
     count = max(len(kinds), int(total * share))
     for k in range(count):
         PLANTERS[kinds[k % len(kinds)]](tables, rnd.randrange(1_000_000_000))
+
+
+def main() -> None:
+    """``python bench/generate.py --project DIR --spaces N``: write a generated project directory (bench/project.py)."""
+    import argparse
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    parser = argparse.ArgumentParser(description="Write a generated project (INVENTED DATA) for the build benchmark.")
+    parser.add_argument("--project", type=Path, required=True, help="The directory to write (replaced).")
+    parser.add_argument("--spaces", type=int, required=True, help="How many spaces (about 8,000 sources at any size).")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--defects", type=float, default=0.005, help="Share of spaces with a planted defect.")
+    args = parser.parse_args()
+    from bench.project import write_project
+
+    print(json.dumps(write_project(args.project, spaces=args.spaces, seed=args.seed, defects=args.defects), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -80,29 +80,35 @@ def cli() -> None:
 
 
 @cli.command()
+@click.option("--root", "-r", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="The project directory (sources/, schemas/, mapping/, shapes/, vocab/, ids/; default: this one).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to publish (default: the project root, which is the data package).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @click.option("--engine", type=click.Choice(["fast", "reference"]), default="fast", show_default=True,
               help="Validators: fast (compiled checks, SHACL on pyoxigraph) or reference (frictionless, pySHACL).")
-def build(output: Path | None, as_json: bool, quiet: bool, engine: str) -> None:
-    """Run harvest (from the recorded snapshots) → normalise → validate → graph → SHACL → publish.
+@click.option("--no-store", "no_store", is_flag=True,
+              help="Publish the files without the SPARQL store build/store (the graph is still checked).")
+def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, engine: str, no_store: bool) -> None:
+    """Run harvest (from the recorded snapshots) → normalise → validate → graph → publish → SHACL.
 
-    Publishes datapackage.json, data/*.csv, data/graph/ (Turtle, N-Triples) and the embedded SPARQL store
-    build/store, atomically: a failure leaves the previous release intact.
+    Publishes datapackage.json, data/*.csv and data/*.parquet, data/graph/ (N-Quads, N-Triples, Turtle, TriG,
+    JSON-LD) and the embedded SPARQL store build/store, atomically: a failure leaves the previous release intact.
+    A rebuild redoes only the sources that changed (cache in build/cache under the output).
 
     \b
     Example:
         cowork-data build
         cowork-data build --output /tmp/release --json
+        cowork-data build --root ~/registro-nazionale --output /srv/portal --no-store
         cowork-data build --engine reference
     """
     from cowork_data.pipeline import STAGES
     from cowork_data.pipeline import build as run_build
 
     if quiet or as_json:
-        result = run_build(output=output, engine=engine)
+        result = run_build(root=root, output=output, engine=engine, store=not no_store)
     else:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -119,7 +125,7 @@ def build(output: Path | None, as_json: bool, quiet: bool, engine: str) -> None:
                     bar.update(task, completed=STAGES.index(stage), description=stage)
                 bar.update(task, detail=detail)
 
-            result = run_build(output=output, progress=progress, engine=engine)
+            result = run_build(root=root, output=output, progress=progress, engine=engine, store=not no_store)
             bar.update(task, completed=len(STAGES), description="done", detail="")
     if as_json:
         click.echo(json_text(result.to_dict()))

@@ -33,7 +33,7 @@ WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ']+")
 NAMED_AFTER = frozenset(
     "via viale piazza piazzale corso largo vicolo strada ponte galleria alzaia ripa lungo san santa santo sant "
     "fondazione istituto scuola liceo teatro museo ospedale biblioteca università politecnico parco premio "
-    "centro stazione aeroporto".split()
+    "centro stazione aeroporto comune città provincia regione municipio unione".split()
 )
 #: Ordinary Italian words that the name dictionary also lists as first names.
 COMMON_WORDS = frozenset(
@@ -53,6 +53,19 @@ def _detector():
     import gender_guesser.detector as gender
 
     return gender.Detector(case_sensitive=False)
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """The first two words of every comune's name (``settimo torinese``, ``santo stefano``): places, not people."""
+    from cowork_data.reference import load_comuni
+
+    out = set()
+    for comune in load_comuni():
+        words = WORD.findall(comune.name)
+        if len(words) >= 2:
+            out.add(f"{words[0]} {words[1]}".lower())
+    return frozenset(out)
 
 
 def is_first_name(word: str) -> bool:
@@ -76,7 +89,8 @@ def person_names(text: str) -> list[str]:
             continue
         following = words[i + 1]
         surname = following.istitle() or (word.isupper() and following.isupper())
-        if surname and following.lower() not in PARTICLES and len(following) > 1:
+        if surname and following.lower() not in PARTICLES and len(following) > 1 \
+                and f"{word} {following}".lower() not in _place_names():
             found.append(f"{word} {following}")
     return found
 

@@ -83,6 +83,8 @@ class Writer:
                 if name not in self.lookups:
                     self.lookups[name] = self.lookup_values(lookup, tables or {})
         self.cities: dict[str, tuple[str, set[str]]] = {}
+        #: The same, per source of the rows that name them (a source's cache keeps its own).
+        self.cities_by_source: dict[str, dict[str, tuple[str, set[str]]]] = {}
         self.referenced: set[str] = set()
 
     def lookup_values(self, lookup: Mapping[str, str], tables: Mapping[str, Rows | pl.DataFrame]) -> dict[str, str]:
@@ -226,14 +228,17 @@ class Writer:
         keep = node.is_not_null() & env.get(triple.obj.args[0]).is_not_null()
         if cond is not None:
             keep = keep & cond
-        found = pl.DataFrame({"key": key, "name": names}).filter(keep).unique()
+        source = env.get("source_id") if "source_id" in env.spec.fields else nulls(key)
+        found = pl.DataFrame({"key": key, "name": names, "source": source}).filter(keep).unique()
         iris, codes = self.terms.city(found["key"]), self.terms.city_code(found["key"])
-        for iri, code, name in zip(iris.to_list(), codes.to_list(), found["name"].to_list(), strict=True):
+        for iri, code, name, source_id in zip(iris.to_list(), codes.to_list(), found["name"].to_list(),
+                                              found["source"].to_list(), strict=True):
             if iri is None:  # a code OntoPiA does not know: no city (the core shapes report it)
                 continue
-            known = self.cities.setdefault(iri, (code, set()))[1]
-            if name:
-                known.add(name)
+            for known in (self.cities, self.cities_by_source.setdefault(source_id or "", {})):
+                names_of = known.setdefault(iri, (code, set()))[1]
+                if name:
+                    names_of.add(name)
 
     def each_lines(self, spec: Table, group: Group, env: _Env, record: pl.Series,
                    end: pl.Series | None) -> Iterator[pl.Series]:

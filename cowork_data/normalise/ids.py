@@ -39,6 +39,7 @@ class Crosswalk:
     def __init__(self) -> None:
         self._ids: dict[tuple[str, str, str], str] = {}
         self._used: dict[str, set[str]] = {}
+        self._by_source: dict[str, dict[tuple[str, str, str], str]] = {}
 
     @classmethod
     def load(cls, path: Path) -> Crosswalk:
@@ -58,11 +59,16 @@ class Crosswalk:
 
     def _put(self, key: tuple[str, str, str], id_: str) -> str:
         self._ids[key] = id_
+        self._by_source.setdefault(key[1], {})[key] = id_
         self._used.setdefault(key[0], set()).add(id_)
         return id_
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def rows(self, source_id: str) -> list[tuple[str, str, str, str]]:
+        """The frozen ``(table, source_id, source_key, id)`` rows of one source, sorted."""
+        return sorted((*key, id_) for key, id_ in self._by_source.get(source_id, {}).items())
 
     def get(self, table: str, source_id: str, source_key: str) -> str | None:
         """The frozen id of a record, if it has one."""

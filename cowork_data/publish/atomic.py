@@ -16,6 +16,8 @@ from pathlib import Path
 
 from cowork_data.errors import PublishError
 
+#: Marks a stage published without the store (its old store is moved out).
+NO_STORE = ".no-store"
 #: Published items: path in the stage → path under the output root.
 ITEMS: tuple[tuple[str, str], ...] = (
     ("data", "data"),
@@ -61,8 +63,15 @@ def recover(output: Path) -> str:
 
 def _swap(output: Path, stage: Path, old: Path) -> None:
     old.mkdir(parents=True, exist_ok=True)
+    without_store = (stage / NO_STORE).exists()
     for staged_name, target_name in ITEMS:
         staged, target = stage / staged_name, output / target_name
+        if staged_name == "store" and without_store:  # the old store goes with the old release
+            if target.exists():
+                aside = old / staged_name
+                _remove(aside)
+                target.rename(aside)
+            continue
         if not staged.exists() and not staged.is_symlink():
             continue  # already moved in by an earlier, interrupted swap
         if target.exists():
@@ -74,8 +83,12 @@ def _swap(output: Path, stage: Path, old: Path) -> None:
     _fsync_dir(output)
 
 
-def publish(output: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(stage)`` to produce a complete release in a fresh stage, then swap it into ``output``."""
+def publish(output: Path, write: Callable[[Path], None], *, store: bool = True) -> None:
+    """Call ``write(stage)`` to produce a complete release in a fresh stage, then swap it into ``output``.
+
+    ``store=False``: a release without the SPARQL store (``build --no-store``); a store published before is moved
+    out with the old release, since it no longer matches the files.
+    """
     output.mkdir(parents=True, exist_ok=True)
     recover(output)
     stage, old, journal = _paths(output)
@@ -86,6 +99,9 @@ def publish(output: Path, write: Callable[[Path], None]) -> None:
         _remove(stage)
         raise
     for staged_name, _ in ITEMS:
+        if staged_name == "store" and not store:
+            (stage / NO_STORE).touch()
+            continue
         if not (stage / staged_name).exists():
             _remove(stage)
             raise PublishError("error.publish-incomplete", item=staged_name)

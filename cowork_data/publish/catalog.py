@@ -90,7 +90,7 @@ RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
                   "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
 
 PublishedFile = Mapping[str, Any]  # name, path, mediatype; a table also title(_en), description(_en), schema
-Counts = tuple[int, Counter[str], Counter[str], set[str], int]
+Counts = tuple[int, Counter[str], Counter[str], set[str] | int, int]  # distinct subjects: the set or its size
 
 
 def _node(base: str, path: str) -> URIRef:
@@ -116,10 +116,11 @@ def catalog_graph(
     files: Sequence[PublishedFile],
     publisher: Publisher,
     originators: Sequence[tuple[str, str, str]],
-    nquads: Path,
+    nquads: Path | None = None,
     modified: str,
     version: str,
     base: str = DEFAULT_BASE,
+    counts: Counts | None = None,
 ) -> Graph:
     """The catalogue of the files written under ``stage``.
 
@@ -127,7 +128,9 @@ def catalog_graph(
     ``title``, ``title_en``, ``description``, ``description_en`` and ``schema``); ``publisher``: who publishes the
     release (publisher, rights holder, contact point); ``originators``: ``(organisation IRI, name, IPA code)`` of
     the public bodies whose data the release holds; ``nquads``: the N-Quads file, from which VoID counts triples,
-    classes and graphs; ``modified``: the release's ``last_modified`` (ISO date or date-time).
+    classes and graphs, unless ``counts`` gives them (``(triples, instances per class, triples per graph, distinct
+    subjects, links to OntoPiA cities)``); ``modified``: the release's ``last_modified`` (ISO date or date-time).
+    A file given with ``bytes`` and ``sha256`` is described from them instead of being read.
     """
     g = Graph(bind_namespaces="none")
     for prefix, namespace in sorted({**PREFIXES, "owl": str(OWL), "rdfs": str(RDFS), "xsd": str(XSD)}.items()):
@@ -215,7 +218,9 @@ def catalog_graph(
 
     for file in files:
         _distribution(g, stage, dataset, file, base)
-    counts = _counts(nquads)
+    if counts is None:
+        assert nquads is not None
+        counts = _counts(nquads)
     _void(g, dataset, endpoint, counts, base)
     describe_service(g, service, endpoint, counts[2], dataset=dataset)
     return g
@@ -236,7 +241,7 @@ def _originators(g: Graph, dataset: URIRef, originators: Sequence[tuple[str, str
 
 def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, base: str) -> None:
     path = str(file["path"])
-    data = (stage / path).read_bytes()
+    data = None if "sha256" in file else (stage / path).read_bytes()
     node = _node(base, f"dataset/cowork-data/distribution/{file['name']}")
     g.add((dataset, DCAT.distribution, node))
     for cls in (DCAT.Distribution, DCATAPIT.Distribution):
@@ -258,12 +263,14 @@ def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, b
         g.add((media_type, RDF.type, cls))
     g.add((node, DCAT.mediaType, media_type))
     g.add((node, DCT.license, CC_BY))
-    g.add((node, DCAT.byteSize, Literal(str(len(data)), datatype=XSD.nonNegativeInteger)))
+    size = file["bytes"] if data is None else len(data)
+    g.add((node, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
     checksum = URIRef(f"{node}#checksum")
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SHA256))
-    g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary)))
+    sha256 = file["sha256"] if data is None else hashlib.sha256(data).hexdigest()
+    g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
     if schema := file.get("schema"):
         standard = _node(base, str(schema))
         g.add((standard, RDF.type, DCT.Standard))
@@ -297,7 +304,7 @@ def _counts(nquads: Path) -> Counts:
 def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str) -> None:
     total, classes, graphs, subjects, links = counts
     g.add((dataset, VOID.triples, Literal(total)))
-    g.add((dataset, VOID.distinctSubjects, Literal(len(subjects))))
+    g.add((dataset, VOID.distinctSubjects, Literal(subjects if isinstance(subjects, int) else len(subjects))))
     g.add((dataset, VOID.classes, Literal(len(classes))))
     g.add((dataset, VOID.sparqlEndpoint, endpoint))
     g.add((dataset, VOID.dataDump, _node(base, "data/graph/cowork-data.nt")))

@@ -33,6 +33,16 @@ GRAPH_TITLES = {
 }
 
 
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+PARQUET_NOTE = ("The rows of the `{table}` resource, for analysts (DuckDB, pandas, polars, R arrow): the same "
+                "columns, typed as its Table Schema says (integer, number, date, boolean; the rest text), "
+                "zstd-compressed.")
+
+
+def _facts(part: Mapping[str, Any]) -> dict[str, Any]:
+    return {"bytes": part["bytes"], "hash": part["hash"]}
+
+
 def file_facts(path: Path) -> dict[str, Any]:
     data = path.read_bytes()
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
@@ -45,8 +55,15 @@ def descriptor(
     sources: Sequence[Mapping[str, Any]],
     last_modified: str,
     version: str,
+    graph_parts: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """Describe the files written under ``stage`` (``data/*.csv`` and ``data/graph/*``)."""
+    """Describe the files written under ``stage`` (``data/*.csv``, ``data/*.parquet`` and ``data/graph/*``).
+
+    ``graph_parts`` gives, per graph format (file extension), its files with their ``bytes`` and ``hash`` when the
+    build knows them: one file is described as always; several (a large graph written in parts) become one resource
+    whose ``path`` lists them in order (their concatenation is the graph, for the line formats; each part of the
+    others is a document of its own), with the total ``bytes``.
+    """
     resources: list[dict[str, Any]] = []
     for table, schema in schemas.items():
         path = f"data/{table}.csv"
@@ -63,7 +80,32 @@ def descriptor(
             **file_facts(stage / path),
             "schema": dict(schema),
         })
+        parquet = f"data/{table}.parquet"
+        if (stage / parquet).exists():
+            resources.append({  # a file resource: its schema is the CSV's (readers of the package read the CSV)
+                "name": f"{table}-parquet",
+                "title": f"{schema.get('title', table)} (Parquet)",
+                "description": PARQUET_NOTE.format(table=table),
+                "path": parquet,
+                "scheme": "file",
+                "format": "parquet",
+                "mediatype": PARQUET_MEDIATYPE,
+                **file_facts(stage / parquet),
+            })
     for name, path, fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE, CATALOG_FILE):
+        parts = (graph_parts or {}).get(fmt) if path in {f[1] for f in GRAPH_FILES} else None
+        if parts and len(parts) > 1:
+            resources.append({
+                "name": name,
+                "title": GRAPH_TITLES.get(name, "Grafo RDF / RDF knowledge graph"),
+                "path": [part["path"] for part in parts],
+                "scheme": "file",
+                "format": fmt,
+                "mediatype": mediatype,
+                "encoding": "utf-8",
+                "bytes": sum(part["bytes"] for part in parts),
+            })
+            continue
         if not (stage / path).exists():
             continue
         resources.append({
@@ -74,7 +116,7 @@ def descriptor(
             "format": fmt,
             "mediatype": mediatype,
             "encoding": "utf-8",
-            **file_facts(stage / path),
+            **(_facts(parts[0]) if parts else file_facts(stage / path)),
         })
     return {
         "$schema": PROFILE,

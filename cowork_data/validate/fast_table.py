@@ -295,22 +295,27 @@ def _typed(field: _Field, value: str, missing: list[str]) -> Any:
     return field.reader(value)[0]
 
 
-def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None) -> Report:
-    """Validate the canonical tables of a build together: schema, keys, foreign keys and the build checks."""
+def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None,
+                    references: Mapping[tuple[str, tuple[str, ...]], Any] | None = None) -> Report:
+    """Validate the canonical tables of a build together: schema, keys, foreign keys and the build checks.
+
+    ``references`` replaces the key sets foreign keys are checked against (``(table, fields)`` → a container of key
+    tuples), for tables checked in parts (``cowork_data.pipeline.checks``)."""
     _COLUMNS.clear()
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived cells and no reference cycles: the cyclic collector only costs time
     try:
-        return _validate_tables(tables, root=root)
+        return _validate_tables(tables, root=root, references=references)
     finally:
         _COLUMNS.clear()
         if collecting:
             gc.enable()
 
 
-def _validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None) -> Report:
+def _validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None,
+                     references: Mapping[tuple[str, tuple[str, ...]], Any] | None = None) -> Report:
     compiled = {t: _compiled(json.dumps(schema_descriptor(t, root), sort_keys=True)) for t in TABLES}
-    lookups = _lookups(tables, root, compiled)
+    lookups = dict(references) if references is not None else _lookups(tables, root, compiled)
     typed_keys: dict[str, dict[str, list[Any]]] = {}
     found: list[Finding] = []
     for table in TABLES:

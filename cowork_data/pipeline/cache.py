@@ -1,0 +1,141 @@
+"""The build cache (``{output}/build/cache``): what a source gave, keyed by everything it depends on.
+
+A source's entry holds its canonical tables (Parquet), its table findings, the lines of its named graph (sorted,
+unique N-Quads), the comuni its rows name and the figures the catalogue counts. The entry's key is the sha256 of the
+snapshot's sha256, the source's catalogue file, the frozen ids the crosswalk holds for the source, the versions of
+the code, the Table Schemas, the declaration and the reference lists, and the values other tables lend the source's
+mapping (a call's publisher funds its awards). Entries are written into a temporary directory and renamed into
+place, so an interrupted build leaves no half entry. ``manifest.json`` describes the last published release: the
+keys it was built from and the files it holds, so a rebuild knows what it may reuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cowork_data import __version__
+
+__all__ = ["Cache", "Entry", "code_version", "digest", "tree_digest"]
+
+FORMAT = 1  # of the entries; a new layout invalidates every entry
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(paths: Iterable[Path], root: Path) -> str:
+    """sha256 over the relative names and bytes of files (directories: every file below them)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        elif path.is_file():
+            files.append(path)
+    h = hashlib.sha256()
+    for file in sorted(set(files)):
+        h.update(str(file.relative_to(root) if file.is_relative_to(root) else file).encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(file.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """The toolkit's version and the sha256 of its code and shipped reference lists (any change of either counts)."""
+    package = Path(__file__).resolve().parents[1]
+    return digest(__version__, str(FORMAT), tree_digest([package, package.parent / "reference"], package.parent))
+
+
+@dataclass
+class Entry:
+    """What one source gave (see the module docstring); ``dirty``: built in this run, not yet saved."""
+
+    key: str
+    source_id: str
+    tables: dict[str, pl.DataFrame]
+    findings: list[Any]
+    graph: Path | None = None
+    cities: list[tuple[str, str, str]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    crosswalk: list[tuple[str, str, str, str]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    dirty: bool = False
+
+
+class Cache:
+    """Entries as ``{output}/build/cache/sources/{source_id}/{key}.entry`` (the tables and what the source gave, one
+    pickle) and ``{key}.nq`` (its graph's lines); a source keeps its newest entry only."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.sources = directory / "sources"
+
+    def path(self, source_id: str, key: str) -> Path:
+        return self.sources / source_id / f"{key}.entry"
+
+    def load(self, source_id: str, key: str) -> Entry | None:
+        """The entry of ``source_id`` under ``key``, or None (missing, or unreadable: it is then rebuilt)."""
+        where = self.path(source_id, key)
+        try:
+            meta = pickle.loads(where.read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError):
+            return None
+        graph = where.with_suffix(".nq")
+        return Entry(key=key, source_id=source_id, tables=meta["tables"], findings=meta["findings"],
+                     graph=graph if graph.exists() else None, cities=meta["cities"], stats=meta["stats"],
+                     crosswalk=meta["crosswalk"], info=meta["info"])
+
+    def save(self, entry: Entry, graph_lines: Path | None) -> Entry:
+        """Write ``entry`` (and move ``graph_lines`` beside it) by renames; the source's other entries go."""
+        final = self.path(entry.source_id, entry.key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"tables": entry.tables, "findings": entry.findings, "cities": entry.cities, "stats": entry.stats,
+                "crosswalk": entry.crosswalk, "info": entry.info}
+        tmp = final.with_name(f".{entry.key}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+        if graph_lines is not None:  # the lines first: an entry never names lines that are not there
+            graph_lines.replace(final.with_suffix(".nq"))
+        os.replace(tmp, final)
+        for other in final.parent.iterdir():
+            if other.stem != entry.key:
+                other.unlink(missing_ok=True)
+        entry.graph = final.with_suffix(".nq") if final.with_suffix(".nq").exists() else None
+        return entry
+
+    def forget(self, keep: set[str]) -> None:
+        """Remove the entries of sources that are no longer in the catalogue."""
+        if not self.sources.is_dir():
+            return
+        for directory in self.sources.iterdir():
+            if directory.name not in keep:
+                shutil.rmtree(directory, ignore_errors=True)
+
+    # the manifest of the published release
+
+    def manifest(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.directory / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def write_manifest(self, data: Mapping[str, Any]) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".manifest.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.directory / "manifest.json")

@@ -1,0 +1,101 @@
+"""``data/catalog.ttl``: DCAT-AP_IT for every published file, VoID figures, the SPARQL service description.
+
+The figures come from what each source's graph holds (counted once, when the graph is written, and cached with
+it), not from reading the published graph again: triples, distinct subjects and instances per class are summed over
+the named graphs (a triple two sources state counts in both). The catalogue is written like the other Turtle files,
+by streaming from its sorted lines.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from rdflib import Literal, URIRef
+
+from cowork_data.errors import PublishError
+from cowork_data.graph import iris
+from cowork_data.graph.terms import literal_text
+from cowork_data.pipeline.graphs import graph_stats
+from cowork_data.publish.catalog import catalog_graph
+from cowork_data.publish.lines import line_chunks, sort_unique
+from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE, GRAPH_FILES
+from cowork_data.publish.publisher import load_publisher
+from cowork_data.publish.rdf import prefixes
+from cowork_data.publish.turtle import write_turtle
+
+__all__ = ["write_catalogue"]
+
+
+def _term(node: Any) -> str:
+    if isinstance(node, Literal):
+        return literal_text(node)
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    raise PublishError(f"Il catalogo ha un nodo vuoto: {node!r}", f"The catalogue has a blank node: {node!r}")
+
+
+def counts(plan: Any) -> tuple[int, Counter[str], Counter[str], int, int]:
+    triples, subjects, links = 0, 0, 0
+    classes: Counter[str] = Counter()
+    graphs: Counter[str] = Counter()
+    for entry in plan.entries:
+        stats = entry.stats
+        extra = plan.links.get(entry.source_id)
+        if extra is not None and len(extra):  # the graph with its links: counted again, on both (links are few)
+            lines = [extra, *line_chunks(entry.graph)] if entry.graph is not None else [extra]
+            stats = graph_stats(pl.concat(lines).unique())
+        n = stats.get("triples", 0)
+        graphs[f"{plan.base}graph/{entry.source_id}"] = n
+        triples += n
+        subjects += stats.get("subjects", 0)
+        classes.update(stats.get("classes", {}))
+        links += stats.get("city_links", 0)
+    if len(plan.istat):
+        graphs[f"{plan.base}graph/istat"] = len(plan.istat)
+        triples += len(plan.istat)
+        subjects += plan.istat.str.extract(r"^<([^>]*)>", 1).n_unique()
+        types = plan.istat.filter(plan.istat.str.contains("> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <"))
+        classes.update(types.str.extract(r"#type> <([^>]*)>", 1).to_list())
+    return triples, classes, graphs, subjects, links
+
+
+def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapping[str, Any]]],
+                    last_modified: str) -> None:
+    published: list[dict[str, Any]] = [
+        {"name": table, "path": f"data/{table}.csv", "mediatype": "text/csv", "schema": f"schemas/{table}.json",
+         **{key: str(schema.get(key) or schema.get(key.removesuffix("_en")) or table)
+            for key in ("title", "title_en", "description", "description_en")}}
+        for table, schema in plan.schemas.items()
+    ]
+    for name, path, _fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE):
+        parts = files.get(path.rsplit(".", 1)[-1]) if name != CONTEXT_FILE[0] else None
+        if parts and len(parts) > 1:
+            for n, part in enumerate(parts, 1):
+                published.append({"name": f"{name}-{n:04d}", "path": part["path"], "mediatype": mediatype,
+                                  "bytes": part["bytes"], "sha256": part["hash"].removeprefix("sha256:")})
+        else:
+            published.append({"name": name, "path": path, "mediatype": mediatype})
+    originators = []
+    for entry in plan.entries:
+        frame = entry.tables.get("organisations")
+        if frame is None:
+            continue
+        for row in frame.select("id", "kind", "legal_name", "ipa_code").iter_rows(named=True):
+            if row["kind"] == "public-body" and row["ipa_code"]:
+                originators.append((str(iris.organization_iri(plan.base, row["id"])), row["legal_name"],
+                                    row["ipa_code"]))
+    graph = catalog_graph(stage, files=published, publisher=load_publisher(plan.root),
+                          originators=sorted(originators), counts=counts(plan), modified=last_modified,
+                          version=plan.version, base=plan.base)
+    path = stage / CATALOG_FILE[1]
+    with tempfile.TemporaryDirectory(dir=stage) as tmp:
+        lines = Path(tmp) / "catalog.nt"
+        lines.write_text("".join(f"{_term(s)} {_term(p)} {_term(o)} .\n" for s, p, o in graph), encoding="utf-8")
+        sorted_lines = Path(tmp) / "catalog.sorted.nt"
+        sort_unique([lines], sorted_lines, tmp=Path(tmp))
+        write_turtle(sorted_lines, path, prefixes(plan.base), f"{plan.base}")

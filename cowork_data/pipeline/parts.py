@@ -1,0 +1,152 @@
+"""The published graph files, written from the sources' sorted graphs, in parts when the graph is large.
+
+Up to :data:`LINES_PER_PART` lines the graph is one file per format, as always: ``data/graph/cowork-data.nq``
+(the named graphs in order, each sorted), ``.nt`` (every distinct triple, sorted), and ``.ttl``, ``.trig``,
+``.jsonld`` written from those by streaming. A larger graph is cut into ``P`` parts (a power of two): each named
+graph goes to the part ``sha256(source id) mod P``, and each part has its own file of every format
+(``cowork-data-0001.nq`` …), written the same way. A source's change then rewrites one part; the other parts of the
+previous release are kept as they are (hard links), when their inputs and bytes are still those the release
+recorded. The concatenation of the N-Quads (N-Triples) parts is the dataset (graph); a triple two sources state
+is in both sources' parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cowork_data.pipeline.cache import digest
+from cowork_data.publish.jsonld import write_jsonld
+from cowork_data.publish.lines import line_chunks, sort_unique, write_lines
+from cowork_data.publish.turtle import write_trig, write_turtle
+
+__all__ = ["FORMATS", "LINES_PER_PART", "GraphInput", "Part", "part_count", "part_of", "write_parts"]
+
+LINES_PER_PART = 250_000
+#: Format → (file extension, written from).
+FORMATS = {"nq": "nq", "nt": "nt", "ttl": "nt", "trig": "nq", "jsonld": "nt"}
+
+
+@dataclass(frozen=True)
+class GraphInput:
+    """One named graph: its IRI, its source id, its sorted unique lines (a file, plus extra lines) and a digest."""
+
+    iri: str
+    source_id: str
+    path: Path | None
+    extra: pl.Series | None
+    signature: str
+    lines: int
+
+
+@dataclass
+class Part:
+    index: int
+    count: int
+    graphs: list[GraphInput] = field(default_factory=list)
+
+    def name(self, ext: str) -> str:
+        return f"cowork-data.{ext}" if self.count == 1 else f"cowork-data-{self.index + 1:04d}.{ext}"
+
+    def signature(self, settings: str) -> str:
+        return digest(settings, str(self.count), *(f"{g.iri}\t{g.signature}" for g in self.graphs))
+
+
+def part_count(lines: int) -> int:
+    """1 up to :data:`LINES_PER_PART` lines, else the power of two giving parts of at most that many lines."""
+    parts = 1
+    while lines > parts * LINES_PER_PART:
+        parts *= 2
+    return parts
+
+
+def part_of(source_id: str, count: int) -> int:
+    return int(hashlib.sha256(source_id.encode("utf-8")).hexdigest()[:12], 16) % count if count > 1 else 0
+
+
+def write_parts(graphs: Sequence[GraphInput], directory: Path, *, previous: Path | None,
+                recorded: Mapping[str, Any], settings: str, prefixes: Mapping[str, str], base: str,
+                context: Mapping[str, Any], tmp: Path) -> dict[str, Any]:
+    """Write (or keep) every part into ``directory``; returns what the manifest records of each part."""
+    count = part_count(sum(g.lines for g in graphs))
+    parts = [Part(i, count) for i in range(count)]
+    for graph in sorted(graphs, key=lambda g: f"<{g.iri}>"):
+        parts[part_of(graph.source_id, count)].graphs.append(graph)
+    directory.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Any] = {}
+    for part in parts:
+        signature = part.signature(settings)
+        names = {ext: part.name(ext) for ext in FORMATS}
+        old = recorded.get(names["nq"], {})
+        if previous is not None and old.get("signature") == signature and _link(previous, directory, names, old):
+            out[names["nq"]] = old
+            continue
+        facts = _write_part(part, directory, names, prefixes=prefixes, base=base, context=context, tmp=tmp)
+        out[names["nq"]] = {"signature": signature, "files": facts, "graphs": [g.iri for g in part.graphs]}
+    return out
+
+
+def _link(previous: Path, directory: Path, names: Mapping[str, str], recorded: Mapping[str, Any]) -> bool:
+    """Hard-link the previous release's files of a part, if each still has the size and time recorded."""
+    files = recorded.get("files", {})
+    for name in names.values():
+        old, fact = previous / name, files.get(name)
+        try:
+            stat = old.stat()
+        except OSError:
+            return False
+        if fact is None or stat.st_size != fact["bytes"] or stat.st_mtime_ns != fact["mtime_ns"]:
+            return False
+    for name in names.values():
+        try:
+            os.link(previous / name, directory / name)
+        except OSError:
+            shutil.copy2(previous / name, directory / name)
+    return True
+
+
+def _write_part(part: Part, directory: Path, names: Mapping[str, str], *, prefixes: Mapping[str, str], base: str,
+                context: Mapping[str, Any], tmp: Path) -> dict[str, dict[str, Any]]:
+    nq, nt = directory / names["nq"], directory / names["nt"]
+    with nq.open("wb", buffering=1 << 20) as fh:
+        for graph in part.graphs:
+            _copy_graph(graph, fh)
+    stripped = tmp / f"{names['nq']}.triples"
+    with stripped.open("wb", buffering=1 << 20) as fh:
+        for lines in line_chunks(nq):
+            write_lines(fh, lines.str.replace(r" <[^<>]*> \.$", " ."))
+    sort_unique([stripped], nt, tmp=tmp)
+    stripped.unlink()
+    write_turtle(nt, directory / names["ttl"], prefixes, f"{base}data/")
+    write_trig(nq, directory / names["trig"], prefixes, f"{base}data/")
+    write_jsonld(nt, directory / names["jsonld"], context)
+    return {name: _facts(directory / name) for name in names.values()}
+
+
+def _copy_graph(graph: GraphInput, fh: Any) -> None:
+    """A graph's lines: the cached file, merged with its extra lines (its links) when it has some."""
+    if graph.extra is None or not len(graph.extra):
+        if graph.path is not None:
+            with graph.path.open("rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 20)
+        return
+    lines = graph.extra
+    if graph.path is not None:
+        lines = pl.concat([lines, *line_chunks(graph.path)])
+    write_lines(fh, lines.unique().sort())
+
+
+def _facts(path: Path) -> dict[str, Any]:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+    stat = path.stat()
+    return {"bytes": stat.st_size, "hash": f"sha256:{h.hexdigest()}", "mtime_ns": stat.st_mtime_ns}

@@ -1,0 +1,94 @@
+"""The privacy scan of a release (:mod:`cowork_data.privacy`), at any size.
+
+Every value a source publishes is a literal of its named graph (the tables' cells are mapped, the rest are codes):
+each source's distinct plain literals are scanned once, when its graph is written, and the findings are cached with
+the source. The small files written from the whole build (``datapackage.json``, the catalogue, the JSON-LD
+context) are scanned in full every build. Typed literals (numbers, dates, codes) cannot hold a name and are skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cowork_data.errors import ValidationFailed
+from cowork_data.privacy import SKIP_PREDICATES, scan_paths, scan_text
+from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE
+from cowork_data.validate.report import Finding, Report
+
+__all__ = ["literal_findings", "plain_literals", "scan"]
+
+_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
+
+
+def _unescape(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i:i + 2], text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def plain_literals(data: pl.DataFrame) -> pl.DataFrame:
+    """The plain and language-tagged literals of N-Quads objects (``o``: the rest of the line after the predicate
+    ``p``), with their text still escaped; typed literals (numbers, dates, codes) cannot hold a name."""
+    return (data.filter(pl.col("o").str.starts_with('"'))
+            .with_columns(text=pl.col("o").str.extract(r'^"(.*)"(?:@[A-Za-z0-9-]+)? <[^<>]*> \.$', 1))
+            .drop_nulls("text").drop("o"))
+
+
+def literal_findings(values: pl.DataFrame) -> dict[tuple[str, str], list[Finding]]:
+    """Personal data in each distinct (predicate, escaped text) of ``values``."""
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for predicate, text in values.select("p", "text").iter_rows():
+        name = predicate.strip("<>")
+        field = "url" if any(k in name for k in SKIP_PREDICATES) else name
+        hits = list(scan_text(_unescape(text), where={"file": "", "field": field}))
+        if hits:
+            found[(predicate, text)] = hits
+    return found
+
+
+def _catalogue(path: Path) -> list[Finding]:
+    """The catalogue's literals (read by pyoxigraph: it grows with the sources)."""
+    import pyoxigraph as ox
+
+    found: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if isinstance(triple.object, ox.Literal) and not _typed(triple.object):
+            key = (triple.predicate.value, triple.object.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            field = "url" if any(k in key[0] for k in SKIP_PREDICATES) else key[0]
+            found.extend(scan_text(key[1], where={"file": str(path), "field": field,
+                                                  "focus_node": str(triple.subject.value)}))
+    return found
+
+
+def _typed(literal: object) -> bool:
+    datatype = getattr(literal, "datatype", None)
+    return datatype is not None and datatype.value not in (
+        "http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+
+def scan(stage: Path, plan: Any) -> None:
+    """Raise :class:`ValidationFailed` if the release would publish personal data of natural persons."""
+    found = [f for entry in plan.entries for f in entry.stats.get("privacy", [])]
+    found += scan_paths([stage / "datapackage.json", stage / CONTEXT_FILE[1]])
+    found += _catalogue(stage / CATALOG_FILE[1])
+    if found:
+        report = Report()
+        report.extend(found)
+        raise ValidationFailed(
+            f"Dati personali nei file da pubblicare: {len(found)}; nulla è stato pubblicato.",
+            f"Personal data in the files to publish: {len(found)}; nothing was published.",
+            report=report,
+        )

@@ -1,0 +1,190 @@
+"""``cowork-data build``: every stage, streaming, one source at a time, redoing only what changed.
+
+    sources/*.toml ─harvest→ snapshots ─normalise→ canonical tables (per source, cached) ─validate→
+    ─graph→ N-Quads per source graph (cached) ─publish→ data/ (CSV, Parquet, graph files) ─bulk load→ store
+    ─SHACL on the store→ datapackage.json, atomically
+
+A rebuild reuses each source whose snapshot, catalogue file, ids and the versions of code, schemas and declaration
+are unchanged (:mod:`cowork_data.pipeline.cache`); it rewrites only the parts of the graph files that hold a changed
+source (:mod:`cowork_data.pipeline.parts`), replaces only the changed named graphs in a copy of the published store,
+and publishes atomically (:mod:`cowork_data.publish.atomic`). A rebuild with nothing changed publishes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cowork_data import __version__
+from cowork_data.config import load_sources, project_root
+from cowork_data.errors import UsageError, ValidationFailed
+from cowork_data.graph.declaration import declaration
+from cowork_data.namespaces import DEFAULT_BASE
+from cowork_data.normalise.ids import Crosswalk
+from cowork_data.normalise.linking import SAME_AS_FILE, update_links
+from cowork_data.pipeline import graphs as graph_stage
+from cowork_data.pipeline import release
+from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
+from cowork_data.pipeline.checks import between_sources, source_check
+from cowork_data.pipeline.sources import prepare, rows_of
+from cowork_data.publish import atomic
+from cowork_data.reference import load_comuni
+from cowork_data.validate.report import Report
+from cowork_data.validate.schemas import TABLES, schema_descriptor
+
+__all__ = ["STAGES", "BuildResult", "build", "engines", "links_of", "published_hashes"]
+
+STAGES = ("harvest", "normalise", "validate-tables", "graph", "publish", "validate-graph")
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build published: row counts per table, graph size, warnings and the published files' sha256."""
+
+    output: Path
+    rows: dict[str, int]
+    triples: int
+    store_quads: int
+    warnings: Report
+    files: dict[str, str] = field(default_factory=dict)
+    rebuilt: list[str] = field(default_factory=list)
+    published: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "output": str(self.output),
+            "rows": self.rows,
+            "triples": self.triples,
+            "store_quads": self.store_quads,
+            "warnings": len(self.warnings.findings),
+            "files": self.files,
+            "sources_rebuilt": len(self.rebuilt),
+            "published": self.published,
+        }
+
+
+def engines(engine: str) -> tuple[Callable[..., Report], Callable[..., list]]:
+    """The table and graph validators of an engine (DESIGN.md section 6; docs/decisions.md)."""
+    from cowork_data.validate.shacl import validate_graph
+    from cowork_data.validate.table import validate_tables
+
+    if engine == "reference":
+        return validate_tables, validate_graph
+    if engine == "fast":
+        from cowork_data.validate import fast_table, fastshacl
+
+        return fast_table.validate_tables, fastshacl.validate_graph
+    raise UsageError(f"Motore sconosciuto «{engine}»: usa fast o reference.",
+                     f"Unknown engine “{engine}”: use fast or reference.")
+
+
+def build(
+    *,
+    root: Path | None = None,
+    output: Path | None = None,
+    progress: Progress | None = None,
+    engine: str = "fast",
+    store: bool = True,
+    base: str = DEFAULT_BASE,
+) -> BuildResult:
+    """Run every stage offline from the recorded snapshots and publish atomically into ``output``.
+
+    ``root`` is the project (sources, schemas, mapping, shapes, vocab, ids); ``output`` defaults to it, so the
+    repository root is the published package. A failure at any stage raises a
+    :class:`~cowork_data.errors.CoworkDataError` and leaves the previous release untouched. ``engine`` picks the
+    validators: ``fast`` (compiled Table Schema checks, SHACL as SPARQL on the store) or ``reference``
+    (frictionless, pySHACL on rdflib); both give the same findings and publish the same bytes. ``store=False``
+    publishes the files without the SPARQL store (the graph is still checked, on a store of its own).
+    """
+    if engine not in ("fast", "reference"):
+        engines(engine)  # the usage error
+    root = Path(root).resolve() if root else project_root()
+    output = Path(output) if output else root
+    say = progress or (lambda stage, message: None)
+    atomic.recover(output)
+    cache = Cache(output / "build" / "cache")
+    decl = declaration(root)
+    sources = load_sources(root)
+    say("harvest", f"{len(sources)} fonti / sources")
+    crosswalk = Crosswalk.load(root / "ids" / "crosswalk.csv")
+    versions = digest(code_version(), tree_digest([root / "schemas", root / "mapping"], root), engine)
+    prepared = prepare(root, sources, cache=cache, crosswalk=crosswalk, comuni=load_comuni, versions=versions,
+                       check=source_check(engine), progress=say)
+    entries = prepared.entries
+    cache.forget({s.id for s in sources})
+    links = links_of(root, entries, say)
+
+    say("validate-tables", f"{sum(len(f) for e in entries for f in e.tables.values())} righe / rows")
+    table_report = _check_tables(entries, root, engine)
+    if not table_report.valid:
+        raise ValidationFailed(
+            f"I dati non rispettano lo schema: {len(table_report.errors)} errori; nulla è stato pubblicato.",
+            f"The data break the schema: {len(table_report.errors)} errors; nothing was published.",
+            report=table_report,
+        )
+
+    say("graph", "RDF")
+    lent = graph_stage.lookups(decl, entries)
+    graph_stage.write_source_graphs(entries, decl=decl, base=base, cache=cache, lent=lent)
+    istat, link_lines = graph_stage.special_graphs(entries, links, decl=decl, base=base)
+    plan = release.Plan(root=root, output=output, cache=cache, entries=entries, istat=istat, links=link_lines,
+                        base=base, engine=engine, store=store, version=__version__,
+                        schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
+    result = release.publish(plan, say)
+    crosswalk.save(root / "ids" / "crosswalk.csv")
+    return BuildResult(output=output, rows=result["rows"], triples=result["triples"],
+                       store_quads=result["store_quads"], warnings=_report(result["warnings"]),
+                       files=result["files"], rebuilt=prepared.rebuilt, published=result["published"])
+
+
+def _report(findings: Sequence[Any]) -> Report:
+    report = Report()
+    report.extend(findings)
+    return report
+
+
+def links_of(root: Path, entries: Sequence[Entry], say: Progress) -> list[dict[str, str]]:
+    """The same space in two sources (:mod:`cowork_data.normalise.linking`), frozen in ``ids/same-as.csv``."""
+    import polars as pl
+
+    frames = [e.tables["_links"] for e in entries if "_links" in e.tables and len(e.tables["_links"])]
+    spaces = pl.concat(frames, how="diagonal_relaxed").fill_null("").to_dicts() if frames else []
+    found = update_links(root / SAME_AS_FILE, spaces)
+    for doubt in found.ambiguous:
+        say("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
+    return [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id, "score": link.score,
+             "distance_m": link.distance_m, "address_score": link.address_score} for link in found.links]
+
+
+def _check_tables(entries: Sequence[Entry], root: Path, engine: str) -> Report:
+    report = Report()
+    if engine == "reference":
+        from cowork_data.validate.table import validate_tables
+
+        tables: dict[str, list[dict[str, str]]] = {t: [] for t in TABLES}
+        for entry in entries:
+            for name, frame in entry.tables.items():
+                if name in tables:
+                    tables[name].extend(rows_of(frame))
+        report.extend(validate_tables(tables, root=root).findings)
+        return report
+    report.extend([f for e in entries for f in e.findings] + between_sources(entries, root))
+    return report
+
+
+def published_hashes(output: Path) -> dict[str, str]:
+    """sha256 of every published file (``datapackage.json`` and everything under ``data/``)."""
+    files = [output / "datapackage.json", *sorted(p for p in (output / "data").rglob("*") if p.is_file())]
+    out = {}
+    for path in files:
+        if path.exists():
+            h = hashlib.sha256()
+            with path.open("rb") as fh:
+                while block := fh.read(1 << 22):
+                    h.update(block)
+            out[str(path.relative_to(output))] = h.hexdigest()
+    return out

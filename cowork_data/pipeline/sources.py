@@ -1,0 +1,127 @@
+"""One source at a time: its snapshot, its canonical tables and the checks that need no other source (cached).
+
+:func:`prepare` gives every source of the catalogue an :class:`~cowork_data.pipeline.cache.Entry`: from the cache
+when nothing it depends on changed, else by normalising its snapshot (``cowork_data.normalise``) and validating its
+tables alone (the Table Schema checks of each row and key within the source; the checks between sources — foreign
+keys, keys repeated in two sources — are :mod:`cowork_data.pipeline.checks`'). Only one source's rows are in memory
+at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cowork_data.config import Source
+from cowork_data.harvest import Snapshot, load_snapshot
+from cowork_data.normalise import normalise
+from cowork_data.normalise.ids import Crosswalk
+from cowork_data.normalise.tables import fields
+from cowork_data.pipeline.cache import Cache, Entry, digest
+from cowork_data.reference import Comuni
+
+__all__ = ["Prepared", "frames_of", "prepare", "rows_of", "source_info"]
+
+Progress = Callable[[str, str], None]
+#: Checks the rows of many sources at once: ``[(source id, rows per table)]`` → findings per source id.
+BatchCheck = Callable[[list[tuple[str, dict[str, list[dict[str, str]]]]], Path], dict[str, list[Any]]]
+#: Rows of the sources normalised since the last check before they are checked together.
+CHECK_ROWS = 50_000
+#: What :mod:`cowork_data.normalise.linking` compares, kept per space so that linking needs no full rows.
+LINK_FIELDS = ("id", "source_id", "name", "street_address", "house_number", "latitude", "longitude", "comune_istat",
+               "country", "commune_insee")
+
+
+def source_info(source: Source, snapshot: Snapshot) -> dict[str, Any]:
+    """The provenance of one source snapshot, as the graph and the package describe it."""
+    prov = snapshot.provenance
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "licence": prov.get("licence") or source.licence,
+        "sha256": prov.get("sha256", ""),
+        "retrieved_at": prov.get("retrieved_at", ""),
+        # A live harvest records real bytes: its provenance, not the catalogue, says whether rows are invented.
+        "fixture": bool(prov.get("fixture", source.fixture)),
+    }
+
+
+def frames_of(tables: Mapping[str, Sequence[Mapping[str, str]]], root: Path | None) -> dict[str, pl.DataFrame]:
+    """Canonical rows as string frames in schema field order (every field present)."""
+    out = {}
+    for name, rows in tables.items():
+        names = fields(name, root)
+        out[name] = pl.DataFrame({f: [row.get(f, "") for row in rows] for f in names},
+                                 schema=dict.fromkeys(names, pl.String))
+    return out
+
+
+def rows_of(frame: pl.DataFrame) -> list[dict[str, str]]:
+    return frame.to_dicts()
+
+
+@dataclass
+class Prepared:
+    """The entries of the catalogue's sources, in source id order, and how many were rebuilt."""
+
+    entries: list[Entry]
+    rebuilt: list[str]
+
+
+def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: Crosswalk, comuni: Callable[[], Comuni],
+            versions: str, check: BatchCheck | None, progress: Progress) -> Prepared:
+    """An entry per source: cached, or normalised (and, with ``check``, validated) now; new entries are ``dirty``
+    (saved with their graph). ``comuni`` gives the ISTAT list, read only if a source is normalised. Sources are
+    checked many at a time (the checks' cost is per table, not per row)."""
+    entries: list[Entry | None] = []
+    rebuilt: list[str] = []
+    pending: list[tuple[int, Source, dict[str, Any], dict[str, list[dict[str, str]]]]] = []
+
+    def flush() -> None:
+        findings = check([(s.id, rows) for _i, s, _info, rows in pending], root) if check else {}
+        for i, source, info, rows in pending:
+            tables = frames_of(rows, root)
+            if "spaces" in tables:
+                tables["_links"] = link_frame(tables["spaces"])
+            entries[i] = Entry(key=entry_key(source, info, crosswalk, versions), source_id=source.id, tables=tables,
+                               findings=findings.get(source.id, []), crosswalk=crosswalk.rows(source.id), info=info,
+                               dirty=True)
+        pending.clear()
+
+    rows_pending = 0
+    for n, source in enumerate(sources, 1):
+        snapshot = load_snapshot(source, root)
+        info = source_info(source, snapshot)
+        entry = cache.load(source.id, entry_key(source, info, crosswalk, versions))
+        entries.append(entry)
+        if entry is not None:
+            continue
+        if not rebuilt or len(rebuilt) % 500 == 0:
+            progress("normalise", f"{source.id} ({n}/{len(sources)})")
+        rows = normalise(source, snapshot, comuni=comuni(), crosswalk=crosswalk)
+        pending.append((len(entries) - 1, source, info, rows))
+        rebuilt.append(source.id)
+        rows_pending += sum(map(len, rows.values()))
+        if rows_pending >= CHECK_ROWS:
+            flush()
+            rows_pending = 0
+    flush()
+    return Prepared(entries=[e for e in entries if e is not None], rebuilt=rebuilt)
+
+
+def entry_key(source: Source, info: Mapping[str, Any], crosswalk: Crosswalk, versions: str) -> str:
+    """What a source's tables depend on: its snapshot, its catalogue file, its frozen ids and the versions."""
+    frozen = "\n".join("\t".join(row) for row in crosswalk.rows(source.id))
+    return digest(versions, str(info.get("sha256", "")), source.path.read_bytes(), frozen,
+                  repr(sorted(info.items())))
+
+
+def link_frame(spaces: pl.DataFrame) -> pl.DataFrame:
+    """The fields linking compares (those the table has)."""
+    return spaces.select(f for f in LINK_FIELDS if f in spaces.columns)

@@ -1,0 +1,128 @@
+"""JSON-LD written by streaming from sorted N-Triples lines (any size, bounded memory).
+
+The document is the union graph compacted with the published context (embedded, so that the file reads offline):
+one node object per subject, one per line, in the order of the sorted lines; ``@id`` first, then ``@type``, then the
+properties in the order of their IRIs; IRIs as compact IRIs where a prefix of the context is their start; literals as
+strings (``xsd:string``), ``{"@value", "@language"}`` or ``{"@value", "@type"}`` (the lexical form as it is, so
+nothing is lost to a JSON number); several values as an array in line order. Same lines, same bytes.
+
+Format: https://www.w3.org/TR/json-ld11/ (compacted document form).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cowork_data.publish.lines import line_chunks, split_terms
+
+__all__ = ["write_jsonld"]
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
+
+
+def _json(values: pl.Series) -> pl.Series:
+    """Each string as a JSON string literal."""
+    encoded = pl.DataFrame({"v": values}).select(pl.struct("v").struct.json_encode()).to_series()
+    return encoded.str.slice(5).str.strip_suffix("}")
+
+
+def _unescape(text: str) -> str:
+    """The string of an N-Triples literal's escaped text (our writer escapes only ``\\ " LF CR``)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i:i + 2], text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _compact(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
+    """IRIs (no brackets) as compact IRIs ``prefix:rest`` with the longest namespace that starts them."""
+    out = iris
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: len(item[1])):
+        rest = iris.str.strip_prefix(namespace)
+        fits = iris.str.starts_with(namespace) & (rest != "") & ~rest.str.starts_with("//")
+        out = (prefix + ":" + rest).zip_with(fits.fill_null(False), out)
+    return out
+
+
+def _values(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.DataFrame:
+    """``key`` (a compact property or ``@type``) and ``value`` (its JSON text) of each line."""
+    o = frame["o"]
+    is_iri = o.str.starts_with("<")
+    iri = _compact(o.str.strip_prefix("<").str.strip_suffix(">"), prefixes)
+    literal = o.str.extract_groups(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$').struct.unnest()
+    text, lang, datatype = literal["1"], literal["2"], literal["3"]
+    escaped = text.str.contains("\\", literal=True).fill_null(False)
+    if escaped.any():
+        slow = text.filter(escaped).unique().to_list()
+        text = text.replace_strict(slow, [_unescape(t) for t in slow], default=text, return_dtype=pl.String)
+    string = _json(text)
+    plain = lang.is_null() & (datatype.is_null() | (datatype == XSD_STRING))
+    typed_value = '{"@value":' + string + ',"@type":' + _json(_compact(datatype.fill_null(""), prefixes)) + "}"
+    lang_value = '{"@value":' + string + ',"@language":' + _json(lang.fill_null("")) + "}"
+    value = string.zip_with(plain.fill_null(False), lang_value.zip_with(lang.is_not_null(), typed_value))
+    is_type = frame["p"] == RDF_TYPE
+    node = ('{"@id":' + _json(iri) + "}").zip_with(~is_type, _json(iri))
+    value = node.zip_with(is_iri, value)
+    key = pl.Series(["@type"] * len(frame), dtype=pl.String).zip_with(
+        is_type, _compact(frame["p"].str.strip_prefix("<").str.strip_suffix(">"), prefixes))
+    return pl.DataFrame({"s": frame["s"], "rank": (~is_type).cast(pl.Int8), "p": frame["p"], "key": key,
+                         "value": value})
+
+
+def _nodes(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.Series:
+    """One JSON object per subject (the frame holds whole subjects, in line order)."""
+    values = _values(frame, prefixes).with_row_index("n")
+    props = (values.group_by(["s", "rank", "p", "key"], maintain_order=True)
+             .agg(pl.col("value").str.join(","), pl.len().alias("count"), pl.col("n").min())
+             .sort(["n"]).sort(["s", "rank"], maintain_order=True))
+    member = pl.concat_str([pl.col("key").map_batches(_json), pl.lit(":"),
+                            pl.when(pl.col("count") > 1).then(pl.concat_str([pl.lit("["), pl.col("value"),
+                                                                             pl.lit("]")]))
+                            .otherwise(pl.col("value"))])
+    nodes = (props.with_columns(member=member).group_by("s", maintain_order=True)
+             .agg(pl.col("member").str.join(",")))
+    ids = _json(_compact(nodes["s"].str.strip_prefix("<").str.strip_suffix(">"), prefixes))
+    return '{"@id":' + ids + "," + nodes["member"] + "}"
+
+
+def _chunks(ntriples: Path) -> Iterator[pl.DataFrame]:
+    """Frames of whole subjects: the last subject of a chunk is held back for the next."""
+    held: pl.DataFrame | None = None
+    for lines in line_chunks(ntriples):
+        frame = split_terms(lines).select("s", "p", "o")
+        if held is not None:
+            frame = pl.concat([held, frame])
+        last = frame["s"][-1]
+        keep = frame["s"] == last
+        held = frame.filter(keep)
+        if (~keep).any():
+            yield frame.filter(~keep)
+    if held is not None and len(held):
+        yield held
+
+
+def write_jsonld(ntriples: Path, path: Path, context: Mapping[str, Any]) -> None:
+    """The JSON-LD document of a sorted N-Triples file, with ``context`` embedded."""
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
+        fh.write('{\n"@context": ' + json.dumps(dict(context), ensure_ascii=False, indent=1, sort_keys=True)
+                 + ',\n"@graph": [')
+        first = True
+        for frame in _chunks(ntriples):
+            nodes = _nodes(frame, prefixes)
+            fh.write(("\n" if first else ",\n") + ",\n".join(nodes.to_list()))
+            first = False
+        fh.write("\n]\n}\n")

@@ -1,0 +1,73 @@
+"""N-Triples / N-Quads lines at any size: read in chunks, written as they come, sorted outside memory.
+
+Every line the graph writer produces is one ``<s> <p> <o> [<g>] .`` line with no raw line break (literals are
+escaped), so a file of them can be cut at any newline and sorted as text. Sorting uses the system's ``sort``
+(GNU coreutils) in the C locale: byte order, which for UTF-8 is code point order, the order of Python's sorted
+strings; it merges on disk when the data do not fit in ``memory_mb``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from cowork_data.errors import ConfigError
+
+__all__ = ["TERMS", "line_chunks", "sort_unique", "split_terms", "write_lines"]
+
+CHUNK_LINES = 500_000
+#: Subject, predicate, object and (N-Quads) graph of a line; our data have no blank nodes.
+TERMS = r"^(<[^>]*>) (<[^>]*>) (.*?)(?: (<[^>]*>))? \.$"
+
+
+def line_chunks(path: Path, lines: int = CHUNK_LINES) -> Iterator[pl.Series]:
+    """The lines of ``path`` (without their line break), about ``lines`` at a time."""
+    with path.open("r", encoding="utf-8", newline="\n") as fh:
+        while True:
+            block = fh.readlines(lines * 160)
+            if not block:
+                return
+            yield pl.Series("line", block, dtype=pl.String).str.strip_suffix("\n")
+
+
+def write_lines(fh: BinaryIO, lines: pl.Series) -> None:
+    """Write lines that have no line break of their own, each ended by ``\\n``."""
+    if len(lines):
+        (lines + "\n").to_frame("line").write_csv(fh, include_header=False, quote_style="never", line_terminator="")
+
+
+def split_terms(lines: pl.Series) -> pl.DataFrame:
+    """``s``, ``p``, ``o`` and ``g`` (null in N-Triples) of each line, as N-Triples term text."""
+    parts = lines.str.extract_groups(TERMS)
+    return parts.struct.unnest().rename({"1": "s", "2": "p", "3": "o", "4": "g"})
+
+
+def sort_unique(sources: Iterable[Path], out: Path, *, tmp: Path, memory_mb: int = 512,
+                threads: int | None = None) -> int:
+    """Sort the lines of ``sources`` into ``out``, each distinct line once; returns the number of lines."""
+    sort = shutil.which("sort")
+    if sort is None:
+        raise ConfigError("Manca il programma «sort» (GNU coreutils): installalo per pubblicare il grafo.",
+                          "The “sort” program (GNU coreutils) is missing: install it to publish the graph.")
+    tmp.mkdir(parents=True, exist_ok=True)
+    cmd = [sort, "-u", "-S", f"{memory_mb}M", "-T", str(tmp), f"--parallel={threads or os.cpu_count() or 1}",
+           "-o", str(out), "--", *map(str, sources)]
+    done = subprocess.run(cmd, env={**os.environ, "LC_ALL": "C"}, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ConfigError(f"Ordinamento delle righe del grafo non riuscito: {done.stderr.strip()}",
+                          f"Sorting the graph's lines failed: {done.stderr.strip()}")
+    return count_lines(out)
+
+
+def count_lines(path: Path) -> int:
+    count = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 24):
+            count += block.count(b"\n")
+    return count

@@ -1,0 +1,141 @@
+"""Turtle and TriG written by streaming from sorted N-Triples / N-Quads lines (any size, bounded memory).
+
+The input order is the output order: subjects, then predicates, then objects as their N-Triples text sorts (and, in
+TriG, graphs first). IRIs are written with a prefix where the rest is a plain local name, ``rdf:type`` as ``a``,
+integers, decimals and booleans in their short form when the lexical form is the short form's; everything else as
+in N-Triples. No blank nodes: our graph has none. Same lines, same bytes.
+
+Formats: https://www.w3.org/TR/turtle/, https://www.w3.org/TR/trig/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import polars as pl
+
+from cowork_data.publish.lines import line_chunks, split_terms
+
+__all__ = ["compact_iris", "write_trig", "write_turtle"]
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A local name that needs no escape in a prefixed name (PN_LOCAL without ``:``, ``%`` or ``\\``).
+LOCAL = r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$"
+_SHORT = {f"{XSD}integer": r"^[+-]?[0-9]+$", f"{XSD}decimal": r"^[+-]?[0-9]*\.[0-9]+$",
+          f"{XSD}boolean": r"^(true|false)$"}
+
+
+def compact_iris(terms: pl.Series, prefixes: Mapping[str, str], base: str | None = None) -> pl.Series:
+    """IRI terms (``<…>``) as ``prefix:local`` where a prefix's namespace is the IRI but a plain local name, else
+    relative to ``base`` where resolving the relative reference gives the IRI back (no dot segment, no colon
+    before the first slash)."""
+    split = terms.str.extract_groups(r"^<(.*[/#])([^/#<>]*)>$").struct.unnest()
+    namespace, local = split["1"], split["2"]
+    names = {namespace_iri: prefix for prefix, namespace_iri in prefixes.items()}
+    prefix = namespace.replace_strict(list(names), list(names.values()), default=None, return_dtype=pl.String)
+    short = prefix + ":" + local
+    ok = short.is_not_null() & local.str.contains(LOCAL)
+    out = terms
+    if base:
+        rest = terms.str.strip_prefix(f"<{base}")
+        relative = (terms.str.starts_with(f"<{base}") & rest.str.contains(r"^[A-Za-z0-9_~-][^:/#]*([/#].*)?>$")
+                    & ~rest.str.contains(r"(^|/)\.\.?([/#>]|$)"))
+        out = ("<" + rest).zip_with(relative.fill_null(False), terms)
+    return short.zip_with(ok.fill_null(False), out)
+
+
+def _objects(o: pl.Series, prefixes: Mapping[str, str], base: str | None) -> pl.Series:
+    """Object terms in Turtle: IRIs compacted, typed literals with a compacted datatype or in short form."""
+    iri = o.str.starts_with("<")
+    typed = o.str.extract_groups(r'^"(.*)"\^\^(<[^>]*>)$').struct.unnest()
+    lexical, datatype = typed["1"], typed["2"]
+    out = o
+    is_typed = datatype.is_not_null()
+    if is_typed.any():
+        out = ('"' + lexical + '"^^' + compact_iris(datatype.fill_null("<>"), prefixes)).zip_with(is_typed, out)
+        for dt, pattern in _SHORT.items():
+            short = is_typed & (datatype == f"<{dt}>") & lexical.str.contains(pattern)
+            out = lexical.zip_with(short.fill_null(False), out)
+    if iri.any():
+        out = compact_iris(o, prefixes, base).zip_with(iri, out)
+    return out
+
+
+def _predicates(p: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
+    return compact_iris(p, prefixes).zip_with(p != RDF_TYPE, pl.Series(["a"] * len(p), dtype=pl.String))
+
+
+def prefix_lines(prefixes: Mapping[str, str], base: str | None) -> str:
+    lines = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    return f"@base <{base}> .\n{lines}" if base else lines
+
+
+def _changed(column: str, previous: str | None) -> pl.Expr:
+    """The value differs from the line before (for the first line of a chunk: from the last of the chunk before)."""
+    before = pl.col(column).shift(1)
+    if previous is not None:
+        before = before.fill_null(pl.lit(previous))
+    return (pl.col(column) != before).fill_null(True)
+
+
+def _render(frame: pl.DataFrame, previous: tuple[str | None, str | None, str | None], quads: bool) -> pl.Series:
+    """The text of each line: a new graph opens a block, a new subject a paragraph, a new predicate a ``;``, another
+    object a ``,``; the text before a line closes what the line before left open."""
+    g_prev, s_prev, p_prev = previous
+    indent = "    " if quads else ""
+    file_start = (pl.int_range(pl.len()) == 0) & pl.lit(s_prev is None)
+    body = pl.concat_str([pl.lit(indent), pl.col("ts"), pl.lit(" "), pl.col("tp"), pl.lit(" "), pl.col("to")])
+    graph_open = pl.concat_str([pl.col("g"), pl.lit(" {\n")])
+    text = pl.when(file_start).then(pl.concat_str([graph_open, body]) if quads else body)
+    if quads:
+        text = text.when(_changed("g", g_prev)).then(pl.concat_str([pl.lit(" .\n}\n\n"), graph_open, body]))
+    text = (text.when(_changed("s", s_prev) | (_changed("g", g_prev) if quads else pl.lit(False)))
+            .then(pl.concat_str([pl.lit(" .\n\n"), body]))
+            .when(_changed("p", p_prev)).then(pl.concat_str([pl.lit(f" ;\n{indent}    "), pl.col("tp"), pl.lit(" "),
+                                                             pl.col("to")]))
+            .otherwise(pl.concat_str([pl.lit(f" ,\n{indent}        "), pl.col("to")])))
+    return frame.select(text.alias("text")).to_series()
+
+
+def _blocks(chunks: Iterable[pl.Series], prefixes: Mapping[str, str], base: str | None, *,
+            quads: bool) -> Iterator[str]:
+    previous: tuple[str | None, str | None, str | None] = (None, None, None)
+    for lines in chunks:
+        frame = split_terms(lines)
+        if not quads:
+            frame = frame.with_columns(g=pl.lit(""))
+        frame = frame.with_columns(
+            ts=pl.lit(compact_iris(frame["s"], prefixes, base)),
+            tp=pl.lit(_predicates(frame["p"], prefixes)),
+            to=pl.lit(_objects(frame["o"], prefixes, base)),
+        )
+        yield "".join(_render(frame, previous, quads).to_list())  # the graph stays absolute (one per block)
+        last = frame.row(len(frame) - 1, named=True)
+        previous = (last["g"], last["s"], last["p"])
+    if previous[1] is not None:
+        yield " .\n}\n" if quads else " .\n"
+
+
+def write_turtle(ntriples: Path, path: Path, prefixes: Mapping[str, str], base: str | None = None) -> None:
+    """Turtle of a sorted N-Triples file: the base and prefixes, then one block per subject."""
+    _write(_blocks(line_chunks(ntriples), prefixes, base, quads=False), path, prefixes, base)
+
+
+def write_trig(nquads: Path, path: Path, prefixes: Mapping[str, str], base: str | None = None) -> None:
+    """TriG of an N-Quads file sorted by graph: the base and prefixes, then one ``<graph> { … }`` block per named
+    graph."""
+    _write(_blocks(line_chunks(nquads), prefixes, base, quads=True), path, prefixes, base)
+
+
+def _write(blocks: Iterator[str], path: Path, prefixes: Mapping[str, str], base: str | None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
+        fh.write(prefix_lines(prefixes, base))
+        first = True
+        for block in blocks:
+            if first:
+                fh.write("\n")
+                first = False
+            fh.write(block)
