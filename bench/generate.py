@@ -218,7 +218,9 @@ def main() -> None:
     args = parser.parse_args()
     from bench.project import write_project
 
-    print(json.dumps(write_project(args.project, spaces=args.spaces, seed=args.seed, defects=args.defects), indent=2))
+    record = write_project(args.project, spaces=args.spaces, seed=args.seed, defects=args.defects)
+    record["planted_rows"] = len(record["planted_rows"])  # named one by one in bench-project.json
+    print(json.dumps(record, indent=2))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,14 @@ def test_jsonld_uses_the_published_context(release) -> None:
     assert data["@context"] == context["@context"]
     assert context["@context"]["cov"] == "https://w3id.org/italia/onto/COV/"
     ids = [node["@id"] for node in data["@graph"]]
-    assert ids == sorted(ids)
+    prefixes = {k: v for k, v in context["@context"].items() if isinstance(v, str)}
+    full = [prefixes[i.split(":", 1)[0]] + i.split(":", 1)[1] if i.split(":", 1)[0] in prefixes else i for i in ids]
+    # One node object per subject, in the order of the sorted N-Triples (``<iri>`` text: ``#`` sorts before ``>``)
+    assert len(set(full)) == len(full)
+    assert full == sorted(full, key=lambda iri: f"<{iri}>")
+    nt_subjects = [line.split(" ", 1)[0][1:-1]
+                   for line in (release.output / GRAPH / "cowork-data.nt").read_text(encoding="utf-8").splitlines()]
+    assert full == list(dict.fromkeys(nt_subjects))
 
 
 def test_one_named_graph_per_source(release) -> None:

@@ -21,7 +21,7 @@ from cowork_data.errors import PublishError
 from cowork_data.graph import iris
 from cowork_data.graph.terms import literal_text
 from cowork_data.pipeline.graphs import graph_stats
-from cowork_data.publish.catalog import catalog_graph
+from cowork_data.publish.catalog import FILE_TEXTS, catalog_graph
 from cowork_data.publish.lines import line_chunks, sort_unique
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE, GRAPH_FILES
 from cowork_data.publish.publisher import load_publisher
@@ -29,6 +29,9 @@ from cowork_data.publish.rdf import prefixes
 from cowork_data.publish.turtle import write_turtle
 
 __all__ = ["write_catalogue"]
+
+PART_IT = "i grafi con nome di alcune fonti; l'unione delle parti è il grafo."
+PART_EN = "the named graphs of some sources; the union of the parts is the graph."
 
 
 def _term(node: Any) -> str:
@@ -75,9 +78,15 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
     for name, path, _fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE):
         parts = files.get(path.rsplit(".", 1)[-1]) if name != CONTEXT_FILE[0] else None
         if parts and len(parts) > 1:
+            title_it, title_en, text_it, text_en = FILE_TEXTS[name]
             for n, part in enumerate(parts, 1):
-                published.append({"name": f"{name}-{n:04d}", "path": part["path"], "mediatype": mediatype,
-                                  "bytes": part["bytes"], "sha256": part["hash"].removeprefix("sha256:")})
+                published.append({
+                    "name": f"{name}-{n:04d}", "path": part["path"], "mediatype": mediatype,
+                    "bytes": part["bytes"], "sha256": part["hash"].removeprefix("sha256:"),
+                    "title": f"{title_it}, parte {n} di {len(parts)}",
+                    "title_en": f"{title_en}, part {n} of {len(parts)}",
+                    "description": f"{text_it} Parte {n} di {len(parts)}: {PART_IT}",
+                    "description_en": f"{text_en} Part {n} of {len(parts)}: {PART_EN}"})
         else:
             published.append({"name": name, "path": path, "mediatype": mediatype})
     originators = []
@@ -89,9 +98,10 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
             if row["kind"] == "public-body" and row["ipa_code"]:
                 originators.append((str(iris.organization_iri(plan.base, row["id"])), row["legal_name"],
                                     row["ipa_code"]))
+    dumps = [part["path"] for part in files.get("nt") or []] or ["data/graph/cowork-data.nt"]
     graph = catalog_graph(stage, files=published, publisher=load_publisher(plan.root),
                           originators=sorted(originators), counts=counts(plan), modified=last_modified,
-                          version=plan.version, base=plan.base)
+                          version=plan.version, base=plan.base, dumps=dumps)
     path = stage / CATALOG_FILE[1]
     with tempfile.TemporaryDirectory(dir=stage) as tmp:
         lines = Path(tmp) / "catalog.nt"

@@ -70,8 +70,20 @@ def graph_inputs(plan: Plan) -> list[GraphInput]:
     return out
 
 
-def publish(plan: Plan, say: Progress) -> dict[str, Any]:
+def _current_manifest(plan: Plan) -> dict[str, Any]:
+    """The manifest, if it describes the release that is published now (a build stopped after its swap and before
+    writing the manifest leaves the one of the release before: then nothing of the published release is reused)."""
     manifest = plan.cache.manifest()
+    descriptor_file = plan.output / "datapackage.json"
+    if not manifest or not descriptor_file.is_file():
+        return {}
+    from cowork_data.publish.package import file_facts
+
+    return manifest if file_facts(descriptor_file)["hash"] == manifest.get("descriptor") else {}
+
+
+def publish(plan: Plan, say: Progress) -> dict[str, Any]:
+    manifest = _current_manifest(plan)
     graphs = graph_inputs(plan)
     checks_key = tree_digest([plan.root / "shapes", plan.root / "vocab"], plan.root)
     settings = digest(plan.base, code_version())
@@ -79,7 +91,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
                  *(f"{g.iri}\t{g.signature}" for g in graphs), *(e.key for e in plan.entries))
     if manifest.get("release") == key and _intact(plan.output, manifest, plan.store):
         say("publish", "nulla è cambiato / nothing changed")
-        return {**manifest["result"], "warnings": _cached_warnings(plan), "published": False}
+        return {**manifest["result"], "warnings": _cached_warnings(plan, key), "published": False}
     infos = [e.info for e in plan.entries]
     last_modified = max((i["retrieved_at"] for i in infos if i.get("retrieved_at")), default="")
     previous = plan.output / "data" / "graph" if manifest else None
@@ -125,12 +137,13 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         scan(stage, plan)
 
     atomic.publish(plan.output, write, store=plan.store)
-    (plan.cache.directory / "shacl.pickle").write_bytes(_pickle(out["shacl"]))
+    (plan.cache.directory / "shacl.pickle").write_bytes(_pickle(key, out["shacl"]))
     result = {"rows": out["rows"], "triples": out["triples"], "store_quads": out["store_quads"],
               "files": _published_facts(plan.output, out["parts"])}
     plan.cache.write_manifest({"release": key, "parts": out["parts"], "result": result,
                                "graphs": {g.iri: g.signature for g in graphs}, "store": plan.store,
-                               "vocab": out["vocab"], "shapes": out["shapes"]})
+                               "vocab": out["vocab"], "shapes": out["shapes"],
+                               "descriptor": "sha256:" + result["files"]["datapackage.json"]})
     return {**result, "warnings": [*plan.table_findings, *out["shacl"]], "published": True}
 
 
@@ -188,20 +201,25 @@ def _report_of(findings: Sequence[Finding]) -> Any:
     return report
 
 
-def _pickle(findings: Sequence[Finding]) -> bytes:
+def _pickle(key: str, findings: Sequence[Finding]) -> bytes:
     import pickle
 
-    return pickle.dumps(list(findings), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((key, list(findings)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _cached_warnings(plan: Plan) -> list[Finding]:
+def shacl_findings(cache: Cache, key: str | None) -> list[Finding] | None:
+    """The SHACL findings recorded for the release ``key`` (None: not recorded, or for another release)."""
     import pickle
 
     try:
-        shacl = pickle.loads((plan.cache.directory / "shacl.pickle").read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError):
-        shacl = []
-    return [*plan.table_findings, *shacl]
+        recorded, findings = pickle.loads((cache.directory / "shacl.pickle").read_bytes())
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        return None
+    return findings if key is not None and recorded == key else None
+
+
+def _cached_warnings(plan: Plan, key: str) -> list[Finding]:
+    return [*plan.table_findings, *(shacl_findings(plan.cache, key) or [])]
 
 
 def facts_json(data: Any) -> str:

@@ -78,7 +78,7 @@ def check(plan: Any, stage: Path, nquads: Sequence[Path], graphs: Sequence[Graph
         _bulk(path, nquads, vocab_files)
         store = ox.Store(str(path))
     try:
-        previous = _previous(plan) if changed is not None and manifest.get("shapes") == shapes_key else None
+        previous = _previous(plan, manifest) if changed is not None and manifest.get("shapes") == shapes_key else None
         findings = _fast(plan, store, previous, changed)
         quads = len(store)
         store.flush()
@@ -137,14 +137,11 @@ def _graph_bytes(graph: GraphInput) -> Iterator[bytes]:
         yield ("\n".join(graph.extra.to_list()) + "\n").encode("utf-8")
 
 
-def _previous(plan: Any) -> list[Finding] | None:
+def _previous(plan: Any, manifest: Mapping[str, Any]) -> list[Finding] | None:
     """The SHACL findings of the published release (cached with it), or None."""
-    import pickle
+    from cowork_data.pipeline.release import shacl_findings
 
-    try:
-        return pickle.loads((plan.cache.directory / "shacl.pickle").read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return None
+    return shacl_findings(plan.cache, manifest.get("release"))
 
 
 def _fast(plan: Any, store: ox.Store, previous: list[Finding] | None, changed: set[str] | None) -> list[Finding]:

@@ -121,6 +121,7 @@ def catalog_graph(
     version: str,
     base: str = DEFAULT_BASE,
     counts: Counts | None = None,
+    dumps: Sequence[str] = ("data/graph/cowork-data.nt",),
 ) -> Graph:
     """The catalogue of the files written under ``stage``.
 
@@ -221,7 +222,7 @@ def catalog_graph(
     if counts is None:
         assert nquads is not None
         counts = _counts(nquads)
-    _void(g, dataset, endpoint, counts, base)
+    _void(g, dataset, endpoint, counts, base, dumps)
     describe_service(g, service, endpoint, counts[2], dataset=dataset)
     return g
 
@@ -301,13 +302,14 @@ def _counts(nquads: Path) -> Counts:
     return len(triples), classes, graphs, subjects, links
 
 
-def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str) -> None:
+def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str, dumps: Sequence[str]) -> None:
     total, classes, graphs, subjects, links = counts
     g.add((dataset, VOID.triples, Literal(total)))
     g.add((dataset, VOID.distinctSubjects, Literal(subjects if isinstance(subjects, int) else len(subjects))))
     g.add((dataset, VOID.classes, Literal(len(classes))))
     g.add((dataset, VOID.sparqlEndpoint, endpoint))
-    g.add((dataset, VOID.dataDump, _node(base, "data/graph/cowork-data.nt")))
+    for dump in dumps:  # the N-Triples file, or its parts (a large graph)
+        g.add((dataset, VOID.dataDump, _node(base, dump)))
     g.add((dataset, VOID.uriSpace, Literal(f"{base}data/")))
     g.add((dataset, VOID.feature, URIRef(f"{FORMATS}N-Triples")))
     for prefix in ("clv", "cov", "cpv", "l0", "prj", "ti", "schema", "org", "geo", "adms", "prov", "cw"):

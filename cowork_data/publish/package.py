@@ -44,8 +44,14 @@ def _facts(part: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def file_facts(path: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+    """Size and sha256 of a file, read in blocks (a national release's files do not fit in memory)."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 22):
+            h.update(block)
+            size += len(block)
+    return {"bytes": size, "hash": "sha256:" + h.hexdigest()}
 
 
 def descriptor(
@@ -80,9 +86,10 @@ def descriptor(
             **file_facts(stage / path),
             "schema": dict(schema),
         })
+    for table, schema in schemas.items():  # after every table: readers of the package read the CSVs
         parquet = f"data/{table}.parquet"
         if (stage / parquet).exists():
-            resources.append({  # a file resource: its schema is the CSV's (readers of the package read the CSV)
+            resources.append({  # a file resource: its rows and schema are the CSV's
                 "name": f"{table}-parquet",
                 "title": f"{schema.get('title', table)} (Parquet)",
                 "description": PARQUET_NOTE.format(table=table),
