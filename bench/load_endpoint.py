@@ -4,7 +4,9 @@ Starts ``cowork-data serve`` on a free 127.0.0.1 port with the given store and a
 ``clients`` threads that each loop light SELECT queries until ``seconds`` have passed (bounded in time and in
 count), while one more thread sends a heavy query (a triple cross join) every second, which the server must cut
 with 503 at its timeout. It also posts an upload over the validation page's limit, which must get 413. Prints
-p50/p99 latency of the light queries, error counts and throughput as JSON. Used by ``tests/test_load.py`` (a
+p50/p99 latency of the light queries, error counts, throughput and how many light queries were answered while a
+heavy one was running (``light_during_heavy``: more than zero means a heavy query does not hold the endpoint) as
+JSON. Used by ``tests/test_load.py`` (a
 short run) and ``make bench`` (60 s)::
 
     python bench/load_endpoint.py --seconds 60 --clients 16
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -39,10 +42,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(store: Path, *, port: int, timeout: float, max_upload_mb: float) -> subprocess.Popen:
+def start_server(store: Path, *, port: int, timeout: float, max_upload_mb: float,
+                 spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> subprocess.Popen:
+    """``cowork-data serve`` on ``port``, once it answers; ``spawn`` starts the process (the tests pass theirs, which
+    ties the server's life to the test run's)."""
     command = [sys.executable, "-m", "cowork_data", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--store", str(store), "--query-timeout", str(timeout), "--max-upload-mb", str(max_upload_mb)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = spawn(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -59,6 +65,8 @@ def run_load(base: str, *, clients: int, seconds: float, max_upload_mb: float) -
     latencies: list[float] = []
     errors: list[str] = []
     heavy: dict[str, int] = {"sent": 0, "cut": 0, "other": 0}
+    answered: list[tuple[float, float]] = []  # (sent, answered) of each light query answered without error
+    heavy_spans: list[tuple[float, float]] = []
     lock = threading.Lock()
 
     def light_client(index: int) -> None:
@@ -77,17 +85,23 @@ def run_load(base: str, *, clients: int, seconds: float, max_upload_mb: float) -
                 problem = type(exc).__name__
             elapsed = time.perf_counter() - started
             with lock:
-                (errors.append(problem) if problem else latencies.append(elapsed))
+                if problem:
+                    errors.append(problem)
+                else:
+                    latencies.append(elapsed)
+                    answered.append((started, started + elapsed))
 
     def heavy_client() -> None:
         session = requests.Session()
         while time.monotonic() < stop:
             heavy["sent"] += 1
+            sent = time.perf_counter()
             try:
                 answer = session.get(f"{base}/sparql", params={"query": HEAVY}, timeout=60)
                 heavy["cut" if answer.status_code == 503 else "other"] += 1
             except requests.RequestException:
                 heavy["other"] += 1
+            heavy_spans.append((sent, time.perf_counter()))
             time.sleep(1.0)
 
     threads = [threading.Thread(target=light_client, args=(i,)) for i in range(clients)]
@@ -111,6 +125,8 @@ def run_load(base: str, *, clients: int, seconds: float, max_upload_mb: float) -
         "p50_ms": round(1000 * statistics.median(ordered), 1) if ordered else None,
         "p99_ms": round(1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 1) if ordered else None,
         "heavy": heavy,
+        "light_during_heavy": sum(1 for sent, done in answered
+                                  if any(start < sent and done < end for start, end in heavy_spans)),
         "upload_over_limit_status": too_big.status_code,
     }
 

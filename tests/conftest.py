@@ -1,14 +1,42 @@
-"""Shared fixtures: the project root and one release built from the shipped snapshots per test session."""
+"""Shared fixtures: the project root and one release built from the shipped snapshots per test session.
+
+Test hygiene, for every run (also under pytest-xdist, where the hooks below run in the controller):
+
+- nothing is written into the repository: figures and screenshots go to :data:`ARTIFACTS`, a directory outside it
+  (``$COWORK_DATA_TEST_ARTIFACTS``, or a fresh temporary directory per run), and the run fails when
+  ``git status`` differs at its end from its start (:func:`repository_state`);
+- the run prints its wall time and the figures the hardening tests measured.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+_STARTED = time.monotonic()
+_SESSION_START = time.time()
+
+
+def _artifacts() -> Path:
+    folder = os.environ.get("COWORK_DATA_TEST_ARTIFACTS")
+    if not folder:  # the controller makes one per run; xdist workers and child processes inherit it
+        folder = tempfile.mkdtemp(prefix="cowork-data-test-")
+        os.environ["COWORK_DATA_TEST_ARTIFACTS"] = folder
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+#: Where tests put what a person may want to look at after the run (screenshots, figures): never the repository.
+ARTIFACTS = _artifacts()
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +45,7 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory):
+def release(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - the pipeline's Release
     """A release built offline into a temporary directory (the repository's own data/ stays untouched)."""
     from cowork_data.pipeline import build
 
@@ -34,26 +62,89 @@ def copy_project(dest: Path) -> Path:
 
 
 def figures(name: str, data: object) -> None:
-    """Record a test's figures: printed in the run's summary and kept in ``test-artifacts/{name}-figures.json``."""
-    folder = ROOT / "test-artifacts"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{name}-figures.json").write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    """Record a test's figures: printed in the run's summary and kept in ``ARTIFACTS/{name}-figures.json``."""
+    path = ARTIFACTS / f"{name}-figures.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-_SESSION_START = __import__("time").time()
+# Nothing written into the repository
+
+#: Paths that running Python and pytest may create or change: caches, the virtualenv, the editable install.
+_ALLOWED = (".venv/", ".pytest_cache/", ".ruff_cache/", "cowork_data.egg-info/")
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
-    """Print the figures the hardening tests measured in this run (load, corpus, crash safety, …)."""
-    folder = ROOT / "test-artifacts"
-    fresh = sorted(p for p in folder.glob("*-figures.json") if p.stat().st_mtime >= _SESSION_START) \
-        if folder.is_dir() else []
-    if not fresh:
+def repository_state(root: Path = ROOT) -> dict[str, tuple[str, int, int]] | None:
+    """Every path ``git status`` reports (ignored ones too, but not caches), with its status, size and mtime;
+    ``None`` outside a git checkout."""
+    try:
+        proc = subprocess.run(["git", "status", "--porcelain", "-z", "--ignored"], cwd=root, capture_output=True,
+                              timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    state: dict[str, tuple[str, int, int]] = {}
+    entries = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        status, path = entry[:2], entry[3:]
+        if path.startswith(_ALLOWED) or "__pycache__" in path.split("/"):
+            continue
+        try:
+            stat = (root / path).stat()
+            state[path] = (status, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            state[path] = (status, -1, -1)
+    return state
+
+
+def changed_paths(before: dict[str, tuple[str, int, int]], after: dict[str, tuple[str, int, int]]) -> list[str]:
+    """The paths whose git status, size or mtime differ between two :func:`repository_state` snapshots."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def _controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")  # an xdist worker has workerinput
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _controller(session.config):
+        session.config.stash[_BEFORE] = repository_state()
+
+
+_BEFORE = pytest.StashKey[dict | None]()
+_WRITTEN = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not _controller(session.config):
         return
-    terminalreporter.section("figures measured by this run")
-    for path in fresh:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict):  # the totals, not the per-item lists
-            data = {k: v for k, v in data.items() if len(json.dumps(v)) < 300}
-        name = path.name.removesuffix("-figures.json")
-        terminalreporter.write_line(f"{name}: {json.dumps(data, ensure_ascii=False)}")
+    before = session.config.stash.get(_BEFORE, None)
+    after = repository_state() if before is not None else None
+    written = changed_paths(before, after) if before is not None and after is not None else []
+    session.config.stash[_WRITTEN] = written
+    if written:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the figures the hardening tests measured in this run (load, corpus, crash safety, …), what the run
+    wrote into the repository (it must be nothing) and the run's wall time."""
+    fresh = sorted(p for p in ARTIFACTS.glob("*-figures.json") if p.stat().st_mtime >= _SESSION_START)
+    if fresh:
+        terminalreporter.section("figures measured by this run")
+        for path in fresh:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):  # the totals, not the per-item lists
+                data = {k: v for k, v in data.items() if len(json.dumps(v)) < 300}
+            name = path.name.removesuffix("-figures.json")
+            terminalreporter.write_line(f"{name}: {json.dumps(data, ensure_ascii=False)}")
+    written = config.stash.get(_WRITTEN, [])
+    if written:
+        terminalreporter.section("the tests wrote into the repository", red=True)
+        for path in written:
+            terminalreporter.write_line(f"  {path}")
+        terminalreporter.write_line("Tests write into tmp_path or tests.conftest.ARTIFACTS, never into the checkout.")
+    workers = getattr(config.option, "numprocesses", None) or 0
+    terminalreporter.write_sep("-", f"suite wall time {time.monotonic() - _STARTED:.1f} s on {os.cpu_count()} CPUs"
+                                    f" ({workers or 'no'} xdist workers); artifacts in {ARTIFACTS}")

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from cowork_data.cli import cli
 from tests.conftest import figures
+from tests.processes import spawn, stop
 from tests.serving import free_port
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -39,7 +40,7 @@ def oxigraph_server(tmp_path: Path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path / "oxi"), "--bind",
+    process = spawn([_oxigraph(), "serve", "--location", str(tmp_path / "oxi"), "--bind",
                                 f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -51,9 +52,10 @@ def oxigraph_server(tmp_path: Path):
             assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
             assert time.time() < deadline, "oxigraph did not start"
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        stop(process)
 
 
 def _server_counts(url: str) -> tuple[int, dict[str, int]]:
@@ -135,7 +137,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
                                          encoding="utf-8")
     started = time.monotonic()
     log = (folder / "console.log").open("wb")  # a file, not a pipe: a full pipe would block the server
-    process = subprocess.Popen([_virtuoso(), "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+    process = spawn([_virtuoso(), "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                                cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http}"
     while True:
@@ -150,12 +152,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
     try:
         yield url, time.monotonic() - started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         log.close()
 
 

@@ -1,7 +1,8 @@
 """The built site in headless Chromium (acceptance 1 and the runtime half of 2): markers for every published space
 with coordinates, filters that change the count, popups, and no request leaving the local origin.
 
-Fails, never skips, when Chromium or Playwright is missing. Screenshots go to ``test-artifacts/``."""
+Fails, never skips, when Chromium or Playwright is missing. Screenshots go to ``tests.conftest.ARTIFACTS``
+(outside the repository)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from cowork_data.site import build_site
+from tests.conftest import ARTIFACTS
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -44,7 +45,6 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser_page(origin: str) -> Iterator[tuple[Page, list[str], list[str]]]:
     assert CHROMIUM.exists(), "Debian chromium is missing: run 'make browser' (apt-get install chromium)"
-    ARTIFACTS.mkdir(exist_ok=True)
     requested: list[str] = []
     errors: list[str] = []
     with sync_playwright() as p:

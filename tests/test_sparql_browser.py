@@ -3,7 +3,8 @@
 an example runs in one click and its chart shows the expected figures; the downloads answer the same rows; without
 JavaScript the form still answers; and no request of any of it leaves the origin.
 
-Fails, never skips, when Chromium or Playwright is missing. Screenshots go to ``test-artifacts/``."""
+Fails, never skips, when Chromium or Playwright is missing. Screenshots go to ``tests.conftest.ARTIFACTS``
+(outside the repository)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from cowork_data.serve import create_app
 from cowork_data.serve.sparql import SparqlSettings
+from tests.conftest import ARTIFACTS
 from tests.serving import serving
 from tests.test_queries import run as cli_query
-from tests.test_site_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
@@ -44,7 +46,6 @@ def origin(release) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "Debian chromium is missing: run 'make browser' (apt-get install chromium)"
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:

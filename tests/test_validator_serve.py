@@ -16,6 +16,7 @@ from cowork_data.serve import create_app
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "validator"))
 import make_fixtures  # noqa: E402
 
+from tests.conftest import ARTIFACTS
 from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,8 +67,7 @@ def test_browser_upload_shows_findings_and_highlights_cells(server: str, planted
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Debian chromium is missing: run 'make browser' (apt-get install chromium)"
-    artifacts = ROOT / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
+    artifacts = ARTIFACTS
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -206,8 +208,18 @@ def _run(store: Any, query: str, dataset: Dataset, base_iri: str | None) -> Any:
                        named_graphs=[ox.NamedNode(g) for g in named])
 
 
-def _worker(conn: Connection, store_path: str, cap: int) -> None:
+def _exit_with(server: int) -> None:
+    """End this worker once the server that started it is gone (killed, even by SIGKILL): a query that would run for
+    hours must not outlive it. The store's queries release the GIL, so this thread runs while one is evaluated."""
+    while os.getppid() == server:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+def _worker(conn: Connection, store_path: str, cap: int, server: int) -> None:
     import pyoxigraph as ox
+
+    threading.Thread(target=_exit_with, args=(server,), daemon=True, name="exit-with-server").start()
 
     store = ox.Store.read_only(store_path)
     conn.send("ready")
@@ -252,7 +264,8 @@ class QueryPool:
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(child, self.store_path, self.max_results), daemon=True)
+        process = self._context.Process(target=_worker, args=(child, self.store_path, self.max_results, os.getpid()),
+                                        daemon=True)
         process.start()
         child.close()
         # Wait for the import and the store to open, so that start-up never counts against a query's timeout.
