@@ -1,7 +1,9 @@
-"""Every command has help text ending in an example, and is documented in the README."""
+"""Every command has help text ending in an example, is documented in the README, and ``docs/cli.md`` (generated from
+the commands' help) is up to date."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +14,8 @@ from click.testing import CliRunner
 
 from cowork_data.cli import cli
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
@@ -37,3 +40,19 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_python_module_entry_point() -> None:
     proc = subprocess.run([sys.executable, "-m", "cowork_data", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "build" in proc.stdout
+
+
+def test_docs_cli_md_is_generated_from_the_commands_and_up_to_date() -> None:
+    from cowork_data.cli_docs import DOC, cli_markdown
+
+    text = cli_markdown()
+    assert all(f"## `cowork-data {name}`" in text for name in COMMANDS)
+    committed = (ROOT / DOC).read_text(encoding="utf-8")
+    assert committed == text, f"{DOC} is out of date: run .venv/bin/python -m cowork_data.cli_docs and commit it"
+
+
+def test_docs_cli_md_does_not_depend_on_the_terminal_width() -> None:
+    env = {**os.environ, "COLUMNS": "40"}
+    proc = subprocess.run([sys.executable, "-m", "cowork_data.cli_docs", "--check"], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
