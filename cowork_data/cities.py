@@ -70,12 +70,10 @@ def city_versions(path: Path = CITIES_FILE) -> dict[str, tuple[CityVersion, ...]
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             if tuple(reader.fieldnames or ()) != _COLUMNS:
-                raise ConfigError(f"{path}: colonne attese {', '.join(_COLUMNS)}.",
-                                  f"{path}: expected the columns {', '.join(_COLUMNS)}.")
+                raise ConfigError("error.cities-columns", path=path, columns=", ".join(_COLUMNS))
             rows = [CityVersion(r["istat"], r["validity_start"], r["validity_end"], r["name"]) for r in reader]
     except OSError as exc:
-        raise ConfigError(f"Archivio storico dei comuni illeggibile: {path} ({exc})",
-                          f"The historical list of comuni cannot be read: {path} ({exc})") from exc
+        raise ConfigError("error.cities-unreadable", path=path, detail=str(exc)) from exc
     out: dict[str, list[CityVersion]] = {}
     for version in sorted(rows):
         out.setdefault(version.istat, []).append(version)
@@ -141,12 +139,7 @@ def city_iri(istat: str, *, on: str | None = None) -> URIRef:
     """The OntoPiA city IRI of ``istat`` valid on the date ``on`` (``None``: the current version)."""
     version = city_version(istat, on)
     if version is None:
-        raise UsageError(
-            f"Il codice ISTAT «{istat}» non è nell'archivio storico dei comuni OntoPiA ({CITIES_FILE.name}).",
-            f"The ISTAT code “{istat}” is not in OntoPiA's historical list of comuni ({CITIES_FILE.name}).",
-            hint_it="Controlla il codice; per un comune nuovo aggiorna reference/ontopia/cities.csv (SOURCE.md).",
-            hint_en="Check the code; for a new comune refresh reference/ontopia/cities.csv (see SOURCE.md).",
-        )
+        raise UsageError("error.cities-code-unknown", code=istat, file=CITIES_FILE.name)
     return version.iri
 
 
@@ -163,8 +156,7 @@ def read_ontopia_cities(lines: Iterable[str], *, since: str = SINCE) -> Iterator
         start, end = _iso(row["DATA_INIZIO_VALIDITA"]), _iso(row["DATA_FINE_VALIDITA"])
         code = row["CODICE_COMUNE"]
         if row["ID_COMUNE"] != f"{code}-({start})":
-            raise ConfigError(f"cities.csv: ID_COMUNE {row['ID_COMUNE']} non è {code}-({start}).",
-                              f"cities.csv: ID_COMUNE {row['ID_COMUNE']} is not {code}-({start}).")
+            raise ConfigError("error.cities-id", found=row["ID_COMUNE"], expected=f"{code}-({start})")
         if end > since and end > start:  # a version valid for no day is never the answer
             found.add(CityVersion(code, start, end, row["LABEL_COMUNE_IT"]))
     yield from sorted(found)

@@ -10,6 +10,7 @@ from typing import Any
 
 from cowork_data.errors import ConfigError
 from cowork_data.graph.declaration import tables as declared_tables
+from cowork_data.i18n import Text
 
 __all__ = ["CkanRef", "ROOT_ENV", "Source", "load_sources", "project_root"]
 
@@ -77,13 +78,10 @@ class _Reader:
         self.path = path
         self.data = data
 
-    def fail(self, key: str, it: str, en: str) -> ConfigError:
-        return ConfigError(
-            f"{self.path.name}: chiave `{key}`: {it}",
-            f"{self.path.name}: key `{key}`: {en}",
-            hint_it=f"Correggi il file {self.path}.",
-            hint_en=f"Fix the file {self.path}.",
-        )
+    def fail(self, key: str, what: str, **params: object) -> ConfigError:
+        """The error for ``key``; ``what`` names the problem (``error.source-key.<what>`` in the catalogue)."""
+        return ConfigError("error.source-key", file=self.path.name, key=key, path=self.path,
+                           what=Text.of(f"error.source-key.{what}", **params))
 
     def get(self, key: str, kind: type, *, required: bool = True, table: dict[str, Any] | None = None,
             prefix: str = "") -> Any:
@@ -91,20 +89,18 @@ class _Reader:
         name = f"{prefix}{key}"
         if key not in data:
             if required:
-                raise self.fail(name, "manca.", "is missing.")
+                raise self.fail(name, "missing")
             return kind()
         value = data[key]
         if not isinstance(value, kind) or (kind is str and required and not value.strip()):
-            raise self.fail(name, f"deve essere di tipo {kind.__name__}, non vuoto.",
-                            f"must be a non-empty {kind.__name__}.")
+            raise self.fail(name, "type", kind=kind.__name__)
         return value
 
     def choice(self, key: str, allowed: frozenset[str]) -> str:
         value = self.get(key, str)
         if value not in allowed:
             options = ", ".join(sorted(allowed))
-            raise self.fail(key, f"valore {value!r} non ammesso ({options}).",
-                            f"value {value!r} not allowed ({options}).")
+            raise self.fail(key, "choice", value=repr(value), options=options)
         return value
 
     def str_list(self, key: str) -> tuple[str, ...]:
@@ -112,8 +108,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(key, "deve essere un testo o una lista di testi non vuota.",
-                            "must be a string or a non-empty list of strings.")
+            raise self.fail(key, "str-list")
         return tuple(value)
 
 
@@ -121,21 +116,15 @@ def _parse(path: Path) -> Source:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"{path.name}: TOML non valido: {exc}",
-            f"{path.name}: invalid TOML: {exc}",
-            hint_it=f"Correggi il file {path}.",
-            hint_en=f"Fix the file {path}.",
-        ) from exc
+        raise ConfigError("error.source-toml", file=path.name, detail=str(exc), path=path) from exc
     r = _Reader(path, data)
     source_id = r.get("id", str)
     if source_id != path.stem:
-        raise r.fail("id", f"{source_id!r} non coincide con il nome del file.",
-                     f"{source_id!r} does not match the file name.")
+        raise r.fail("id", "id-file", value=repr(source_id))
     tables = r.str_list("tables")
     for table in tables:
         if table not in declared_tables(path.parent.parent):
-            raise r.fail("tables", f"tabella sconosciuta {table!r}.", f"unknown table {table!r}.")
+            raise r.fail("tables", "table", value=repr(table))
     licence = r.get("licence", dict)
     fixture = r.get("fixture", bool)
     note = r.get("fixture_note", dict, required=fixture)
@@ -147,7 +136,7 @@ def _parse(path: Path) -> Source:
     columns = r.get("columns", dict, required=False)
     for header, target in columns.items():
         if not isinstance(target, str):
-            raise r.fail(f"columns.{header}", "deve essere un testo.", "must be a string.")
+            raise r.fail(f"columns.{header}", "string")
     return Source(
         id=source_id,
         title=r.get("title", str),
@@ -176,10 +165,5 @@ def load_sources(root: Path | None = None) -> list[Source]:
     """Every source of `<root>/sources/*.toml`, sorted by id."""
     directory = (root or project_root()) / "sources"
     if not directory.is_dir():
-        raise ConfigError(
-            f"Cartella delle fonti non trovata: {directory}",
-            f"Sources directory not found: {directory}",
-            hint_it=f"Imposta {ROOT_ENV} sulla radice del progetto.",
-            hint_en=f"Set {ROOT_ENV} to the project root.",
-        )
+        raise ConfigError("error.sources-dir", path=directory, env=ROOT_ENV)
     return sorted((_parse(path) for path in directory.glob("*.toml")), key=lambda s: s.id)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyoxigraph as ox
 
+from cowork_data import i18n
 from cowork_data.errors import ReleaseTooLarge, UsageError
 
 if TYPE_CHECKING:
@@ -97,8 +98,7 @@ class Tables(Mapping[str, pl.DataFrame]):
             frame = pl.read_csv(path, infer_schema=False, null_values=schema.get("missingValues", [""]),
                                 encoding="utf8")
         except (OSError, pl.exceptions.PolarsError) as exc:
-            raise UsageError(f"La tabella {resource['name']} ({path}) non si può leggere: {exc}",
-                             f"The table {resource['name']} ({path}) cannot be read: {exc}") from exc
+            raise UsageError("error.release-table", table=resource["name"], path=path, detail=str(exc)) from exc
         casts = []
         for f in schema["fields"]:
             kind, name = _POLARS_TYPES.get(f.get("type", "string")), f["name"]
@@ -113,11 +113,8 @@ class Tables(Mapping[str, pl.DataFrame]):
             bad = frame.with_row_index("_row").filter(pl.col(name).is_not_null() & cast.is_null())
             if bad.height:
                 row, value = bad["_row"][0] + 2, bad[name][0]  # row 1 is the header
-                raise UsageError(
-                    f"{path}, riga {row}, colonna {name}: «{value}» non è del tipo {f['type']} dello schema.",
-                    f"{path}, row {row}, column {name}: “{value}” is not of the schema's type {f['type']}.",
-                    hint_it="Ripubblica il rilascio con «cowork-data build».",
-                    hint_en="Publish the release again with “cowork-data build”.")
+                raise UsageError("error.release-cell-type", path=path, row=row, column=name, value=value,
+                                 type=f["type"])
             casts.append(cast)
         return frame.with_columns(casts) if casts else frame
 
@@ -151,10 +148,7 @@ class Release:
     def _load_in_memory(self) -> ox.Store:
         nquads = self.root / NQUADS
         if not nquads.is_file():
-            raise UsageError(f"Il rilascio in {self.root} non ha né l'archivio {STORE} né il grafo {NQUADS}.",
-                             f"The release at {self.root} has neither the store {STORE} nor the graph {NQUADS}.",
-                             hint_it="Esegui «cowork-data build» per pubblicarli.",
-                             hint_en="Run “cowork-data build” to publish them.")
+            raise UsageError("error.release-no-graph", root=self.root, store=STORE, nquads=NQUADS)
         store = ox.Store()
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         for ttl in _vocabulary(self.root):
@@ -172,7 +166,7 @@ class Release:
         try:
             answer = self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
-            raise UsageError(f"Query SPARQL non valida: {exc}", f"Invalid SPARQL query: {exc}") from exc
+            raise UsageError("error.sparql-invalid", detail=str(exc)) from exc
         if isinstance(answer, ox.QueryBoolean):
             return pl.DataFrame({"result": [bool(answer)]})
         if isinstance(answer, ox.QuerySolutions):
@@ -208,13 +202,7 @@ class Release:
 
         size = self.triples()
         if size > max_triples:
-            raise ReleaseTooLarge(
-                f"Il grafo del rilascio ha {size:,} triple, oltre il limite di {max_triples:,} per un grafo rdflib "
-                "in memoria.".replace(",", "."),
-                f"The release's graph has {size:,} triples, above the limit of {max_triples:,} for an in-memory "
-                "rdflib Graph.",
-                hint_it="Usa release.query(…) (pyoxigraph, senza limite) o graph(max_triples=…) se hai la memoria.",
-                hint_en="Use release.query(…) (pyoxigraph, no limit) or graph(max_triples=…) if you have the memory.")
+            raise ReleaseTooLarge("error.release-too-large", size=_thousands(size), limit=_thousands(max_triples))
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
@@ -246,6 +234,11 @@ def _column(terms: list[Any]) -> list[Any]:
     return [None if t is None else t.value for t in terms]
 
 
+def _thousands(n: int) -> dict[str, str]:
+    """``n`` written with each language's thousands separator (1.000.000, 1,000,000)."""
+    return {lang: f"{n:,}".replace(",", i18n.t("label.number.thousands", lang)) for lang in i18n.languages()}
+
+
 def open_release(path: str | os.PathLike[str] | None = None) -> Release:
     """The release at ``path`` (its directory or its ``datapackage.json``); without one, ``$COWORK_DATA_RELEASE``
     when set, else the project's release."""
@@ -257,8 +250,5 @@ def open_release(path: str | os.PathLike[str] | None = None) -> Release:
     if root.name == DESCRIPTOR and root.is_file():
         root = root.parent
     if not (root / DESCRIPTOR).is_file():
-        raise UsageError(f"Nessun rilascio in {root}: manca {DESCRIPTOR}.",
-                         f"No release at {root}: {DESCRIPTOR} is missing.",
-                         hint_it="Indica la cartella di un rilascio o esegui «cowork-data build».",
-                         hint_en="Give the folder of a release or run “cowork-data build”.")
+        raise UsageError("error.release-missing", root=root, descriptor=DESCRIPTOR)
     return Release(root.resolve())

@@ -91,3 +91,90 @@ def test_domain_errors_speak_both_languages(error: errors.CoworkDataError) -> No
 def test_an_unknown_message_key_fails_where_it_is_raised() -> None:
     with pytest.raises(KeyError):
         errors.UsageError("error.no-such-error")
+
+
+# Messages come from the catalogue
+
+#: Places that still build a message from an Italian and an English literal (``Error("…", "…", hint_it=…)``, or a
+#: helper taking ``it`` and ``en``), per file, at most: the count may only go down. A new message is a key in
+#: ``cowork_data/locales/{it,en}.toml`` raised as ``Error("error.<key>", **params)``.
+TWO_TEXT_SITES = {
+    "graph/declaration.py": 2, "graph/writer.py": 2,
+    "harvest/adapters/__init__.py": 1, "harvest/adapters/ckan.py": 3, "harvest/adapters/dcat.py": 3,
+    "harvest/adapters/fablabs.py": 2, "harvest/adapters/overpass.py": 4, "harvest/adapters/sparql.py": 4,
+    "harvest/checks.py": 4, "harvest/http.py": 9, "harvest/run.py": 1, "harvest/spec.py": 9,
+    "i18n.py": 2,  # the catalogue's own errors: it cannot render them from itself
+    "normalise/curated.py": 1, "pipeline.py": 4,
+    "publish/catalog.py": 5,  # the catalogue's titles in both languages: RDF literals, not messages
+    "publish/publisher.py": 4, "publish/push.py": 5, "publish/store.py": 2,
+    "readers/decoding.py": 2, "readers/guards.py": 4, "readers/kml.py": 2, "readers/markup.py": 1, "readers/pdf.py": 1,
+    "readers/reading.py": 10, "readers/records.py": 3, "readers/sniff.py": 2, "readers/spreadsheet.py": 2,
+    "serve/graph_store.py": 8, "validate/files.py": 3, "validate/shacl.py": 1,
+    # in work not landed yet when this list was made (the build pipeline as a package, France, the assets)
+    "normalise/cget.py": 1, "pipeline/catalogue.py": 1, "pipeline/graphs.py": 1, "pipeline/privacy.py": 1,
+    "pipeline/release.py": 1, "pipeline/run.py": 2, "publish/lines.py": 2, "publish/assets.py": 5,
+}
+
+
+def _is_text(node: ast.AST) -> bool:
+    """A string literal, an f-string, or an expression built from one (``"…" + x``, ``"…".replace(…)``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_text(node.left) or _is_text(node.right)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_text(node.func.value)
+
+
+def two_text_sites(trees: dict[Path, ast.Module]) -> dict[str, list[int]]:
+    """Per file (relative to the package), the lines of calls that pass an Italian and an English literal to an
+    exception of the tree (or a subclass defined anywhere in the package) or to a helper of the same file taking
+    ``it`` and ``en``."""
+    errors_ = set(errors.__all__)
+    grown = True
+    while grown:
+        grown = False
+        for tree in trees.values():
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef) and node.name not in errors_ and any(
+                        getattr(base, "id", getattr(base, "attr", None)) in errors_ for base in node.bases):
+                    errors_.add(node.name)
+                    grown = True
+    found: dict[str, list[int]] = {}
+    for path, tree in trees.items():
+        helpers = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                   and {"it", "en"} <= {a.arg for a in node.args.args + node.args.kwonlyargs}}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            texts = sum(1 for a in node.args if _is_text(a))
+            hints = {k.arg for k in node.keywords} & {"hint_it", "hint_en"}
+            if (name in errors_ and (texts >= 2 or hints)) or (name in helpers and texts >= 2):
+                found.setdefault(path.relative_to(PACKAGE).as_posix(), []).append(node.lineno)
+    return found
+
+
+def test_no_new_message_is_written_as_two_literals() -> None:
+    trees = {p: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))}
+    grown = {name: sorted(lines) for name, lines in two_text_sites(trees).items()
+             if len(lines) > TWO_TEXT_SITES.get(name, 0)}
+    assert not grown, ("messages written as an Italian and an English literal instead of a catalogue key "
+                       f"(file: lines): {grown}; add the key to cowork_data/locales/{{it,en}}.toml and raise "
+                       "Error('error.<key>', **params)")
+
+
+def test_the_two_text_detector_sees_each_form() -> None:
+    code = '''
+from cowork_data.errors import ConfigError, UsageError
+class Mine(UsageError): ...
+def _reply(status, it, en): ...
+raise UsageError(f"{x} non va", f"{x} is wrong")
+raise ConfigError("error.source-toml", file=x, hint_it="…")
+raise Mine("uno " + x, "one " + x)
+_reply(400, "Errore", "Error")
+raise UsageError("error.release-missing", root=x, descriptor=y)
+'''
+    found = two_text_sites({PACKAGE / "example.py": ast.parse(code)})
+    assert found == {"example.py": [5, 6, 7, 8]}

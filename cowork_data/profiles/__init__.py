@@ -152,8 +152,5 @@ def profile(country: str) -> Profile:
     code = (country or "IT").strip().upper()
     if code not in PROFILES:
         known = ", ".join(sorted(PROFILES))
-        raise UsageError(f"Paese senza profilo: «{country}» (profili: {known}).",
-                         f"Country without a profile: “{country}” (profiles: {known}).",
-                         hint_it="Usa un codice ISO 3166-1 alpha-2 di un paese con profilo.",
-                         hint_en="Use the ISO 3166-1 alpha-2 code of a country with a profile.")
+        raise UsageError("error.country-profile", country=country, known=known)
     return PROFILES[code]

@@ -105,8 +105,7 @@ class Communes:
             parts = [json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
                      for name in ("communes", "departements", "regions")]
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"Elenco INSEE dei comuni francesi illeggibile: {directory} ({exc})",
-                              f"INSEE list of French communes cannot be read: {directory} ({exc})") from exc
+            raise ConfigError("error.insee-unreadable", path=directory, detail=str(exc)) from exc
         return cls(*parts)
 
     def __len__(self) -> int:

@@ -36,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from cowork_data import i18n
 from cowork_data.errors import QueryError, QueryTimeout
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
 from cowork_data.serve.negotiation import preferences
@@ -62,8 +63,6 @@ _UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\
                      r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
 
 STARTUP_TIMEOUT = 60.0
-READ_ONLY = ("Questo endpoint è di sola lettura: aggiornamenti SPARQL (INSERT, DELETE, LOAD, …) non sono ammessi. / "
-             "This endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, …) are not allowed.")
 
 
 @dataclass(frozen=True)
@@ -333,12 +332,14 @@ def pool(request: Request) -> QueryPool:
 _POOL_LOCK = threading.Lock()
 
 
-def _error(status: int, it: str, en: str) -> PlainTextResponse:
-    return PlainTextResponse(f"{it}\n{en}\n", status_code=status)
+def _error(status: int, key: str, /, **params: Any) -> PlainTextResponse:
+    """A plain-text answer: the catalogue's ``error.endpoint.<key>`` in Italian and in English, a line each."""
+    italian, english = i18n.both(f"error.endpoint.{key}", **params)
+    return PlainTextResponse(f"{italian}\n{english}\n", status_code=status)
 
 
 def _read_only() -> PlainTextResponse:
-    return PlainTextResponse(READ_ONLY + "\n", status_code=403)
+    return PlainTextResponse(i18n.pair("error.endpoint.read-only") + "\n", status_code=403)
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -378,27 +379,21 @@ async def read_request(request: Request) -> Asked | Response:
         if media == "application/sparql-query":
             charset = re.search(r"charset\s*=\s*\"?([^\";\s]+)", parameters, re.IGNORECASE)
             if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
-                return _error(415, f"Codifica «{charset.group(1)}» non ammessa: la query va inviata in UTF-8.",
-                              f"Encoding “{charset.group(1)}” not allowed: send the query in UTF-8.")
+                return _error(415, "charset", charset=charset.group(1))
             try:
                 body_query = [(await request.body()).decode("utf-8")]
             except UnicodeDecodeError:
-                return _error(400, "Il corpo della richiesta non è UTF-8 valido.",
-                              "The request body is not valid UTF-8.")
+                return _error(400, "body-utf8")
         elif media in _FORMS:
             form = await request.form()
             if "update" in form:
                 return _read_only()
             sources.append(form)
         else:
-            return _error(415, f"Tipo di contenuto non ammesso ({media or 'nessuno'}): usa "
-                          "application/sparql-query o application/x-www-form-urlencoded.",
-                          f"Content type not allowed ({media or 'none'}): use application/sparql-query or "
-                          "application/x-www-form-urlencoded.")
+            return _error(415, "media", media=media or i18n.Text.of("error.endpoint.media-none"))
     queries = [*_values(*sources, key="query"), *body_query]
     if len(queries) > 1:
-        return _error(400, "Più di una query nella richiesta: inviane una sola.",
-                      "More than one query in the request: send exactly one.")
+        return _error(400, "several")
     default, named = (tuple(_values(*sources, key=key)) for key in _DATASET)
     formats = _values(*sources, key="format")
     return Asked(query=queries[0] if queries else None, fmt=formats[-1] if formats else None,
@@ -412,7 +407,7 @@ async def endpoint(request: Request) -> Response:
     if asked.query is None:
         if request.method == "GET" and _wants_description(request, asked.fmt):
             return await service_description(request, asked.fmt)
-        return _error(400, "Manca il parametro «query».", "The “query” parameter is missing.")
+        return _error(400, "no-query")
     if _UPDATE.match(asked.query):
         return _read_only()
     settings = _settings(request)
@@ -426,23 +421,19 @@ async def endpoint(request: Request) -> Response:
     except QueryTimeout:
         return _timed_out(settings)
     if status == "syntax":
-        return _error(400, f"Query SPARQL non valida: {body.decode()}", f"Invalid SPARQL query: {body.decode()}")
+        return _error(400, "syntax", detail=body.decode())
     if status == "error":
-        return _error(400, f"Errore nella query: {body.decode()}", f"Query error: {body.decode()}")
+        return _error(400, "evaluation", detail=body.decode())
     headers = {"X-Result-Truncated": "true"} if truncated else {}
     return Response(body, media_type=media, headers={"Vary": "Accept", **headers})
 
 
 def _no_store(settings: SparqlSettings) -> PlainTextResponse:
-    return _error(503, f"Nessun archivio SPARQL in {settings.store_path}: esegui prima «cowork-data build».",
-                  f"No SPARQL store at {settings.store_path}: run “cowork-data build” first.")
+    return _error(503, "no-store", store=settings.store_path)
 
 
 def _timed_out(settings: SparqlSettings) -> PlainTextResponse:
-    return _error(503, f"Tempo scaduto: la query è durata più di {settings.timeout:g} s ed è stata interrotta. "
-                  "Restringila (LIMIT, filtri più selettivi) o usa un archivio esterno.",
-                  f"Query timed out: it ran longer than {settings.timeout:g} s and was stopped. "
-                  "Narrow it (LIMIT, more selective filters) or use an external store.")
+    return _error(503, "timeout", seconds=f"{settings.timeout:g}")
 
 
 _SD_TYPES = {"turtle": ("text/turtle", "turtle"), "rdfxml": ("application/rdf+xml", "xml"),
@@ -478,7 +469,7 @@ async def service_description(request: Request, fmt: str | None = None) -> Respo
         except QueryTimeout:
             return _timed_out(settings)
         if status != "ok":
-            return _error(500, f"Grafi non elencabili: {body.decode()}", f"Cannot list the graphs: {body.decode()}")
+            return _error(500, "graphs", detail=body.decode())
         graphs = sorted(b["g"]["value"] for b in json.loads(body)["results"]["bindings"])
         app_state.sparql_graphs = graphs
     url = str(request.url.replace(query="", fragment=""))

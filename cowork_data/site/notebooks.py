@@ -130,8 +130,7 @@ def _release(path: Path | None) -> Iterator[None]:
 
 def _execute(cell: Cell, namespace: dict[str, Any], where: str) -> list[Output]:
     if any(_MAGIC.match(line) for line in cell.source.splitlines()):
-        raise NotebookError(f"{where}: le magie di IPython (% o !) non sono ammesse nei quaderni.",
-                            f"{where}: IPython magics (% or !) are not allowed in the notebooks.")
+        raise NotebookError("error.notebook-magic", where=where)
     tree = ast.parse(cell.source, filename=where)
     shown = tree.body and isinstance(tree.body[-1], ast.Expr) and not cell.source.rstrip().endswith(";")
     body = tree.body[:-1] if shown else tree.body
@@ -160,11 +159,8 @@ def run_notebook(path: Path, *, release: Path | None = None) -> Notebook:
             except NotebookError:
                 raise
             except Exception as exc:
-                raise NotebookError(
-                    f"{where}: il quaderno si è fermato: {type(exc).__name__}: {exc}",
-                    f"{where}: the notebook stopped: {type(exc).__name__}: {exc}",
-                    hint_it="Esegui il quaderno in Jupyter o con python per vedere l'errore intero.",
-                    hint_en="Run the notebook in Jupyter or with python to see the whole error.") from exc
+                raise NotebookError("error.notebook-stopped", where=where, kind=type(exc).__name__,
+                                    detail=str(exc)) from exc
     notebook.namespace = namespace
     return notebook
 

@@ -49,13 +49,9 @@ def _parse(paths: Iterable[Path]) -> Graph:
         try:
             graph.parse(path, format="turtle")
         except FileNotFoundError as exc:
-            raise ConfigError(
-                f"File di forme o vocabolario mancante: {path}", f"Missing shapes or vocabulary file: {path}"
-            ) from exc
+            raise ConfigError("error.shapes-missing", path=path) from exc
         except Exception as exc:  # rdflib raises several parser exception types
-            raise ConfigError(
-                f"File Turtle non valido: {path}: {exc}", f"Invalid Turtle file: {path}: {exc}"
-            ) from exc
+            raise ConfigError("error.turtle-invalid", path=path, detail=str(exc)) from exc
     return graph
 
 

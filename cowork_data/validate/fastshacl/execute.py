@@ -82,8 +82,7 @@ def iris(nodes: Iterable[str]) -> list[str]:
     for node in nodes:
         iri = node if node.startswith("<") else f"<{node}>"
         if not _IRI.fullmatch(iri):
-            raise UsageError(f"Nodo focale non valido (serve un IRI): {node!r}",
-                             f"Not a valid focus node (an IRI is needed): {node!r}")
+            raise UsageError("error.focus-node", node=repr(node))
         out.add(iri)
     return sorted(out)
 

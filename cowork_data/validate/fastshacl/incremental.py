@@ -30,8 +30,7 @@ def _iris(nodes: Iterable[str]) -> list[str]:
     nodes = list(nodes)
     for node in nodes:
         if node.startswith("_:"):
-            raise UsageError(f"Un nodo vuoto non si può nominare in un'altra esecuzione: {node}; rivalidare tutto.",
-                             f"A blank node cannot be named across runs of the store: {node}; validate it all again.")
+            raise UsageError("error.focus-blank-node", node=node)
     return iris(nodes)
 
 
@@ -114,10 +113,7 @@ def revalidate_store(
     for f in previous:
         key = (f.shape, f.constraint, f.code)
         if key not in group:
-            raise UsageError(f"Esito precedente che queste forme non danno ({f.shape} {f.constraint} {f.code}): le "
-                             "forme sono cambiate, rivalidare tutto.",
-                             f"A previous finding these shapes cannot give ({f.shape} {f.constraint} {f.code}): the "
-                             "shapes changed, validate it all again.")
+            raise UsageError("error.shapes-changed", shape=f.shape, constraint=f.constraint, code=f.code)
         if not f.focus_node:  # a blank focus node cannot be named: re-run that check everywhere
             group[key] = None
     focus: Mapping[Check, set[str] | None] = {check: group[keys[check]] for check in checks}
