@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cowork_data.safety import safe_cell
 
 
-def sort_key(descriptor: Mapping[str, Any]):
+def sort_key(descriptor: Mapping[str, Any]) -> Callable[[Mapping[str, str]], tuple]:
     pk = descriptor.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     types = {f["name"]: f.get("type") for f in descriptor["fields"]}
