@@ -1,4 +1,5 @@
-"""Test helper: serve an ASGI app with uvicorn on a free 127.0.0.1 port, in a thread."""
+"""Test helpers: the app of ``cowork-data serve`` on a store; serving an ASGI app with uvicorn on a free 127.0.0.1
+port, in a thread."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -32,3 +35,18 @@ def serving(app, *, start_timeout: float = 30.0, port: int | None = None) -> Ite
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def sparql_app(store: Path, **settings: Any) -> Iterator[Any]:  # noqa: ANN401 - SparqlSettings' fields
+    """The app of ``cowork-data serve`` answering from ``store`` (``settings``: the other ``SparqlSettings``); its
+    query worker processes are stopped on the way out."""
+    from cowork_data.serve import create_app
+    from cowork_data.serve.sparql import SparqlSettings
+
+    app = create_app(sparql_settings=SparqlSettings(store_path=store, **settings))
+    try:
+        yield app
+    finally:
+        if getattr(app.state, "sparql_pool", None) is not None:
+            app.state.sparql_pool.close()

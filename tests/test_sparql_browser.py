@@ -18,10 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from cowork_data.serve import create_app
-from cowork_data.serve.sparql import SparqlSettings
 from tests.conftest import ARTIFACTS
-from tests.serving import serving
+from tests.serving import serving, sparql_app
 from tests.test_queries import run as cli_query
 from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -35,12 +33,9 @@ SPACES = f"PREFIX schema: <http://schema.org/>\nPREFIX cw: <https://w3id.org/cow
 
 @pytest.fixture(scope="module")
 def origin(release) -> Iterator[str]:
-    app = create_app(sparql_settings=SparqlSettings(store_path=release.output / "build" / "store", timeout=10.0,
-                                                    max_results=1000, queries_dir=QUERIES))
-    with serving(app) as base:
+    store = release.output / "build" / "store"
+    with sparql_app(store, timeout=10.0, max_results=1000, queries_dir=QUERIES) as app, serving(app) as base:
         yield base
-    if getattr(app.state, "sparql_pool", None) is not None:
-        app.state.sparql_pool.close()
 
 
 @pytest.fixture(scope="module")

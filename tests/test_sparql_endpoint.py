@@ -17,9 +17,7 @@ from rdflib.namespace import RDF
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from cowork_data.namespaces import SD
-from cowork_data.serve import create_app
-from cowork_data.serve.sparql import SparqlSettings
-from tests.serving import serving
+from tests.serving import serving, sparql_app
 from tests.w3c_protocol import Request, send
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -30,12 +28,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 @pytest.fixture(scope="module")
 def server(release):
     store = release.output / "build" / "store"
-    app = create_app(sparql_settings=SparqlSettings(store_path=store, timeout=2.0, max_results=1000,
-                                                    queries_dir=QUERIES))
-    with serving(app) as base:
+    with sparql_app(store, timeout=2.0, max_results=1000, queries_dir=QUERIES) as app, serving(app) as base:
         yield base
-    if getattr(app.state, "sparql_pool", None) is not None:
-        app.state.sparql_pool.close()
 
 
 def _client(server: str, query: str, fmt: str) -> SPARQLWrapper:

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from cowork_data.serve import create_app
-from cowork_data.serve.sparql import SparqlSettings
 from cowork_data.serve.sparql_page import example_queries
+from tests.serving import sparql_app
 from tests.test_queries import run as cli_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,12 +54,9 @@ def editor_text(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def client(release) -> Iterator[TestClient]:
-    app = create_app(sparql_settings=SparqlSettings(store_path=release.output / "build" / "store", timeout=5.0,
-                                                    max_results=100, queries_dir=QUERIES))
-    with TestClient(app) as test_client:
+    store = release.output / "build" / "store"
+    with sparql_app(store, timeout=5.0, max_results=100, queries_dir=QUERIES) as app, TestClient(app) as test_client:
         yield test_client
-    if getattr(app.state, "sparql_pool", None) is not None:
-        app.state.sparql_pool.close()
 
 
 def test_the_page_lists_every_example_with_its_description(client: TestClient) -> None:

@@ -20,10 +20,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from cowork_data.namespaces import SD
-from cowork_data.serve import create_app
-from cowork_data.serve.sparql import SparqlSettings
 from tests.conftest import figures
-from tests.serving import free_port, serving
+from tests.serving import free_port, serving, sparql_app
 from tests.w3c_protocol import (
     GraphStoreTest,
     Request,
@@ -98,11 +96,8 @@ def app_and_service(tmp_path_factory: pytest.TempPathFactory):
     union = Graph().parse(data=ox.serialize([q.triple for q in store], format=ox.RdfFormat.N_TRIPLES), format="nt")
     store.flush()
     del store
-    app = create_app(sparql_settings=SparqlSettings(store_path=path, timeout=10.0, workers=1, queries_dir=None))
-    with serving(app, port=port) as base:
+    with sparql_app(path, timeout=10.0, workers=1, queries_dir=None) as app, serving(app, port=port) as base:
         yield app, Service(base, host, gsp, union)
-    if getattr(app.state, "sparql_pool", None) is not None:
-        app.state.sparql_pool.close()
 
 
 @pytest.fixture(scope="module")
