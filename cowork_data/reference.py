@@ -31,6 +31,8 @@ _COLUMNS = {
     "region": "Denominazione regione",
     "population": "Popolazione legale 2011 (09/10/2011)",
 }
+#: Columns read when the file has them (older copies and small test files may not).
+_OPTIONAL = {"province_name": "Denominazione dell'Unità territoriale sovracomunale (valida a fini statistici)"}
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "´": "'", "‘": "'"})
 # An apostrophe right after a vowel at the end of a word is an accent typed on a keyboard without it (CITTA').
 _TYPED_ACCENT = re.compile(r"([aeiou])'(?=\s|$|-)")
@@ -46,6 +48,10 @@ class Comune:
     province_code: str
     region: str
     population: int | None = None
+    #: The province (or metropolitan city, free consortium) as ISTAT names it: ``Monza e della Brianza``.
+    province_name: str = ""
+    #: The names in the comune's other official language (``Bozen`` for Bolzano), as ISTAT writes them.
+    other_names: tuple[str, ...] = ()
 
 
 def fold_name(name: str) -> str:
@@ -81,11 +87,12 @@ class Comuni:
             index = {key: header.index(column) for key, column in _COLUMNS.items()}
         except ValueError as exc:
             raise ConfigError("error.istat-column-missing", file=path.name, detail=exc) from exc
+        index.update({key: header.index(column) for key, column in _OPTIONAL.items() if column in header})
         comuni = cls()
         for row in reader:
             if not row:
                 continue
-            cell = {key: row[i].strip() for key, i in index.items()}
+            cell = {"province_name": "", **{key: row[i].strip() for key, i in index.items()}}
             population = cell["population"].replace(".", "")
             comune = Comune(
                 istat=cell["istat"],
@@ -94,6 +101,8 @@ class Comuni:
                 province_code=cell["province_code"],
                 region=cell["region"],
                 population=int(population) if population.isdigit() else None,
+                province_name=cell["province_name"],
+                other_names=tuple(n.strip() for n in cell["other_names"].split("/") if n.strip()),
             )
             comuni._add(comune, cell["other_names"])
         return comuni

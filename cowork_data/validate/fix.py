@@ -253,7 +253,18 @@ def _swap(fx: _SheetFixer, f: Finding) -> None:
     fx.set(f, f.row, lon_pos + 1, lat, "swap")  # type: ignore[arg-type]
 
 
+def _comune_name(fx: _SheetFixer, f: Finding) -> None:
+    """A comune name written another way, in another language or ceased with one successor: the official name."""
+    params = f.params or {}
+    if params.get("official"):
+        fx.set(f, f.row, f.column, str(params["official"]), "comune-name",  # type: ignore[arg-type]
+               istat=str(params.get("istat", "")))
+
+
 REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
+    "comune-name-variant": _comune_name,
+    "comune-exonym": _comune_name,
+    "comune-ceased": _comune_name,
     "whitespace": _whitespace,
     "mojibake": _mojibake,
     "constraint-error": _constraint,

@@ -21,6 +21,9 @@ from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, 
 
 frictionless.system.trusted = True  # schemas are local files of the project, never fetched
 
+#: What a finding says about where it is (the other keywords of :func:`make_finding` are message parameters).
+_PLACES = frozenset({"file", "sheet", "table", "row", "column", "column_label", "focus_node", "path", "constraint",
+                     "shape"})
 #: Type errors of string formats get their own code: "not an e-mail address" says more than "not the type".
 FORMAT_CODES = {"email": "email-invalid", "uri": "url-invalid"}
 
@@ -48,6 +51,8 @@ def make_finding(
         "constraint": constraint_text(note),
         "other": where.pop("other", ""),
     }
+    # the parameters of a check's own message (anything that is not a place of the finding)
+    params.update({k: where.pop(k) for k in [k for k in where if k not in _PLACES]})
     return Finding.of(code, params, severity=severity or checks.severity(code), field=name, value=value, **where)
 
 

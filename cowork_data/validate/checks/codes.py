@@ -3,7 +3,6 @@ numbers (phonenumbers) and comuni (the ISTAT list of :mod:`cowork_data.reference
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -12,7 +11,6 @@ import phonenumbers
 import polars as pl
 from stdnum.it import codicefiscale, iva
 
-from cowork_data.errors import UsageError
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
 __all__ = ["BELFIORE_CODE", "E164_IT", "ELEVEN_DIGITS", "FISCAL_FIELDS", "ISTAT_CODE", "PERSONAL_TAX_CODE", "Comuni",
@@ -171,44 +169,74 @@ def _comuni():  # noqa: ANN202 - reference.Comuni
     return load_comuni()
 
 
-@cache
-def _names() -> dict[str, str]:
-    from cowork_data.reference import fold_name
-
-    return {fold_name(c.name): c.name for c in _comuni()}
-
-
 def comune_by_name(name: str):  # noqa: ANN201 - Comune | None | "ambiguous"
-    """The comune named ``name``; the string ``"ambiguous"`` when several comuni share it."""
-    try:
-        return _comuni().by_name(name)
-    except UsageError:
+    """The current comune ``name`` means as people write it (:func:`cowork_data.comune_names.resolve`: official,
+    variant, exonym, or a ceased name with one successor); the string ``"ambiguous"`` when several comuni could be
+    meant; None when none is known."""
+    from cowork_data.comune_names import resolve
+
+    resolution = resolve(name)
+    if resolution.kind == "ambiguous" or (resolution.kind == "ceased" and resolution.comune is None):
         return "ambiguous"
-
-
-@cache
-def _closest_name(folded: str) -> str:
-    """The official name closest to an unknown one (difflib takes tens of ms a name: asked once per name)."""
-    close = difflib.get_close_matches(folded, list(_names()), n=1, cutoff=0.8)
-    return _names()[close[0]] if close else "—"
+    return resolution.comune
 
 
 _COMUNE_FIELDS = ("comune_name", "comune_istat", "comune_belfiore")
+_HOW = ("province", "saint", "article", "spelling", "case")
+#: The languages of the exonyms table (``reference/exonyms/``), each a ``label.language.<code>``.
+_LANGUAGES = ("en", "fr", "de")
+
+
+def _where(comune) -> dict[str, object]:  # noqa: ANN001 - reference.Comune
+    return {"official": comune.name, "istat": comune.istat, "province": comune.province_code}
+
+
+def _name_hit(resolution, coded) -> tuple[str, dict[str, object]] | None:  # noqa: ANN001
+    """The finding of a comune name as written (None when it is the official name of the row's comune)."""
+    from cowork_data import i18n
+
+    kind, comune = resolution.kind, resolution.comune
+    if kind == "ambiguous" and coded is not None and coded in resolution.candidates:
+        return None
+    if kind == "official":
+        return None
+    if kind == "variant":
+        how = next((h for h in resolution.how if h in _HOW), "case")
+        return "comune-name-variant", {**_where(comune), "how": i18n.Text.of(f"label.comune-how.{how}")}
+    if kind == "exonym":
+        language = resolution.language if resolution.language in _LANGUAGES else "en"
+        return "comune-exonym", {**_where(comune), "language": i18n.Text.of(f"label.language.{language}")}
+    if kind == "ceased":
+        day = resolution.ceased.ceased
+        if comune is not None:
+            return "comune-ceased", {**_where(comune), "day": day}
+        options = ", ".join(f"{c.name} ({c.province_code})" for c in resolution.candidates) or "—"
+        return "comune-ceased-split", {"day": day, "other": options}
+    if kind == "ambiguous":
+        first = resolution.candidates[0].province_code
+        return "comune-ambiguous", {"other": ", ".join(f"{c.name} ({c.province_code})"
+                                                       for c in resolution.candidates), "first": first}
+    suggestion = resolution.suggestion
+    return "comune-unknown", {"other": f"{suggestion.name} ({suggestion.province_code})" if suggestion else "—"}
 
 
 def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, dict[str, object]]]:
     """The findings of one row's comune name and codes: (field, code, params)."""
-    from cowork_data.reference import fold_name
+    from cowork_data.comune_names import resolve
 
     ref = _comuni()
     found: list[tuple[str, str, dict[str, object]]] = []
-    by_name = comune_by_name(name) if name else None
-    if name and by_name is None:
-        found.append(("comune_name", "comune-unknown", {"other": _closest_name(fold_name(name))}))
-    named = by_name if by_name not in (None, "ambiguous") else None
-    coded = None
+    coded = ref.by_istat(istat) if ISTAT_CODE.match(istat) else None
+    named = None
+    if name:
+        resolution = resolve(name)
+        hit = _name_hit(resolution, coded)
+        if hit is not None:
+            found.append(("comune_name", *hit))
+        named = resolution.comune
+        if resolution.kind == "ambiguous" and coded in resolution.candidates:
+            named = coded
     if ISTAT_CODE.match(istat):
-        coded = ref.by_istat(istat)
         if coded is None:
             found.append(("comune_istat", "comune-code-unknown", {}))
         elif named and coded != named:
@@ -223,10 +251,14 @@ def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, d
 
 
 class Comuni(Check):
-    """Comune names and ISTAT / Belfiore codes exist in the ISTAT list and agree with each other."""
+    """Comune names as people write them (:mod:`cowork_data.comune_names`) and ISTAT / Belfiore codes: each name
+    resolved to a comune of the ISTAT list says how it was written (a warning with the official name and code),
+    and the codes exist and agree with the name."""
 
     name = "comuni"
-    kinds = (Kind("comune-unknown"), Kind("comune-code-unknown"), Kind("comune-code-mismatch"))
+    kinds = (Kind("comune-unknown"), Kind("comune-code-unknown"), Kind("comune-code-mismatch"),
+             Kind("comune-name-variant", "warning"), Kind("comune-exonym", "warning"), Kind("comune-ceased", "warning"),
+             Kind("comune-ceased-split"), Kind("comune-ambiguous"))
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
         if not rows or not set(_COMUNE_FIELDS) & rows[0].keys():
