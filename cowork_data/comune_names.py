@@ -38,7 +38,8 @@ from rapidfuzz import fuzz, process
 
 from cowork_data.reference import Comune, fold_name, load_comuni
 
-__all__ = ["CEASED_FILE", "EXONYMS_FILE", "EXONYMS_SOURCE", "Ceased", "Resolution", "derive_ceased", "resolve", "write_ceased"]
+__all__ = ["CEASED_FILE", "EXONYMS_FILE", "EXONYMS_SOURCE", "Ceased", "Resolution", "derive_ceased", "resolve",
+           "write_ceased"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CEASED_FILE = ROOT / "reference" / "ontopia" / "ceased.csv"

@@ -7,7 +7,6 @@ The rows are INVENTED spaces; the names, provinces and codes are real (ISTAT lis
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -77,11 +76,9 @@ def test_unknown_names_get_the_closest_official_name_fast() -> None:
     assert resolve("Milnao").kind == "unknown" and resolve("Milnao").suggestion.name == "Milano"
     assert resolve("Xyzzyq").suggestion is None
     assert resolve("Fornace").kind == "official"  # a real comune (TN), not Florence's closest name
-    names = [f"Spazio inventato {i} di sopra" for i in range(300)]
-    start = time.process_time()
-    for name in names:
-        comune_names.closest(name)
-    assert time.process_time() - start < 300 * 0.005  # a loose bound for a loaded machine; bench has the figure
+    # the time per name is measured in bench/bench_validate.py, never asserted here
+    assert comune_names.closest("Spazio inventato di sopra") is None
+    assert comune_names.closest("Cinisello Balsamoo").name == "Cinisello Balsamo"
 
 
 def test_ceased_table_is_derived_from_ontopia_rows() -> None:
