@@ -23,7 +23,7 @@ from cowork_data.validate.html import report_page
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "cowork_data"
 PLANTED = ROOT / "tests" / "fixtures" / "validator" / "planted.csv"
-NAMESPACES = ("finding", "error", "label", "cli", "fix", "type", "constraint")
+NAMESPACES = ("finding", "error", "label", "cli", "fix", "type", "constraint", "geo")
 KEY = re.compile(rf"^(?:{'|'.join(NAMESPACES)})\.[A-Za-z0-9_.-]*[A-Za-z0-9_-]$")
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from cowork_data.config import Source, load_sources, project_root
 from cowork_data.errors import CoworkDataError, UsageError
-from cowork_data.harvest.adapters import UnreadableSnapshot, locate
+from cowork_data.geo.points import table_points
+from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, locate
 from cowork_data.harvest.checks import ShapeError, check_shape
 from cowork_data.harvest.http import USER_AGENT, FetchError, HttpClient, HttpPolicy
 from cowork_data.harvest.snapshot import Snapshot, load_snapshot
@@ -106,6 +107,12 @@ def _recorded(source: Source, spec: HarvestSpec, root: Path) -> SourceOutcome:
                     snapshot=str(snapshot.path), url=str(snapshot.provenance.get("url", "")))
 
 
+def _coordinates(table: RawTable, spec: HarvestSpec) -> dict[str, Any]:
+    """The coordinates' system of a harvested table, why, and the conversion to WGS 84 (for its provenance)."""
+    found, columns = table_points(table.header, table.rows, table.meta, fmt=spec.format, crs=spec.crs)
+    return {"columns": list(columns.names), **found.provenance()} if columns is not None else {}
+
+
 def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> SourceOutcome:
     try:
         last: Snapshot | None = load_snapshot(source, root)
@@ -150,6 +157,9 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
         kept = archive(root, source, result.data, provenance, rejected=True)
         return _outcome(source, spec, "failed", cause=exc.cause, it=f"{exc.reason_it} ({data_url})",
                         en=f"{exc.reason_en} ({data_url})", url=data_url, sha256=sha, snapshot=str(kept))
+    coordinates = _coordinates(table, spec)
+    if coordinates:
+        provenance["coordinates"] = coordinates
     common = {"sha256": sha, "retrieved_at": result.retrieved_at, "records": len(table.rows), "url": data_url}
     if last is not None and last.provenance.get("sha256") == sha:
         return _outcome(source, spec, "unchanged", cause="same-bytes", it="stessi byte dell'ultimo snapshot",

@@ -11,6 +11,7 @@
     country = "FR"       # overpass: ISO 3166-1 alpha-2 code of the country queried (the spaces' OSM tags)
     country_qid = "Q142" # wikidata: the country's item; `classes` (code → QID) overrides the space classes
     query = "…"          # overpass, wikidata: the whole query instead of the one built from the country
+    crs = "EPSG:3003"    # the coordinates' reference system, when the file does not say it (see cowork_data.geo)
 
 `url` of `overpass` is the interpreter (`https://overpass-api.de/api/interpreter`), of `wikidata` the SPARQL
 endpoint (`https://query.wikidata.org/sparql`); the query goes into the GET URL, so a conditional GET can repeat
@@ -27,6 +28,7 @@ from pathlib import PurePosixPath
 
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError
+from cowork_data.geo.crs import parse_crs
 from cowork_data.harvest.adapters import CATALOGUES, FORMATS, overpass, sparql
 from cowork_data.harvest.adapters.ckan import package_show_url
 
@@ -48,6 +50,7 @@ class HarvestSpec:
     dataset: str = ""
     resource: str = ""
     formats: tuple[str, ...] = ("CSV",)
+    crs: str = ""
 
     @property
     def catalogue(self) -> bool:
@@ -89,10 +92,13 @@ def harvest_spec(source: Source) -> HarvestSpec:
     if kind in ("overpass", "wikidata") and isinstance(url, str):
         url = _query_url(source, kind, url, table)
     formats = table.get("formats", ["CSV"])
+    crs = table.get("crs", "")
+    if not isinstance(crs, str) or (crs and parse_crs(crs) is None):
+        raise ConfigError("error.harvest-crs", source=source.path.name, value=repr(crs), path=str(source.path))
     return HarvestSpec(kind=kind, url=url, format=fmt,
                        dataset=str(table.get("dataset", source.ckan.dataset_id if source.ckan else "")),
                        resource=str(table.get("resource", source.ckan.resource_id if source.ckan else "")),
-                       formats=tuple(formats if isinstance(formats, list) else [formats]))
+                       formats=tuple(formats if isinstance(formats, list) else [formats]), crs=crs)
 
 
 def _query_url(source: Source, kind: str, endpoint: str, table: dict) -> str:

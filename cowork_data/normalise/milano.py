@@ -12,6 +12,8 @@ import re
 
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError, HarvestError
+from cowork_data.geo.crs import FAMILIES
+from cowork_data.geo.points import table_points
 from cowork_data.harvest import Snapshot
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
 from cowork_data.harvest.spec import harvest_spec
@@ -64,6 +66,16 @@ def _read(source: Source, snapshot: Snapshot) -> RawTable:
         raise HarvestError("error.snapshot-unreadable", source=source.id, reason=exc.texts()) from exc
 
 
+def _projected(source: Source, table: RawTable) -> list[tuple[float, float] | None]:
+    """The rows' points in WGS 84 when the table's coordinates are projected (Gauss-Boaga, UTM…, declared by the
+    file or `harvest.crs`, or told by their ranges: :mod:`cowork_data.geo`); empty for degrees or no system."""
+    found, columns = table_points(table.header, table.rows, table.meta, fmt=harvest_spec(source).format,
+                                  crs=harvest_spec(source).crs)
+    if columns is None or not found.ok or found.epsg in FAMILIES["geographic"]:
+        return []
+    return found.points
+
+
 def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Crosswalk,
            record: str) -> dict[str, str]:
     row = blank_row("spaces", project_of(source.path))
@@ -101,12 +113,16 @@ def normalise_milano(source: Source, snapshot: Snapshot, *, comuni: Comuni,
     if not table.header:
         return {name: [] for name in source.tables}
     columns = _column_map(source, [repair(h) for h in table.header])
+    projected = _projected(source, table)
     spaces, admissions = [], []
-    for locator, record in zip(table.locators, table.rows, strict=True):
+    for index, (locator, record) in enumerate(zip(table.locators, table.rows, strict=True)):
         values = {columns[i]: repair(cell) for i, cell in enumerate(record) if i in columns}
         if not any(values.values()):
             continue
         space = _space(source, values, comune, crosswalk, locator)
+        if projected and projected[index] is not None:
+            lon, lat = projected[index]
+            space["latitude"], space["longitude"] = _decimal(lat), _decimal(lon)
         spaces.append(space)
         if source.admissions_call:
             admission = blank_row("admissions", project_of(source.path))

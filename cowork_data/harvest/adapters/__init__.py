@@ -54,7 +54,7 @@ def parse_table(fmt: str, data: bytes, *, expected: tuple[str, ...] = ()) -> Raw
     if not tables:
         return RawTable(header=[], rows=[], locators=[])
     sheet = max(tables, key=score)
-    return RawTable(header=sheet.header_cells, rows=sheet.data_rows, locators=sheet.data_locators)
+    return RawTable(header=sheet.header_cells, rows=sheet.data_rows, locators=sheet.data_locators, meta=sheet.meta)
 
 
 def locate(kind: str, data: bytes, **options: object) -> Distribution:

@@ -1,0 +1,1 @@
+"""Geography: the boundaries of the comuni (:mod:`cowork_data.geo.boundaries`)."""
