@@ -358,6 +358,7 @@ cli.add_command(site_command)
 cli.add_command(commands_harvest.harvest)
 cli.add_command(commands_harvest.sources)
 cli.add_command(commands_harvest.diff)
+cli.add_command(commands_harvest.describe)
 cli.add_command(commands_graph.push)
 
 

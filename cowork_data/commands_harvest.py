@@ -15,7 +15,7 @@ def _columns(*names: str) -> list[str]:
     return [i18n.pair(f"cli.column.{name}", sep="/") if name not in ("record", "sha256", "snapshot", "fixture", "id",
                                                                      "") else name for name in names]
 
-__all__ = ["diff", "harvest", "sources"]
+__all__ = ["describe", "diff", "harvest", "sources"]
 
 
 @click.command()
@@ -123,3 +123,84 @@ def diff(old: Path, new: Path, source_id: str, as_json: bool) -> None:
     rows += [["~", c.id, c.field, c.old, c.new] for c in result.changed]
     if rows:
         click.echo(text_table(_columns("", "id", "field", "before", "after"), rows, max_width=60))
+
+
+@click.command()
+@click.argument("target", metavar="FILE|URL")
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+@click.option("--live", is_flag=True, help="Download a URL (without it a URL is refused: no network by default).")
+@click.option("--write", "name", default="", metavar="NAME",
+              help="Write sources/NAME.toml (and a table's snapshot) that `cowork-data harvest NAME` accepts.")
+@click.option("--crs", default="", metavar="EPSG:CODE", help="The coordinates' system, when the file does not say it.")
+@click.option("--comune", default="", metavar="ISTAT", help="ISTAT code of the comune of every row (in the source).")
+@click.option("--dataset", default="", help="The dataset or CKAN package to write the source for (id or name).")
+@click.option("--format", "formats", multiple=True, default=("CSV",), show_default=True,
+              help="Distribution formats in order of preference (catalogues, CKAN).")
+@click.option("--publisher", default="", help="Publisher of the source (written in the TOML).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing source of that name.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST[:PORT]",
+              help="Allow a private or local host (refused by default).")
+def describe(target: str, as_json: bool, live: bool, name: str, crs: str, comune: str, dataset: str,
+             formats: tuple[str, ...], publisher: str, overwrite: bool, allow_hosts: tuple[str, ...]) -> None:
+    """Say what a file or URL is, the step before a new source: a DCAT catalogue, a CKAN answer (package, search,
+    datastore) or a table, with its encoding, delimiter, header row, columns, coordinate system and first points.
+
+    With --write NAME it writes sources/NAME.toml (and, for a table, the snapshot) ready for the harvest.
+
+    \b
+    Example:
+        cowork-data describe export.csv
+        cowork-data describe punti.geojson --json
+        cowork-data describe https://dati.example.org/catalog.rdf --live
+        cowork-data describe export.csv --write comune-esempio-coworking --comune 015146
+    """
+    from cowork_data.harvest.describe import describe as run_describe
+
+    policy = None
+    if live or name:  # the HTTP stack and the sources' configuration only when they are used
+        from cowork_data.harvest.http import HttpPolicy
+
+        policy = HttpPolicy(allow_hosts=allow_hosts)
+    description = run_describe(target, live=live, policy=policy, crs=crs)
+    if as_json:
+        click.echo(json_text(description.to_dict()))
+    else:
+        _print_description(description)
+    if name:
+        from cowork_data.harvest.new_source import write_source
+
+        path = write_source(description, name, comune=comune, publisher=publisher, dataset=dataset,
+                            formats=formats, live=live, policy=policy, overwrite=overwrite)
+        click.echo(i18n.pair("cli.describe.source-written", sep="\n", path=str(path), name=name),
+                   err=as_json)
+
+
+def _print_description(description: object) -> None:
+    data = description.to_dict()  # type: ignore[attr-defined]
+    label = {k: i18n.pair(f"cli.describe.{k}", sep="/") for k in (
+        "kind", "datasets", "distributions", "encoding", "delimiter", "header-row", "rows", "columns", "crs",
+        "mapping", "points", "none")}
+    click.echo(f"{label['kind']}: {data['kind']}")
+    if data["datasets"]:
+        click.echo(f"{label['datasets']}: {len(data['datasets'])}")
+        for dataset in data["datasets"]:
+            click.echo(f"- {dataset['title']}")
+            for dist in dataset["distributions"]:
+                click.echo(f"    {dist['format'] or '?'}  {dist['licence'] or '-'}  {dist['url']}")
+    table = data["table"]
+    if table:
+        for key, field in (("encoding", "encoding"), ("delimiter", "delimiter"), ("header-row", "header_row"),
+                           ("rows", "rows")):
+            click.echo(f"{label[key]}: {table[field] if table[field] not in ('', None) else '-'}")
+        click.echo(f"{label['columns']}: {', '.join(table['columns'])}")
+        crs = table["crs_name"] or label["none"]
+        click.echo(f"{label['crs']}: {crs}")
+        for lang in ("it", "en"):
+            if table["crs_reason"]:
+                click.echo(f"  {table['crs_reason'][lang]}")
+        for finding in table["findings"]:
+            click.echo(f"  ! {finding['it']}", err=True)
+            click.echo(f"  ! {finding['en']}", err=True)
+        mapping = ", ".join(f"{k} → {v}" for k, v in table["mapping"].items()) or label["none"]
+        click.echo(f"{label['mapping']}: {mapping}")
+        click.echo(f"{label['points']}: {table['points'] or label['none']}")

@@ -6,7 +6,9 @@
 - other tables: a pair of columns named as X and Y (``X``/``Y``, ``CoordX``/``CoordY``, ``EST``/``NORD``,
   ``LONG_X_4326``/``LAT_Y_4326``, ``lon``/``lat``, ``geo_point_2d.lon``/``.lat``…), a code in their names declaring
   the system (``X_3003``), or one column holding both (OpenDataSoft's ``Geo Point`` and ``geo_point_2d``
-  ``"lat, lon"``, ``(lat, lon)``, WKT ``POINT (x y)``); numbers with a decimal comma are read.
+  ``"lat, lon"``, ``(lat, lon)``, WKT ``POINT (x y)``), or a JSON array flattened by the readers
+  (Socrata's ``location.coordinates.0`` / ``.1``, OpenDataSoft's ``geo_point_2d.0`` / ``.1``: their order is told
+  by Italy's ranges); numbers with a decimal comma are read.
 
 :func:`table_points` returns a :class:`~cowork_data.geo.crs.Detection` and the columns it read.
 """
@@ -117,6 +119,12 @@ def find_columns(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> C
         if not rows or min(_filled(rows, x), _filled(rows, y)):
             names = (header[x], header[y])
             return Columns(x=x, y=y, declared=_code(names), names=names)
+    for i, name in enumerate(header):  # a point as a JSON array, flattened: location.coordinates.0 / .1
+        base, _, index = name.rpartition(".")
+        if index == "0" and f"{base}.1" in header and (base.rpartition(".")[2].casefold() in _COMBINED | {
+                "coordinates"} or " ".join(_tokens(base)) in _COMBINED):
+            second = list(header).index(f"{base}.1")
+            return Columns(x=i, y=second, declared=_code([base]), names=(name, f"{base}.1"))
     for i, name in enumerate(header):
         if name.strip().casefold() in _COMBINED or " ".join(_tokens(name)) in _COMBINED:
             if not rows or any(_pair(row[i]) for row in rows[:200] if i < len(row)):

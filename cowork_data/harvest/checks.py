@@ -1,7 +1,8 @@
 """Basic shape checks a new snapshot must pass before it may replace the last good one.
 
 Not empty; not an HTML page where data was expected; readable by the source's adapter; at least one record;
-every column named in the source's `[columns]` mapping present (case-insensitive, mojibake repaired).
+every column named in the source's `[columns]` mapping present (case, spaces and underscores aside, mojibake
+repaired: an OpenDataSoft export with labels has the columns of one with names).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from cowork_data.config import Source
 from cowork_data.errors import ShapeError
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
+from cowork_data.harvest.adapters.base import header_key
 from cowork_data.readers import repair
 
 __all__ = ["ShapeError", "check_shape"]
@@ -34,8 +36,8 @@ def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:
     if not any(any(cell.strip() for cell in row) for row in table.rows):
         raise ShapeError("no-records", "nessun record (solo intestazione o file vuoto)",
                          "no records (header only or empty file)")
-    present = {repair(h).casefold() for h in table.header}
-    missing = [name for name in expected if name.casefold() not in present]
+    present = {header_key(repair(h)) for h in table.header}
+    missing = [name for name in expected if header_key(name) not in present]
     if missing:
         raise ShapeError("columns-changed", f"colonne attese mancanti: {', '.join(missing)}",
                          f"expected columns missing: {', '.join(missing)}")

@@ -83,6 +83,8 @@ class HttpPolicy:
     max_bytes: int = 200 * 1024 * 1024
     max_redirects: int = 5
     min_interval: float = 1.0
+    #: Longest a paged read (a CKAN datastore, page after page) may take in all.
+    max_seconds: float = 600.0
     #: Hosts (``name``, ``name:port`` or an address) that may be private or local; ``("*",)`` allows all.
     allow_hosts: tuple[str, ...] = ()
 

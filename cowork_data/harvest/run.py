@@ -21,6 +21,7 @@ from cowork_data.geo.points import table_points
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, locate
 from cowork_data.harvest.checks import ShapeError, check_shape
 from cowork_data.harvest.http import USER_AGENT, FetchError, HttpClient, HttpPolicy
+from cowork_data.harvest.paging import PagingError, fetch_pages
 from cowork_data.harvest.snapshot import Snapshot, load_snapshot
 from cowork_data.harvest.spec import HarvestSpec, harvest_spec
 from cowork_data.harvest.store import archive, replace_last_good
@@ -135,7 +136,10 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
     if last is not None and last.provenance.get("url") == data_url:
         etag = _header(last.provenance.get("headers") or {}, "ETag")
         last_modified = _header(last.provenance.get("headers") or {}, "Last-Modified")
-    result = client.get(data_url, etag=etag, last_modified=last_modified)
+    if spec.kind == "datastore":  # pages joined into one answer: a conditional GET of the first says nothing
+        result, extra["pages"] = fetch_pages(client, data_url)
+    else:
+        result = client.get(data_url, etag=etag, last_modified=last_modified)
     if result.not_modified:
         return _outcome(source, spec, "unchanged", cause="not-modified",
                         it="non modificata (HTTP 304), nulla di nuovo salvato",
@@ -177,7 +181,7 @@ def _one(source: Source, root: Path, live: bool, client: HttpClient | None) -> S
             return _recorded(source, spec, root)
         assert client is not None
         return _live(source, spec, root, client)
-    except FetchError as exc:
+    except (FetchError, PagingError) as exc:
         return _outcome(source, spec, "failed", cause=exc.cause, it=exc.message_it, en=exc.message_en, url=exc.url)
     except ShapeError as exc:
         return _outcome(source, spec, "failed", cause=exc.cause, it=exc.reason_it, en=exc.reason_en)

@@ -1,9 +1,10 @@
 """How a source is harvested: the optional `[harvest]` table of its TOML file, or what its `[ckan]` table implies.
 
     [harvest]
-    kind = "ckan"        # ckan | dcat | socrata | opendatasoft | file | html | pdf | overpass | wikidata | fablabs
-                         # | local
-    url = "https://…"    # the data file, or the package_show / catalogue URL of ckan and dcat
+    kind = "ckan"        # ckan | datastore | dcat | socrata | opendatasoft | file | html | pdf | overpass | wikidata
+                         # | fablabs | local
+    url = "https://…"    # the data file, or the package_show / package_search / catalogue URL of ckan and dcat,
+                         # or the datastore_search URL of datastore (its pages followed through _links.next)
     format = "csv"       # csv | json | geojson | kml | xlsx | ods | html | pdf (default: the snapshot's suffix)
     dataset = "…"        # dcat: the dataset (@id, dct:identifier or title); ckan: the package id
     resource = "…"       # ckan: the resource id (default: the first resource in `formats`)
@@ -30,14 +31,15 @@ from cowork_data.config import Source
 from cowork_data.errors import ConfigError
 from cowork_data.geo.crs import parse_crs
 from cowork_data.harvest.adapters import CATALOGUES, FORMATS, overpass, sparql
-from cowork_data.harvest.adapters.ckan import package_show_url
+from cowork_data.harvest.adapters.ckan import datastore_search_url, package_show_url
 
 __all__ = ["KINDS", "HarvestSpec", "harvest_spec"]
 
-KINDS = frozenset({"ckan", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass", "wikidata", "fablabs",
-                   "local"})
+KINDS = frozenset({"ckan", "datastore", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass",
+                   "wikidata", "fablabs", "local"})
 #: The format each live-service kind answers in.
-SERVICE_FORMATS = {"overpass": "overpass-json", "wikidata": "sparql-json", "fablabs": "fablabs-json"}
+SERVICE_FORMATS = {"overpass": "overpass-json", "wikidata": "sparql-json", "fablabs": "fablabs-json",
+                   "datastore": "ckan-datastore"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def harvest_spec(source: Source) -> HarvestSpec:
     url = table.get("url", "")
     if kind == "ckan" and not url and source.ckan is not None:
         url = package_show_url(source.ckan.base_url, source.ckan.dataset_id)
+    if kind == "datastore" and not url and source.ckan is not None:
+        url = datastore_search_url(source.ckan.base_url, source.ckan.resource_id)
     if kind != "local" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
         raise _fail(source, "url", "manca o non è un URL http(s).", "is missing or not an http(s) URL.")
     if kind in ("overpass", "wikidata") and isinstance(url, str):

@@ -16,6 +16,7 @@ from cowork_data.geo.crs import FAMILIES
 from cowork_data.geo.points import table_points
 from cowork_data.harvest import Snapshot
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
+from cowork_data.harvest.adapters.base import header_key
 from cowork_data.harvest.spec import harvest_spec
 from cowork_data.normalise import fields
 from cowork_data.normalise.hours import opening_hours
@@ -33,12 +34,12 @@ _LOCATION = re.compile(r"^\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?$
 
 
 def _column_map(source: Source, header: list[str]) -> dict[int, str]:
-    targets = {name.casefold(): target for name, target in source.columns.items()}
+    targets = {header_key(name): target for name, target in source.columns.items()}
     known = table_fields("spaces", project_of(source.path))
     for name, target in source.columns.items():
         if target not in INPUTS and target not in known:
             raise ConfigError("error.column-map-field", source=source.path.name, name=name, target=target)
-    return {i: targets[h.strip().casefold()] for i, h in enumerate(header) if h.strip().casefold() in targets}
+    return {i: targets[header_key(h)] for i, h in enumerate(header) if header_key(h) in targets}
 
 
 def _position(values: dict[str, str]) -> tuple[str, str]:

@@ -8,9 +8,9 @@ Three kinds:
   (a PDF with a table);
 - *service readers*, through the same `parse_table`: the answers of a service's API, `overpass-json`
   (OpenStreetMap through the Overpass API), `sparql-json` (SPARQL results, the Wikidata Query Service),
-  `fablabs-json` (fablabs.io labs);
+  `fablabs-json` (fablabs.io labs), `ckan-datastore` (CKAN `datastore_search` records, every page joined);
 - *catalogue readers* (`locate(kind, data, ...)`): a portal's metadata → the :class:`Distribution` to download:
-  `ckan` (`package_show` JSON), `dcat` (a DCAT-AP JSON-LD catalogue).
+  `ckan` (`package_show` or `package_search` JSON), `dcat` (a DCAT-AP catalogue in RDF/XML, Turtle or JSON-LD).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ __all__ = ["CATALOGUES", "Distribution", "FORMATS", "RawTable", "SERVICES", "TAB
 #: data formats a source may declare, read by the shared readers (the content of the file decides how)
 TABLE_FORMATS = frozenset({"csv", "json", "geojson", "kml", "xlsx", "ods", "html", "pdf"})
 #: service answer → module implementing `parse(data, *, expected=(), fmt=...) -> RawTable`
-SERVICES: dict[str, str] = {"overpass-json": "overpass", "sparql-json": "sparql", "fablabs-json": "fablabs"}
+SERVICES: dict[str, str] = {"overpass-json": "overpass", "sparql-json": "sparql", "fablabs-json": "fablabs",
+                            "ckan-datastore": "ckan"}
 FORMATS = TABLE_FORMATS | SERVICES.keys()
 #: catalogue kind → module implementing `locate(data, **options) -> Distribution`
 CATALOGUES: dict[str, str] = {"ckan": "ckan", "dcat": "dcat"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,18 @@ from cowork_data.errors import UnreadableSnapshot
 from cowork_data.readers import cell_value as cell_text
 from cowork_data.readers import sheet_from_records
 
-__all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "table_from_records"]
+__all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "header_key", "table_from_records"]
+
+#: OpenDataSoft's labels of its own geographic fields, by the field name an export "with names" gives them.
+_ODS_LABELS = {"geo_point": "geo_point_2d", "geo_shape": "geo_shape"}
+
+
+def header_key(name: str) -> str:
+    """What two spellings of one column share: case, spaces, dashes and dots aside (``Numero postazioni`` and
+    ``numero_postazioni``, as an OpenDataSoft export writes a field with labels and with names), and
+    OpenDataSoft's label ``Geo Point`` is its field ``geo_point_2d``."""
+    key = re.sub(r"[^0-9a-z]+", "_", name.strip().casefold()).strip("_")
+    return _ODS_LABELS.get(key, key)
 
 
 @dataclass
