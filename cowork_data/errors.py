@@ -13,6 +13,7 @@ where possible a fix hint. The CLI turns them into a clean message and an exit c
     ├── ConfigError                 a broken file in sources/, schemas/, shapes/ or vocab/
     ├── HarvestError                a source could not be fetched or its snapshot is missing
     │   ├── FetchError              one URL could not be fetched (harvest.http; ``cause`` says why)
+    │   ├── PagingError             the pages of a CKAN datastore went past a limit (harvest.paging; ``cause``)
     │   └── UnreadableSnapshot      a snapshot's bytes are not the format its source declares (harvest adapters)
     │       ├── ShapeError          a snapshot not usable as its source declares (harvest.checks; ``cause``)
     │       └── ServiceError        a service answered that the query failed (harvest.adapters.overpass)

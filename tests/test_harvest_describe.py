@@ -8,6 +8,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +27,7 @@ from tests.fixtures.harvest.server import ReplayServer, Route
 MILANO = rings()
 CKAN = ROOT / "tests" / "fixtures" / "harvest" / "ckan"
 UNIBO = ROOT / "tests" / "fixtures" / "harvest" / "catalogues" / "catalog_dati_unibo.rdf"
+COMUNE_TTL = ROOT / "tests" / "fixtures" / "harvest" / "catalogues" / "comune-esempio.ttl"
 SHAPE = {"kind", "datasets", "table"}
 TABLE = {"encoding", "delimiter", "header_row", "rows", "columns", "crs", "mapping", "points"}
 
@@ -54,19 +56,21 @@ def test_a_gauss_boaga_geojson_is_described_and_becomes_a_source_harvest_accepts
     assert len(table["points"]) == 5 and all(inside(lon, lat, MILANO) for lon, lat in table["points"])
     assert table["points"][0] == pytest.approx(list(wgs84[0]), abs=1e-6)
     assert table["mapping"] == {"ID": "record_id", "DENOMINAZIONE": "name"}
+    small, _ = geojson(200, 3003)  # the same export, smaller: the source is then built row by row
+    path.write_bytes(small)
     code, out, err = _run(root, "describe", str(path), "--write", "punti-milano", "--comune", "015146")
     assert code == 0, err
     assert "Gauss-Boaga fuso Ovest, EPSG:3003" in out and "punti-milano" in out + err
     code, out, err = _run(root, "harvest", "punti-milano", "--json")
     assert code == 0, out + err
     (outcome,) = json.loads(out)["sources"]
-    assert outcome["status"] == "local" and outcome["records"] == 16000
+    assert outcome["status"] == "local" and outcome["records"] == 200
     source = next(s for s in load_sources(root) if s.id == "punti-milano")
     snapshot = load_snapshot(source, root)
     assert snapshot.provenance["coordinates"]["crs"] == "EPSG:3003"
     spaces = normalise(source, snapshot, comuni=load_comuni(), crosswalk=Crosswalk())["spaces"]
-    assert len(spaces) == 16000
-    assert all(inside(float(s["longitude"]), float(s["latitude"]), MILANO) for s in spaces[::97])
+    assert len(spaces) == 200
+    assert all(inside(float(s["longitude"]), float(s["latitude"]), MILANO) for s in spaces)
     code, _, err = _run(root, "describe", str(path), "--write", "punti-milano")
     assert code != 0 and "--overwrite" in err
 
@@ -108,7 +112,8 @@ def test_a_zip_holding_one_table_is_described(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("path", "kind", "datasets"), [
     (CKAN / "package_show.json", "ckan-package", 1), (CKAN / "package_search.json", "ckan-search", 2),
-    (CKAN / "datastore_search_0.json", "ckan-datastore", 0), (UNIBO, "catalogue", 12)])
+    (CKAN / "datastore_search_0.json", "ckan-datastore", 0), (UNIBO, "catalogue", 12),
+    (COMUNE_TTL, "catalogue", 2)])
 def test_catalogues_and_ckan_answers_are_told_apart(path: Path, kind: str, datasets: int) -> None:
     described = describe(path).to_dict()
     assert set(described) == SHAPE and described["kind"] == kind and len(described["datasets"]) == datasets
@@ -131,6 +136,15 @@ def server() -> Iterator[ReplayServer]:
         show = (CKAN / "package_show.json").read_bytes().replace(b"https://dati.example.org/",
                                                                  running.base.encode() + b"/")
         running.routes["/api/3/action/package_show"] = Route(body=show, content_type="application/json")
+        running.routes["/catalog.ttl"] = Route(body=COMUNE_TTL.read_bytes().replace(
+            b"https://dati.example.org/", running.base.encode() + b"/"), content_type="text/turtle")
+        running.routes["/files/spazi.csv"] = Route(body=(ROOT / "sources/samples/dcat/spazi.csv").read_bytes())
+        pages = [(CKAN / f"datastore_search_{i}.json").read_bytes() for i in range(4)]
+
+        def datastore(handler) -> None:  # noqa: ANN001 - the page CKAN answers for the offset asked
+            offset = int(parse_qs(urlsplit(handler.path).query).get("offset", ["0"])[0])
+            handler.send_body(200, pages[min(offset // 2, 3)], "application/json")
+        running.routes["/api/3/action/datastore_search"] = Route(fault=datastore)
         running.routes["/dataset/5e2b/resource/0a1b/download/coworking.csv"] = Route(
             body=b"DENOMINAZIONE;INDIRIZZO;LAT;LON\nSpazio Esempio;Via Lecco, 9;45.479322;9.206531\n")
         yield running
@@ -152,3 +166,31 @@ def test_a_ckan_package_described_live_becomes_a_source(root: Path, server: Repl
     assert 'id = "CC-BY-4.0"' in text
     code, out, err = _run(root, "harvest", "ckan-esempio")  # offline, on the snapshot of the first live harvest
     assert code == 0, out + err
+
+
+def test_a_dcat_catalogue_described_live_becomes_a_source(root: Path, server: ReplayServer) -> None:
+    url = f"{server.base}/catalog.ttl"
+    code, _, err = _run(root, "describe", url, "--live", "--allow-host", "127.0.0.1", "--write", "dcat-esempio")
+    assert code != 0 and "c_x000:coworking" in err and "--dataset" in err  # two datasets: it must be told
+    code, _, err = _run(root, "describe", url, "--live", "--allow-host", "127.0.0.1", "--write", "dcat-esempio",
+                        "--dataset", "c_x000:coworking", "--comune", "015146")
+    assert code == 0, err
+    text = (root / "sources" / "dcat-esempio.toml").read_text(encoding="utf-8")
+    assert 'kind = "dcat"' in text and 'dataset = "c_x000:coworking"' in text and 'id = "CC-BY-4.0"' in text
+    assert 'title = "Spazi di coworking (inventati)"' in text
+    code, out, err = _run(root, "harvest", "dcat-esempio")
+    assert code == 0, out + err
+
+
+def test_a_datastore_described_live_becomes_a_source(root: Path, server: ReplayServer) -> None:
+    url = f"{server.base}/api/3/action/datastore_search?limit=2&resource_id=0a1b2c3d-1111-4111-8111-000000000002"
+    code, out, err = _run(root, "describe", url, "--live", "--allow-host", "127.0.0.1", "--json",
+                          "--write", "ds-esempio", "--comune", "015146")
+    assert code == 0, err
+    assert json.loads(out)["kind"] == "ckan-datastore"
+    text = (root / "sources" / "ds-esempio.toml").read_text(encoding="utf-8")
+    assert 'kind = "datastore"' in text and '"LAT" = "latitude"' in text
+    code, out, err = _run(root, "harvest", "ds-esempio", "--live", "--allow-host", "127.0.0.1", "--interval", "0")
+    assert code == 0, out + err
+    source = next(s for s in load_sources(root) if s.id == "ds-esempio")
+    assert len(json.loads(load_snapshot(source, root).data)["result"]["records"]) == 5  # every page, not the first

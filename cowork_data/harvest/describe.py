@@ -100,7 +100,7 @@ def _what(data: bytes) -> str:
         return "table"
     if head[:1] == b"<" and (b"rdf:RDF" in head or b"<rdf:RDF" in head) and b"dcat" in head:
         return "catalogue"
-    if re.match(rb"(@prefix|PREFIX|@base|<https?:)", head) and b"dcat" in head:
+    if re.search(rb"^\s*(@prefix|PREFIX|@base|BASE)\b", head, re.M) and b"dcat" in head:
         return "catalogue"
     return "table"
 
