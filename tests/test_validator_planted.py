@@ -71,18 +71,19 @@ def test_shacl_findings_are_placed_on_the_users_cells(tmp_path: Path) -> None:
     from cowork_data.validate.rows_graph import shacl_findings
 
     header = ["name", "type", "postcode", "comune_name", "latitude", "longitude"]
-    rows = [["Spazio Prova", "coworking", "2014", "Milano", "45.4", "9.1"],
+    rows = [["Spazio Prova", "coworking", "2014", "Milano", "45.46", "9.19"],
             ["Spazio Prova Due", "coworking", "20144", "Milano", "47.9", "9.1"]]
     found = shacl_findings("spaces", header, rows, dict(enumerate(header)), Report(), file="x.csv", sheet="",
                            first_row=2)
     assert [(f.cell, f.field, f.code) for f in found] == [("C2", "postcode", "postcode-pattern"),
                                                           ("E3", "latitude", "coordinates-outside-italy")]
     assert all(f.focus_node and f.message_it and f.message_en for f in found)
-    # through validate_file the table checks already report both, and the shapes add no second finding
+    # through validate_file the table checks already report both (a point in no comune replaces the range
+    # constraint of its coordinates), and the shapes add no second finding
     path = tmp_path / "elenco.csv"
     path.write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
     assert [(f.cell, f.code) for f in validate_file(path, shacl=True).findings] == [
-        ("C2", "constraint-error"), ("E3", "constraint-error")]
+        ("C2", "constraint-error"), ("E3", "point-outside-italy")]
 
 
 def test_html_escapes_the_users_text(tmp_path: Path) -> None:

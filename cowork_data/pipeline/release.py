@@ -19,6 +19,7 @@ import polars as pl
 from cowork_data.cities import SOURCE as CITIES_SOURCE
 from cowork_data.comune_names import EXONYMS_SOURCE
 from cowork_data.errors import ValidationFailed
+from cowork_data.geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from cowork_data.pipeline import store as store_stage
 from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
 from cowork_data.pipeline.parts import FORMATS, GraphInput, write_parts
@@ -132,7 +133,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         write_catalogue(stage, plan, files=files, last_modified=last_modified)
         write_descriptor(stage / "datapackage.json",
                          descriptor(stage, schemas=plan.schemas, sources=[*infos, ISTAT_SOURCE, CITIES_SOURCE,
-                                                                           EXONYMS_SOURCE],
+                                                                           EXONYMS_SOURCE, BOUNDARIES_SOURCE],
                                     last_modified=last_modified, version=plan.version, graph_parts=files))
         from cowork_data.pipeline.privacy import scan
 

@@ -261,10 +261,26 @@ def _comune_name(fx: _SheetFixer, f: Finding) -> None:
                istat=str(params.get("istat", "")))
 
 
+def _comune_from_point(fx: _SheetFixer, f: Finding) -> None:
+    """An empty comune whose row's point lies in one comune, near no other: that comune's name (and its ISTAT code
+    when the file has an empty column for it). A point is never written from a comune."""
+    params = f.params or {}
+    if not params.get("official") or fx.get(f.row, f.column).strip():  # type: ignore[arg-type]
+        return
+    istat = str(params.get("istat", ""))
+    fx.set(f, f.row, f.column, str(params["official"]), "comune-from-point",  # type: ignore[arg-type]
+           official=str(params["official"]), istat=istat)
+    code_pos = fx.columns.get("comune_istat")
+    if code_pos is not None and not fx.get(f.row, code_pos + 1).strip():  # type: ignore[arg-type]
+        fx.set(f, f.row, code_pos + 1, istat, "comune-from-point",  # type: ignore[arg-type]
+               official=str(params["official"]), istat=istat)
+
+
 REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
     "comune-name-variant": _comune_name,
     "comune-exonym": _comune_name,
     "comune-ceased": _comune_name,
+    "comune-from-point": _comune_from_point,
     "whitespace": _whitespace,
     "mojibake": _mojibake,
     "constraint-error": _constraint,

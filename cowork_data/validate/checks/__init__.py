@@ -25,6 +25,7 @@ from cowork_data.validate.checks.codes import (
     comune_by_name,
     phone_e164,
 )
+from cowork_data.validate.checks.places import Places
 from cowork_data.validate.checks.rows import LAT_RANGE, LON_RANGE, Duplicates, SwappedCoordinates
 
 __all__ = ["BUILD_CHECKS", "CHECKS", "FEATURE_CODES", "FISCAL_FIELDS", "KINDS", "LAT_RANGE", "LON_RANGE", "Check",
@@ -33,7 +34,7 @@ __all__ = ["BUILD_CHECKS", "CHECKS", "FEATURE_CODES", "FISCAL_FIELDS", "KINDS", 
 
 #: Checks of a user's file, in the order their findings are produced.
 CHECKS: tuple[Check, ...] = (VatCheckDigits(), PersonalCodes(), SwappedCoordinates(), Phones(), Features(),
-                             Comuni(), Duplicates(), Whitespace(), Formulas(), LongCells())
+                             Comuni(), Places(), Duplicates(), Whitespace(), Formulas(), LongCells())
 #: Checks of a build's canonical tables.
 BUILD_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if c.build)
 

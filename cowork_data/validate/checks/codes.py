@@ -4,8 +4,9 @@ numbers (phonenumbers) and comuni (the ISTAT list of :mod:`cowork_data.reference
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from typing import Any
 
 import phonenumbers
 import polars as pl
@@ -220,8 +221,10 @@ def _name_hit(resolution, coded) -> tuple[str, dict[str, object]] | None:  # noq
     return "comune-unknown", {"other": f"{suggestion.name} ({suggestion.province_code})" if suggestion else "—"}
 
 
-def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, dict[str, object]]]:
-    """The findings of one row's comune name and codes: (field, code, params)."""
+def _comune_hits(name: str, istat: str, belfiore: str, near: Callable[[Any], bool] | None = None,
+                 ) -> list[tuple[str, str, dict[str, object]]]:
+    """The findings of one row's comune name and codes: (field, code, params); ``near`` says whether the row's
+    point is in a comune (to choose between comuni of one name)."""
     from cowork_data.comune_names import resolve
 
     ref = _comuni()
@@ -229,7 +232,7 @@ def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, d
     coded = ref.by_istat(istat) if ISTAT_CODE.match(istat) else None
     named = None
     if name:
-        resolution = resolve(name)
+        resolution = resolve(name, near=near)
         hit = _name_hit(resolution, coded)
         if hit is not None:
             found.append(("comune_name", *hit))
@@ -250,6 +253,32 @@ def _comune_hits(name: str, istat: str, belfiore: str) -> list[tuple[str, str, d
     return found
 
 
+#: Findings a row's point can settle: the name of several comuni, a ceased comune split among several.
+_BY_POINT = ("comune-ambiguous", "comune-ceased-split")
+
+
+def _near(latitude: str, longitude: str) -> Callable[[Any], bool] | None:
+    """Whether a comune holds the point of these cells (within the boundaries' tolerance); None without a point."""
+    from cowork_data.validate.checks.places import point_of
+
+    point = point_of(latitude, longitude)
+    if point is None:
+        return None
+    from cowork_data.geo.boundaries import boundaries
+
+    geo = boundaries()
+    return lambda comune: bool(geo.contains(comune.istat, *point))
+
+
+def _settled(key: tuple[str, str, str], hits: list[tuple[str, str, dict[str, object]]], latitude: str,
+             longitude: str) -> list[tuple[str, str, dict[str, object]]]:
+    """The hits of a row once its point has chosen between the comuni its name could mean."""
+    if not any(code in _BY_POINT for _, code, _ in hits):
+        return hits
+    near = _near(latitude, longitude)
+    return hits if near is None else _comune_hits(*key, near=near)
+
+
 class Comuni(Check):
     """Comune names as people write them (:mod:`cowork_data.comune_names`) and ISTAT / Belfiore codes: each name
     resolved to a comune of the ISTAT list says how it was written (a warning with the official name and code),
@@ -264,7 +293,9 @@ class Comuni(Check):
         if not rows or not set(_COMUNE_FIELDS) & rows[0].keys():
             return
         for i, row in enumerate(rows):
-            for name, code, params in _comune_hits(*(row_text(row, f) for f in _COMUNE_FIELDS)):
+            key = tuple(row_text(row, f) for f in _COMUNE_FIELDS)
+            found = _settled(key, _comune_hits(*key), row_text(row, "latitude"), row_text(row, "longitude"))
+            for name, code, params in found:
                 yield i, name, code, params
 
     def scan_columns(self, table: str, columns: Columns) -> Iterable[Hit]:
@@ -280,7 +311,14 @@ class Comuni(Check):
                                 schema=[*_COMUNE_FIELDS, "j"], orient="row")
         joined = frame.join(numbered, on=list(_COMUNE_FIELDS)).sort("i", "j")
         hits: list[Hit] = []
+        latitude, longitude = stripped(columns.series("latitude")), stripped(columns.series("longitude"))
         for i, *key, j in joined.select("i", *_COMUNE_FIELDS, "j").iter_rows():
-            name, code, params = found[tuple(key)][j]
+            row_hits = found[tuple(key)]
+            if any(code in _BY_POINT for _, code, _ in row_hits):  # settled by the row's own point
+                if j == 0:
+                    settled = _settled(tuple(key), row_hits, latitude[i], longitude[i])  # type: ignore[arg-type]
+                    hits.extend((i, name, code, dict(params)) for name, code, params in settled)
+                continue
+            name, code, params = row_hits[j]
             hits.append((i, name, code, dict(params)))
         return hits

@@ -9,14 +9,15 @@ import polars as pl
 
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
-__all__ = ["LAT_RANGE", "LON_RANGE", "Duplicates", "SwappedCoordinates"]
+__all__ = ["LAT_RANGE", "LON_RANGE", "Duplicates", "SwappedCoordinates", "parse_number", "swapped"]
 
 LAT_RANGE = (35.0, 47.2)
 LON_RANGE = (6.5, 18.6)
 _PLAIN = r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$"
 
 
-def _float(text: str) -> float | None:
+def parse_number(text: str) -> float | None:
+    """A number as written in a cell, with a decimal point or an Italian decimal comma; None when it is not one."""
     try:
         return float((text or "").strip().replace(",", "."))
     except ValueError:
@@ -27,8 +28,8 @@ def _inside(value: float | None, bounds: tuple[float, float]) -> bool:
     return value is not None and bounds[0] <= value <= bounds[1]
 
 
-def _swapped(latitude: str, longitude: str) -> bool:
-    lat, lon = _float(latitude), _float(longitude)
+def swapped(latitude: str, longitude: str) -> bool:
+    lat, lon = parse_number(latitude), parse_number(longitude)
     return (not _inside(lat, LAT_RANGE) and not _inside(lon, LON_RANGE)
             and _inside(lat, LON_RANGE) and _inside(lon, LAT_RANGE))
 
@@ -45,7 +46,7 @@ class SwappedCoordinates(Check):
         if "latitude" not in (rows[0].keys() if rows else ()) or "longitude" not in rows[0].keys():
             return
         for i, row in enumerate(rows):
-            if _swapped(row.get("latitude", ""), row.get("longitude", "")):
+            if swapped(row.get("latitude", ""), row.get("longitude", "")):
                 yield i, "latitude", "coordinates-swapped", {"other": row.get("longitude", "")}
 
     def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
@@ -64,7 +65,7 @@ class SwappedCoordinates(Check):
         found = set(hits_where(plain & hit))
         other = hits_where(~plain)
         pairs = frame[other].iter_rows() if other else iter(())
-        found.update(i for i, (la, lo) in zip(other, pairs, strict=True) if _swapped(la, lo))
+        found.update(i for i, (la, lo) in zip(other, pairs, strict=True) if swapped(la, lo))
         longitude = columns.series("longitude")
         for i in sorted(found):
             yield i, "latitude", "coordinates-swapped", {"other": longitude[i]}
