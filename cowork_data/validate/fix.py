@@ -276,11 +276,19 @@ def _comune_from_point(fx: _SheetFixer, f: Finding) -> None:
                official=str(params["official"]), istat=istat)
 
 
+def _italian_number(fx: _SheetFixer, f: Finding) -> None:
+    """A number written the Italian way: the number as the check read it."""
+    number = (f.params or {}).get("other")
+    if number:
+        fx.set(f, f.row, f.column, str(number), "decimal-comma")  # type: ignore[arg-type]
+
+
 REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
     "comune-name-variant": _comune_name,
     "comune-exonym": _comune_name,
     "comune-ceased": _comune_name,
     "comune-from-point": _comune_from_point,
+    "decimal-comma": _italian_number,
     "whitespace": _whitespace,
     "mojibake": _mojibake,
     "constraint-error": _constraint,

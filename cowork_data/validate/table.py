@@ -118,8 +118,16 @@ def validate_rows(
     result = resource.validate(limit_errors=100_000)
 
     records = [dict(zip(names, row, strict=True)) for row in data[1:]]
-    hits = [hit for check in checks.CHECKS for hit in check.rows(table, records)]
+    country = _country_column(header, mapping)
+    if country is not None:  # not a field of the schema, but what says a row is abroad
+        for record, row in zip(records, rows, strict=True):
+            record["country"] = _cell(row, country)
+    hits = checks.settle([hit for check in checks.CHECKS for hit in check.rows(table, records)])
     superseded = checks.replaced(hits)
+    abroad = sum(1 for _, _, code, _ in hits if code == "row-outside-italy")
+    filled = sum(1 for row in rows if any(str(cell).strip() for cell in row))
+    if abroad and 2 * abroad > filled:  # said once for the list, besides one finding per row
+        report.extend([make_finding("list-outside-italy", count=abroad, total=filled, **where)])
 
     def place(index: int, name: str) -> dict[str, Any]:
         pos = positions[names.index(name)] if name in names else None
@@ -173,6 +181,16 @@ def _mojibake(header: Sequence[str], rows: Sequence[Sequence[str]], mapping: Map
                 yield make_finding("mojibake", field=fields.get(mapping.get(c, "")), value=value, other=fixed,
                                    row=first_row - 1 + r, column=c + column_offset,
                                    column_label=str(header[c]) if c < len(header) else "", **where)
+
+
+#: Headers of a country column (not a field of the schema: a row's country says whether the Italian rules apply).
+COUNTRY_HEADERS = frozenset({"paese", "nazione", "stato", "country", "pays", "land", "nation", "country_code"})
+
+
+def _country_column(header: Sequence[str], mapping: Mapping[int, str]) -> int | None:
+    from cowork_data.validate.schemas import fold
+
+    return next((i for i, h in enumerate(header) if i not in mapping and fold(str(h)) in COUNTRY_HEADERS), None)
 
 
 def _user_field(spec: dict[str, Any]) -> dict[str, Any]:

@@ -25,16 +25,16 @@ from cowork_data.validate.checks.codes import (
     comune_by_name,
     phone_e164,
 )
-from cowork_data.validate.checks.places import Places
-from cowork_data.validate.checks.rows import LAT_RANGE, LON_RANGE, Duplicates, SwappedCoordinates
+from cowork_data.validate.checks.places import Places, settle
+from cowork_data.validate.checks.rows import LAT_RANGE, LON_RANGE, Duplicates, ItalianNumbers, SwappedCoordinates
 
 __all__ = ["BUILD_CHECKS", "CHECKS", "FEATURE_CODES", "FISCAL_FIELDS", "KINDS", "LAT_RANGE", "LON_RANGE", "Check",
            "Columns", "Hit", "Kind", "Rows", "comune_by_name", "kind", "mojibake_fix", "phone_e164", "replaced",
-           "severity", "sort_hits"]
+           "settle", "severity", "sort_hits"]
 
 #: Checks of a user's file, in the order their findings are produced.
-CHECKS: tuple[Check, ...] = (VatCheckDigits(), PersonalCodes(), SwappedCoordinates(), Phones(), Features(),
-                             Comuni(), Places(), Duplicates(), Whitespace(), Formulas(), LongCells())
+CHECKS: tuple[Check, ...] = (VatCheckDigits(), PersonalCodes(), ItalianNumbers(), SwappedCoordinates(), Phones(),
+                             Features(), Comuni(), Places(), Duplicates(), Whitespace(), Formulas(), LongCells())
 #: Checks of a build's canonical tables.
 BUILD_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if c.build)
 

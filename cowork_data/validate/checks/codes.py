@@ -15,7 +15,8 @@ from stdnum.it import codicefiscale, iva
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
 __all__ = ["BELFIORE_CODE", "E164_IT", "ELEVEN_DIGITS", "FISCAL_FIELDS", "ISTAT_CODE", "PERSONAL_TAX_CODE", "Comuni",
-           "PersonalCodes", "Phones", "VatCheckDigits", "comune_by_name", "fiscal_fields", "phone_e164"]
+           "PersonalCodes", "Phones", "VatCheckDigits", "comune_by_name", "fiscal_fields", "foreign_phone",
+           "phone_e164"]
 
 #: Fields holding an organisation's 11-digit fiscal code or partita IVA.
 FISCAL_FIELDS = frozenset(
@@ -130,7 +131,28 @@ def phone_e164(value: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def foreign_phone(value: str) -> tuple[str, str, str] | None:
+    """A valid number written with another country's prefix (``+44 20 7095 9465``, ``0044…``): its E.164 form,
+    region (``GB``) and prefix (``+44``); None for an Italian number, a number without a prefix or an invalid one."""
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if not text.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code == 39 or not phonenumbers.is_valid_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, phonenumbers.region_code_for_number(number) or "", f"+{number.country_code}"
+
+
 def _phone_hit(value: str) -> tuple[str, dict[str, object]]:
+    foreign = foreign_phone(value)
+    if foreign:
+        return "phone-foreign", {"other": foreign[0], "region": foreign[1], "prefix": foreign[2]}
     e164 = phone_e164(value)
     if e164 and E164_IT.match(e164):
         return "phone-format", {"other": e164}
@@ -138,10 +160,13 @@ def _phone_hit(value: str) -> tuple[str, dict[str, object]]:
 
 
 class Phones(Check):
-    """A phone number not written in E.164 (+39…): the form to write when it is a valid Italian number."""
+    """A phone number not written in E.164 (+39…): a valid Italian number written the national way is a warning
+    that says how it is published (``fix`` writes it so); a number with another country's prefix is named as
+    foreign, never given an Italian form."""
 
     name = "phones"
-    kinds = (Kind("phone-format", replaces_cell=True), Kind("phone-invalid", replaces_cell=True))
+    kinds = (Kind("phone-format", "warning", replaces_cell=True), Kind("phone-invalid", replaces_cell=True),
+             Kind("phone-foreign", replaces_cell=True))
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
         for i, row in enumerate(rows):

@@ -1,15 +1,17 @@
-"""Checks across the cells of a row or the rows of a table: latitude and longitude swapped, and a space entered
-twice (same name at the same address)."""
+"""Checks across the cells of a row or the rows of a table: numbers written the Italian way, latitude and
+longitude swapped, and a space entered twice (same name at the same address)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import polars as pl
 
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
-__all__ = ["LAT_RANGE", "LON_RANGE", "Duplicates", "SwappedCoordinates", "parse_number", "swapped"]
+__all__ = ["LAT_RANGE", "LON_RANGE", "Duplicates", "ItalianNumbers", "SwappedCoordinates", "italian_number",
+           "parse_number", "swapped"]
 
 LAT_RANGE = (35.0, 47.2)
 LON_RANGE = (6.5, 18.6)
@@ -22,6 +24,59 @@ def parse_number(text: str) -> float | None:
         return float((text or "").strip().replace(",", "."))
     except ValueError:
         return None
+
+
+#: A decimal comma, with or without dots between thousands (``45,4642``, ``1.234,50``).
+_DECIMAL_COMMA = r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),[0-9]+$"
+#: Dots between thousands: an integer (``1.200``), or a number with more than one dot (``1.234.567``).
+_THOUSANDS = r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3})+$"
+_MANY_THOUSANDS = r"^[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}$"
+
+
+def italian_number(text: str, kind: str) -> str | None:
+    """The number as the table publishes it when ``text`` is written the Italian way for a field of type ``kind``
+    (``number`` or ``integer``): ``45,4642`` → ``45.4642``, ``1.234,50`` → ``1234.50``, an integer ``1.200`` →
+    ``1200``; None for anything else (a plain number, or text that is no number)."""
+    value = text.strip()
+    if kind == "number" and re.match(_DECIMAL_COMMA, value):
+        return value.replace(".", "").replace(",", ".")
+    if (kind == "integer" and re.match(_THOUSANDS, value)) or (kind == "number" and re.match(_MANY_THOUSANDS, value)):
+        return value.replace(".", "")
+    return None
+
+
+def _number_fields(table: str) -> dict[str, str]:
+    from cowork_data.validate.schemas import schema_descriptor
+
+    return {f["name"]: f["type"] for f in schema_descriptor(table)["fields"] if f.get("type") in ("number", "integer")}
+
+
+class ItalianNumbers(Check):
+    """A number written as Italian spreadsheets write it (a decimal comma, dots between thousands): a warning that
+    says the number it will be published as, instead of a type error; ``fix`` writes it so."""
+
+    name = "italian-numbers"
+    kinds = (Kind("decimal-comma", "warning", replaces_cell=True),)
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        fields = _number_fields(table)
+        for i, row in enumerate(rows):
+            for name in sorted(fields.keys() & row.keys()):
+                number = italian_number(row.get(name) or "", fields[name])
+                if number is not None:
+                    yield i, name, "decimal-comma", {"other": number}
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
+        for name, kind in _number_fields(table).items():
+            if name not in columns:
+                continue
+            series = stripped(columns.series(name))
+            rows = hits_where(series.str.contains(_DECIMAL_COMMA if kind == "number" else _THOUSANDS)
+                              | series.str.contains(_MANY_THOUSANDS))
+            for i, value in zip(rows, series.gather(rows).to_list(), strict=True):
+                number = italian_number(value, kind)
+                if number is not None:
+                    yield i, name, "decimal-comma", {"other": number}
 
 
 def _inside(value: float | None, bounds: tuple[float, float]) -> bool:
