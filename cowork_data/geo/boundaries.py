@@ -80,7 +80,9 @@ class Boundaries:
         end = raw.index(b"\n")
         header = json.loads(raw[:end])
         if header.get("format") != FORMAT:
-            raise ValueError(f"{path}: not a {FORMAT} file")
+            from cowork_data.errors import ConfigError
+
+            raise ConfigError("error.boundaries-format", file=str(path), format=FORMAT)
         offset = end + 1
 
         def take(count: int) -> Any:
