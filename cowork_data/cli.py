@@ -174,7 +174,10 @@ def report_text(report, *, lang: str, name: str) -> str:  # noqa: ANN001
     lines = [t.format("summary-valid" if report.valid else "summary-invalid", name=name, errors=len(report.errors),
                       warnings=len(report.warnings))]
     if report.findings:
-        lines.append(t.format("by-kind", kinds=", ".join(f"{code} {n}" for code, n in report.counts().items())))
+        from cowork_data.validate.summary import summarise
+
+        lines.append(i18n.t("label.summary.title", lang) + ":")
+        lines.extend(f"  {group.line(lang)}" for group in summarise(report))
     for sheet in report.sheets:
         lines.append(t.format("columns", where=f" [{sheet.name}]" if sheet.name else "", table=sheet.table,
                               row=sheet.header_row, columns=", ".join(f"{h} → {f}" for h, f in sheet.mapping.items())))
@@ -224,7 +227,9 @@ def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool,
 
         html_file.write_text(report_page(report, lang=lang), encoding="utf-8")
     if as_json:
-        click.echo(json_text(report.to_dict()))
+        from cowork_data.validate.summary import summarise
+
+        click.echo(json_text({**report.to_dict(), "summary": [g.to_dict(lang) for g in summarise(report)]}))
     else:
         click.echo(report_text(report, lang=lang, name=str(file)))
     sys.exit(0 if report.valid else 1)

@@ -55,7 +55,11 @@ def test_json_keeps_its_fields_and_adds_the_tree() -> None:
     result = CliRunner().invoke(cli, ["validate", str(FIXTURES / "planted.csv"), "--json"])
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)
-    assert list(data) == ["valid", "files", "stats", "counts", "mapping", "sheets", "findings", "tree"]
+    assert list(data) == ["valid", "files", "stats", "counts", "mapping", "sheets", "findings", "tree", "summary"]
+    groups = {(g["column"], g["code"]): g for g in data["summary"]}
+    assert groups[("Telefono", "phone-format")]["repaired_by_fix"] == 1
+    assert groups[("Telefono", "phone-format")]["examples"][0]["cell"] == "P22"
+    assert sum(g["count"] for g in data["summary"]) == len(data["findings"])
     first = data["findings"][0]
     assert {"code", "message_it", "message_en", "severity", "file", "row", "cell"} <= set(first)
     assert "params" not in first

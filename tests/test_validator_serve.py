@@ -90,3 +90,52 @@ def test_browser_upload_shows_findings_and_highlights_cells(server: str, planted
         finally:
             browser.close()
     assert (artifacts / "valida-planted.png").stat().st_size > 10_000
+
+
+MAP_CSV = ("Denominazione;Tipologia;Comune;Latitudine;Longitudine;Telefono\n"  # INVENTED spaces, real places
+           "Spazio inventato 1;coworking;Milano;45.4642;9.19;02 1234567\n"
+           "Spazio inventato 2;coworking;Milano;45.5336;9.2305;\n"
+           "Spazio <b>inventato</b> 3;coworking;Monza (MB);45.5845;9.2744;\n")
+
+
+def test_summary_first_and_a_map_of_the_points_on_valida_and_in_the_html_file(server: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from playwright.sync_api import sync_playwright
+
+    from cowork_data.cli import cli
+
+    source = tmp_path / "elenco.csv"
+    source.write_text(MAP_CSV, encoding="utf-8")
+    page_file = tmp_path / "rapporto.html"
+    assert CliRunner().invoke(cli, ["validate", str(source), "--html", str(page_file)]).exit_code == 1
+    assert CHROMIUM.exists(), "Debian chromium is missing: run 'make browser' (apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            requested: list[str] = []
+            page.on("request", lambda r: requested.append(r.url))
+            page.goto(page_file.as_uri())
+            for view in ("file", "valida"):
+                if view == "valida":
+                    page.goto(f"{server}/valida")
+                    page.set_input_files("#file", str(source))
+                    page.click("#submit")
+                page.wait_for_selector("#report-map .leaflet-interactive")
+                order = page.evaluate("() => ['summary-title', 'map-title', 'report-map'].map("
+                                      "id => document.getElementById(id).getBoundingClientRect().top)")
+                assert order == sorted(order)  # summary, then the map, then the rows
+                groups = page.locator("table.summary-groups tr.group")
+                assert groups.evaluate_all("els => els.map(e => e.dataset.code)") == [
+                    "comune-name-variant", "point-other-comune", "phone-format"]
+                statuses = page.locator("#report-map path[data-status]").evaluate_all(
+                    "els => els.map(e => e.dataset.status).sort()")
+                assert statuses == ["misplaced", "warning", "warning"]
+                assert page.locator("#report-map b").count() == 0  # the user's text is never HTML
+                page.locator('#report-map path[data-status="misplaced"]').click(force=True)
+                popup = page.locator(".leaflet-popup-content").inner_text()
+                assert "Sesto San Giovanni" in popup and "Milano" in popup
+                page.screenshot(path=str(ROOT / "test-artifacts" / f"map-{view}.png"), full_page=False)
+            assert not [u for u in requested if not u.startswith(("file:", server, "data:", "about:"))]
+        finally:
+            browser.close()

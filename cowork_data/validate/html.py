@@ -1,7 +1,10 @@
 """A validation report as HTML: summary, findings and the sheet with the faulty cells highlighted.
 
-Every value from the user's file is escaped; the page has no scripts and no external resources, so it can be
-saved, mailed and opened offline. The web page (`/valida`) embeds the same fragment.
+Every value from the user's file is escaped. The summary by column and kind comes first
+(:mod:`cowork_data.validate.summary`), then the map of the rows' points (:mod:`cowork_data.validate.mapview`: its
+only scripts are the vendored Leaflet and the map's own, inline), then the findings row by row and the sheet. The
+page loads nothing from another origin, so it can be saved, mailed and opened offline. The web page (`/valida`)
+embeds the same fragment.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 from html import escape
 
 from cowork_data import i18n
+from cowork_data.validate.mapview import map_fragment
 from cowork_data.validate.report import Finding, Report, Sheet, cell_address
+from cowork_data.validate.summary import summarise
 
 __all__ = ["CSS", "FINDING_COLUMNS", "render_report", "report_page"]
 
@@ -53,8 +58,9 @@ def render_report(report: Report, *, lang: str = "it") -> str:
         f"</strong> — {len(report.errors)} {t['errors']}, {len(report.warnings)} {t['warnings']}</div>",
     ]
     if report.findings:
-        counts = ", ".join(f"<code>{escape(code)}</code> {n}" for code, n in report.counts().items())
-        parts.append(f"<p>{t['by-code']}: {counts}</p>")
+        parts.append(_summary_table(report, lang))
+    if map_html := map_fragment(report, lang):
+        parts.append(map_html)
     parts.append(f"<h2>{t['findings']}</h2>")
     parts.append(_findings_table(report.findings, lang) if report.findings else f"<p>{t['none']}</p>")
     for sheet in report.sheets:
@@ -63,6 +69,22 @@ def render_report(report: Report, *, lang: str = "it") -> str:
         parts.append(_grid(sheet, [f for f in report.findings if f.sheet == sheet.name
                                    and f.table == sheet.table], lang))
     return "\n".join(parts)
+
+
+def _summary_table(report: Report, lang: str) -> str:
+    summary = i18n.Section("label.summary", lang)
+    head = "".join(f"<th>{summary[k]}</th>" for k in ("column", "kind", "count", "example-cells", "fix"))
+    rows = []
+    for g in summarise(report):
+        examples = ", ".join(f"{escape(f.cell or str(f.row or ''))} <code>{escape(f.value)}</code>" for f in g.examples)
+        rows.append(f'<tr class="group" data-code="{escape(g.code)}" data-count="{g.count}">'
+                    f"<td>{escape(g.column or summary['whole-sheet'])}</td>"
+                    f'<td class="sev-{escape(g.severity)}"><code>{escape(g.code)}</code> '
+                    f"({escape(i18n.t(f'label.report.{g.severity}', lang))})<br>{escape(g.examples[0].message(lang))}"
+                    f"</td><td>{g.count}</td><td>{examples}</td><td>{g.repaired or ''}</td></tr>")
+    return (f'<h2 id="summary-title">{summary["title"]}</h2>'
+            f'<table class="summary-groups"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _findings_table(findings: list[Finding], lang: str) -> str:

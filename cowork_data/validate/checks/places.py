@@ -149,7 +149,7 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
     if distance is None or distance <= TOLERANCE_M:
         return None  # a comune the boundaries (June 2023) do not have, or a point on its border
     return "latitude", "point-other-comune", {"other": place.name, "official": named.name, "istat": place.istat,
-                                              "km": _km(distance), "point": where}
+                                              "named_istat": named.istat, "km": _km(distance), "point": where}
 
 
 class Places(Check):
