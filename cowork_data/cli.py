@@ -201,11 +201,14 @@ def report_text(report, *, lang: str, name: str) -> str:  # noqa: ANN001
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the report as a standalone HTML page with the faulty cells highlighted.")
+@click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a copy of the file (.xlsx; a CSV becomes an XLSX) with each faulty cell highlighted "
+                   "and the finding and its fix hint as the cell's comment, in the --lang language.")
 @click.option("--shacl", is_flag=True,
               help="Also check the SHACL shapes (core), findings placed on their cells; slow: ~10 s per 1,000 rows.")
 @lang_option
 def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool, html_file: Path | None,
-             shacl: bool, lang: str) -> None:
+             annotated: Path | None, shacl: bool, lang: str) -> None:
     """Validate a municipality's list (CSV, XLSX or ODS) against the shared schema.
 
     Reads every sheet that looks like a table (the header may be below title rows), reports the columns it
@@ -218,10 +221,15 @@ def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool,
         cowork-data validate elenco.csv --lang en --json
         cowork-data validate elenco.ods --mapping colonne.yaml --html rapporto.html
         cowork-data validate elenco.xlsx --shacl
+        cowork-data validate elenco.csv --annotate elenco-annotato.xlsx
     """
     from cowork_data.validate import validate_file
 
     report = validate_file(file, table=table, mapping=mapping, shacl=shacl)
+    if annotated is not None:
+        from cowork_data.validate.annotate import annotate_file
+
+        annotate_file(file, report, annotated, lang=lang)
     if html_file is not None:
         from cowork_data.validate.html import report_page
 
