@@ -204,8 +204,8 @@ def report_text(report, *, lang: str, name: str) -> str:  # noqa: ANN001
 @click.option("--annotate", "annotated", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write a copy of the file (.xlsx; a CSV becomes an XLSX) with each faulty cell highlighted "
                    "and the finding and its fix hint as the cell's comment, in the --lang language.")
-@click.option("--shacl", is_flag=True,
-              help="Also check the SHACL shapes (core), findings placed on their cells; slow: ~10 s per 1,000 rows.")
+@click.option("--shacl/--no-shacl", default=True, show_default=True,
+              help="Also check the core SHACL shapes (fast engine), findings placed on their cells.")
 @lang_option
 def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool, html_file: Path | None,
              annotated: Path | None, shacl: bool, lang: str) -> None:
@@ -220,7 +220,7 @@ def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool,
         cowork-data validate elenco-coworking.xlsx
         cowork-data validate elenco.csv --lang en --json
         cowork-data validate elenco.ods --mapping colonne.yaml --html rapporto.html
-        cowork-data validate elenco.xlsx --shacl
+        cowork-data validate elenco.xlsx --no-shacl
         cowork-data validate elenco.csv --annotate elenco-annotato.xlsx
     """
     from cowork_data.validate import validate_file

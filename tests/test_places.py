@@ -55,11 +55,11 @@ def test_points_at_sea_or_abroad() -> None:
     rows = [["Spazio inventato 1", "coworking", "Ancona", *ADRIATIC],
             ["Spazio inventato 2", "coworking", "", *PARIS]]
     report = validate_rows("spaces", HEADER, rows)
-    outside = [f for f in report.findings if f.code == "point-outside-italy"]
-    assert [f.row for f in outside] == [2, 3]
-    assert "in mare o fuori dall'Italia" in outside[0].message_it
-    assert "Ancona" not in outside[1].message_it  # the nearest comune to Paris is in Piedmont or Aosta Valley
-    assert not [f for f in report.findings if f.code == "comune-from-point"]
+    found = [(f.row, f.code) for f in report.findings if f.code.startswith(("point-", "row-", "comune-"))]
+    # a row naming an Italian comune is Italian with a wrong point; a row naming none, far away, is abroad
+    assert found == [(2, "point-outside-italy"), (3, "row-outside-italy")]
+    assert "in mare o fuori dall'Italia" in report.findings[0].message_it
+    assert "Ancona" not in report.findings[1].message_it  # the nearest comune to Paris is in Piedmont or Aosta
 
 
 def test_an_empty_comune_is_named_by_an_unambiguous_point_only() -> None:
@@ -86,7 +86,8 @@ def test_row_and_column_implementations_agree() -> None:
     check = Places()
     by_rows = check.rows("spaces", rows)
     assert by_rows == check.columns("spaces", Columns.of_rows(rows))
-    assert {code for _, _, code, _ in by_rows} == {"point-other-comune", "point-outside-italy", "comune-from-point"}
+    assert {code for _, _, code, _ in by_rows} == {"point-other-comune", "point-outside-italy", "comune-from-point",
+                                                  "row-outside-italy"}
 
 
 def test_fix_fills_the_comune_from_the_point_and_never_a_point(tmp_path: Path) -> None:

@@ -95,3 +95,15 @@ def test_semicolon_latin1_file_is_read(tmp_path: Path) -> None:
                      .encode("latin-1"))
     report = validate_file(path)
     assert report.valid, report.to_dict()
+
+
+def test_shacl_runs_by_default_through_the_fast_engine(tmp_path: Path) -> None:
+    """The core shapes check what no table check does: opening before closing (INVENTED space, real comune)."""
+    path = tmp_path / "elenco.csv"
+    path.write_text("Denominazione;Tipologia;Comune;Orario OSM\nSpazio inventato 1;coworking;Milano;Mo-Fr 18:00-09:00\n"
+                    "Spazio inventato 2;coworking;Milano;Mo-Fr 09:00-18:00\n", encoding="utf-8")
+    default = CliRunner().invoke(cli, ["validate", str(path), "--json"])
+    assert default.exit_code == 1, default.output
+    assert [(f["row"], f["code"]) for f in json.loads(default.output)["findings"]] == [(2, "opens-after-closes")]
+    skipped = CliRunner().invoke(cli, ["validate", str(path), "--no-shacl"])
+    assert skipped.exit_code == 0, skipped.output

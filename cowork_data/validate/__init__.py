@@ -20,15 +20,15 @@ def validate_file(
     *,
     table: str | None = None,
     mapping: Mapping[str, str] | Path | str | None = None,
-    shacl: bool = False,
+    shacl: bool = True,
     root: Path | None = None,
 ) -> Report:
     """Validate a municipality's list (CSV, XLSX, ODS, …) against the shared schema, every table-like sheet.
 
     ``table`` is guessed from each sheet's header when not given. ``mapping`` is header → field (or a mapping
     file, see :func:`load_mapping_file`) for the columns automatic matching does not recognise. ``shacl`` adds
-    the findings of the SHACL shapes, placed back on the rows and cells they came from; it is off by default
-    because pySHACL takes about 10 s per 1,000 rows (the table checks take 0.1 s) until the SPARQL engine lands.
+    the findings of the core SHACL shapes (the fast engine), placed back on the rows and cells they came from
+    (docs/decisions.md §7).
     """
     return _validate(read_tables(path), str(path), table=table, mapping=mapping, shacl=shacl, root=root)
 
@@ -39,7 +39,7 @@ def validate_bytes(
     name: str,
     table: str | None = None,
     mapping: Mapping[str, str] | Path | str | None = None,
-    shacl: bool = False,
+    shacl: bool = True,
     root: Path | None = None,
 ) -> Report:
     """:func:`validate_file` of a file's bytes (an upload), ``name`` being the file's name in the report."""

@@ -12,9 +12,10 @@ has no organisations to refer to. Other tables are not mapped yet.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
 
 from cowork_data.graph.declaration import inverse_paths
 from cowork_data.validate.report import Finding, Report
@@ -26,25 +27,26 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
                    report: Report, *, file: str, sheet: str, first_row: int) -> list[Finding]:
     if table != "spaces" or not rows:
         return []
-    from cowork_data.graph import build_graph
-    from cowork_data.validate.shacl import validate_graph
-
     reported = {(f.row, f.field) for f in report.findings} | {(f.row, "") for f in report.findings}
-    # Cells the table checks rejected stay out of the graph (they would only repeat the finding as a bad literal).
-    canonical = [_canonical(row, {p: f for p, f in positions.items() if (first_row + i, f) not in reported},
-                            first_row + i) for i, row in enumerate(rows)]
-    rdflib_log = logging.getLogger("rdflib.term")
-    level = rdflib_log.level
-    rdflib_log.setLevel(logging.CRITICAL)
-    try:
-        graph = build_graph({"spaces": canonical}, sources={})
-    finally:
-        rdflib_log.setLevel(level)
+    # a row outside Italy has its one finding: the shapes' Italian rules are not for it either
+    abroad = {f.row for f in report.findings if f.code == "row-outside-italy"}
+    # A cell a warning says how it will be published goes into the graph so; any other cell the table checks
+    # reported stays out of it (it would only repeat the finding as a bad literal).
+    published = {(f.row, f.field): value for f in report.findings if (value := _published(f)) is not None}
+    canonical = []
+    for i, row in enumerate(rows):
+        number = first_row + i
+        if number in abroad:
+            continue
+        out = _canonical(row, {p: f for p, f in positions.items()
+                               if (number, f) not in reported or (number, f) in published}, number,
+                         {f: v for (r, f), v in published.items() if r == number})
+        canonical.append(out)
     columns = {f: p for p, f in positions.items()}
     missing_columns = {f.field for f in report.findings if f.code == "missing-column"}
     found: dict[tuple[int, str, str], Finding] = {}
     path_fields = inverse_paths("spaces")
-    for result in validate_graph(graph, layers=("core",)):
+    for result in _shacl(canonical):
         match = ROW_ID.search(result.focus_node)
         if not match:
             continue
@@ -61,10 +63,54 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
     return list(found.values())
 
 
-def _canonical(row: Sequence[str], positions: Mapping[int, str], number: int) -> dict[str, str]:
+@cache
+def _checks() -> tuple[Any, list[Any]]:
+    """The core shapes and their compiled checks, once per process."""
+    from cowork_data.validate.fastshacl import compile_shapes
+    from cowork_data.validate.shapes import load_shapes
+
+    shapes = load_shapes(("core",))
+    return shapes, compile_shapes(shapes)
+
+
+def _shacl(canonical: list[dict[str, str]]) -> list[Finding]:
+    """The core shapes' findings on the rows, through the fast engine: the rows' N-Triples (the build's own
+    mapping) loaded straight into an in-memory pyoxigraph store with the vocabulary, no rdflib graph between."""
+    import pyoxigraph as ox
+
+    from cowork_data.graph import nquad_lines
+    from cowork_data.validate.fastshacl import findings, run
+    from cowork_data.validate.shapes import vocab_files
+
+    if not canonical:
+        return []
+    shapes, checks = _checks()
+    text = "".join(line for lines in nquad_lines({"spaces": canonical}, sources={}, quads=False)
+                   for line in lines.to_list())
+    store = ox.Store()
+    store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES, lenient=True)
+    for path in vocab_files():
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return findings(shapes, run(store, checks))
+
+
+#: Warnings whose finding carries the value the cell is published as (parameter ``official`` or ``other``).
+_PUBLISHED = {"comune-name-variant": "official", "comune-exonym": "official", "comune-ceased": "official",
+              "comune-from-point": "official", "decimal-comma": "other", "phone-format": "other"}
+
+
+def _published(finding: Finding) -> str | None:
+    key = _PUBLISHED.get(finding.code)
+    value = (finding.params or {}).get(key) if key else None
+    return str(value) if value else None
+
+
+def _canonical(row: Sequence[str], positions: Mapping[int, str], number: int,
+               published: Mapping[str, str] | None = None) -> dict[str, str]:
     from cowork_data.validate.checks import comune_by_name
 
     out = {name: (row[p] if p < len(row) else "").strip() for p, name in positions.items()}
+    out.update(published or {})
     # A single file has no organisations table for the operator to refer to (as for foreign keys).
     out.pop("operator_id", None)
     comune = comune_by_name(out.get("comune_name", "")) if out.get("comune_name") else None
