@@ -99,3 +99,25 @@ def test_row_and_column_implementations_agree_on_numbers_and_rows_abroad() -> No
             for c in cells]
     for check in CHECKS:
         assert check.rows("spaces", rows) == check.columns("spaces", Columns.of_rows(rows)), check.name
+
+
+def test_a_list_of_40_countries_has_one_finding_per_foreign_row(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "validator"))
+    import make_world
+
+    report = validate_file(make_world.write(tmp_path / "world.csv"))
+    per_row: dict[int, list[str]] = {}
+    for f in report.findings:
+        per_row.setdefault(f.row or 0, []).append(f.code)
+    abroad = [r for r, codes in per_row.items() if "row-outside-italy" in codes]
+    assert len(abroad) == len(make_world.CITIES) * make_world.ROWS_PER_COUNTRY == 440
+    assert all(per_row[r] == ["row-outside-italy"] for r in abroad)
+    assert per_row[0] == ["list-outside-italy"] and len(per_row) == 441  # the Italian rows are clean
+    assert "440 righe su 460" in next(f for f in report.findings if f.code == "list-outside-italy").message_it
+
+
+def test_an_empty_comune_a_point_fills_is_a_warning_not_a_missing_value() -> None:
+    rows = [["Spazio inventato 1", "coworking", "", "20099", "", "45.5336", "9.2305", "10"]]
+    assert _codes(validate_rows("spaces", HEADER, rows), 2) == [("comune_name", "comune-from-point", "warning")]

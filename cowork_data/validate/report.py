@@ -34,8 +34,25 @@ def cell_address(row: int | None, column: int | None) -> str:
 
 def finding_text(code: str, part: Literal["message", "hint"], lang: str, params: Mapping[str, Any],
                  field_name: str = "") -> str:
-    """The message or hint of a finding ``code`` in ``lang``; a hint of the field (``field-hint.<field>``) wins."""
+    """The message or hint of a finding ``code`` in ``lang``; a hint of the field (``field-hint.<field>``) wins.
+
+    Texts are remembered per catalogue, code, part, language, field and parameters: a list repeats the same finding
+    on many rows (``Co-working`` in every third row), and filling a message costs more than looking it up."""
     cat = i18n.catalogue()
+    key = (cat, code, part, lang, field_name, repr(sorted(params.items())))
+    text = _TEXTS.get(key)
+    if text is None:
+        if len(_TEXTS) > 50_000:
+            _TEXTS.clear()
+        text = _TEXTS[key] = _finding_text(cat, code, part, lang, params, field_name)
+    return text
+
+
+_TEXTS: dict[tuple[Any, ...], str] = {}
+
+
+def _finding_text(cat: i18n.Catalogue, code: str, part: str, lang: str, params: Mapping[str, Any],
+                  field_name: str) -> str:
     if part == "hint" and field_name and cat.has(key := f"finding.{code}.field-hint.{field_name}"):
         return cat.t(key, lang, **params)
     key = f"finding.{code}.{part}"

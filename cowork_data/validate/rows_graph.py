@@ -32,16 +32,20 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
     abroad = {f.row for f in report.findings if f.code == "row-outside-italy"}
     # A cell a warning says how it will be published goes into the graph so; any other cell the table checks
     # reported stays out of it (it would only repeat the finding as a bad literal).
-    published = {(f.row, f.field): value for f in report.findings if (value := _published(f)) is not None}
+    published: dict[int, dict[str, str]] = {}
+    for f in report.findings:
+        if (value := _published(f)) is not None and f.row:
+            published.setdefault(f.row, {})[f.field] = value
+    flagged = {r for r, _ in reported}
     canonical = []
     for i, row in enumerate(rows):
         number = first_row + i
         if number in abroad:
             continue
-        out = _canonical(row, {p: f for p, f in positions.items()
-                               if (number, f) not in reported or (number, f) in published}, number,
-                         {f: v for (r, f), v in published.items() if r == number})
-        canonical.append(out)
+        mine = published.get(number, {})
+        kept = positions if number not in flagged else {
+            p: f for p, f in positions.items() if (number, f) not in reported or f in mine}
+        canonical.append(_canonical(row, kept, number, mine))
     columns = {f: p for p, f in positions.items()}
     missing_columns = {f.field for f in report.findings if f.code == "missing-column"}
     found: dict[tuple[int, str, str], Finding] = {}

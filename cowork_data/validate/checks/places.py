@@ -158,7 +158,8 @@ class Places(Check):
 
     name = "places"
     kinds = (Kind("point-other-comune"), Kind("point-outside-italy", replaces=("latitude", "longitude")),
-             Kind("comune-from-point", "warning"), Kind("row-outside-italy", replaces=ABROAD_FIELDS),
+             Kind("comune-from-point", "warning", replaces_cell=True),
+             Kind("row-outside-italy", replaces=ABROAD_FIELDS),
              Kind("list-outside-italy", "warning"))
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
