@@ -10,7 +10,7 @@ on first use (:func:`boundaries`).
 
 The rings are simplified (openpolis keeps about a fifth of the vertices; consecutive vertices are a median 0.96 km
 apart), so a point a little inside a comune's real border can fall outside its simplified one: a point within
-:data:`TOLERANCE_M` of the comune it is said to be in counts as inside it (docs/decisions.md §19.2).
+:data:`TOLERANCE_M` of the comune it is said to be in counts as inside it (docs/decisions.md §20.2).
 """
 
 from __future__ import annotations
