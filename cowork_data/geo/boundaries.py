@@ -70,6 +70,7 @@ class Boundaries:
         self.geometries = geometries
         self.tree = shapely.STRtree(geometries)
         self.by_istat = {p.istat: i for i, p in enumerate(self.places)}
+        self._nearest: dict[tuple[float, float], tuple[Place, float]] = {}
 
     @classmethod
     def read(cls, path: Path = BOUNDARIES_FILE) -> Boundaries:
@@ -136,14 +137,20 @@ class Boundaries:
         return distance_m(lon, lat, near.x, near.y)
 
     def nearest(self, lon: float, lat: float) -> tuple[Place, float]:
-        """The comune nearest to a point in none, and its distance in metres."""
+        """The comune nearest to a point in none, and its distance in metres (remembered: a point abroad is asked
+        about by more than one check)."""
         import shapely
         from shapely.ops import nearest_points
 
-        point = shapely.Point(lon, lat)
-        index = int(self.tree.nearest(point))
-        near = nearest_points(self.geometries[index], point)[0]
-        return self.places[index], distance_m(lon, lat, near.x, near.y)
+        key = (lon, lat)
+        if key not in self._nearest:
+            point = shapely.Point(lon, lat)
+            index = int(self.tree.nearest(point))
+            near = nearest_points(self.geometries[index], point)[0]
+            if len(self._nearest) > 100_000:
+                self._nearest.clear()
+            self._nearest[key] = (self.places[index], distance_m(lon, lat, near.x, near.y))
+        return self._nearest[key]
 
     def alone(self, index: int, lon: float, lat: float, tolerance_m: float = TOLERANCE_M) -> bool:
         """Whether no comune but ``index`` lies within the tolerance of the point (a point that names its comune

@@ -40,13 +40,19 @@ def point_of(latitude: str, longitude: str) -> tuple[float, float] | None:
 
 
 @cache
+def _comuni():  # noqa: ANN202 - reference.Comuni
+    from cowork_data.reference import load_comuni
+
+    return load_comuni()
+
+
+@cache
 def _named(name: str, istat: str):  # noqa: ANN202 - reference.Comune | None
     """The comune of the ISTAT list a row names: its code, else its name when that names one comune."""
     from cowork_data.comune_names import resolve
-    from cowork_data.reference import load_comuni
 
     by_name = resolve(name).comune if name else None
-    coded = load_comuni().by_istat(istat) if len(istat) == 6 and istat.isdigit() else None
+    coded = _comuni().by_istat(istat) if len(istat) == 6 and istat.isdigit() else None
     if coded is not None and by_name is not None and coded != by_name:
         return _CONFLICT  # the comuni check reports a code of another comune than the name's
     return coded or by_name
@@ -124,7 +130,6 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
                has_name: bool) -> tuple[str, str, dict[str, object]] | None:
     """The finding of one point: (field, code, params), or None."""
     from cowork_data.geo.boundaries import TOLERANCE_M
-    from cowork_data.reference import load_comuni
 
     where = f"{lat:.5f}, {lon:.5f}"  # latitude, longitude, as a map's search box takes them
     snapped = False
@@ -138,7 +143,7 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
     if named == _CONFLICT:
         return None
     if named is None:
-        comune = load_comuni().by_istat(place.istat)
+        comune = _comuni().by_istat(place.istat)
         if has_name and not name and not istat and comune is not None and not snapped and geo.alone(index, lon, lat):
             return "comune_name", "comune-from-point", {"official": comune.name, "istat": comune.istat,
                                                         "province": comune.province_code, "point": where}
