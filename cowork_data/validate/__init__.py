@@ -66,12 +66,19 @@ def validate_table_file(
     """Validate one table read by :func:`read_tables` (one sheet)."""
     table = table or guess_table(tf.header, root)
     positions = resolve_mapping(tf.header, table, mapping, root)
-    report = validate_rows(table, tf.header, tf.rows, file=str(tf.path), sheet=tf.sheet,
+    rows, converted = tf.rows, []
+    if table == "spaces":  # coordinates in a projected system are checked as the WGS 84 they will be published in
+        from cowork_data.validate.coordinates import projected
+
+        in_degrees, converted = projected(tf, positions)
+        rows = in_degrees or rows
+    report = validate_rows(table, tf.header, rows, file=str(tf.path), sheet=tf.sheet,
                            first_row=tf.header_row + 1, mapping=positions, root=root)
+    report.extend(converted)
     if shacl:
         from cowork_data.validate.rows_graph import shacl_findings
 
-        report.extend(shacl_findings(table, tf.header, tf.rows, positions, report, file=str(tf.path),
+        report.extend(shacl_findings(table, tf.header, rows, positions, report, file=str(tf.path),
                                      sheet=tf.sheet, first_row=tf.header_row + 1))
     report.sheets.append(Sheet(
         name=tf.sheet, table=table, header_row=tf.header_row, records=tf.records, file=str(tf.path),

@@ -283,12 +283,24 @@ def _italian_number(fx: _SheetFixer, f: Finding) -> None:
         fx.set(f, f.row, f.column, str(number), "decimal-comma")  # type: ignore[arg-type]
 
 
+def _projected(fx: _SheetFixer, f: Finding) -> None:
+    """Coordinates in a projected system: the WGS 84 degrees the validator converted them to (pyproj)."""
+    params = f.params or {}
+    lat_pos, lon_pos = fx.columns.get("latitude"), fx.columns.get("longitude")
+    if lat_pos is None or lon_pos is None or not params.get("lat") or not params.get("lon"):
+        return
+    system = params.get("system", "")
+    fx.set(f, f.row, lat_pos + 1, str(params["lat"]), "projected", system=system)  # type: ignore[arg-type]
+    fx.set(f, f.row, lon_pos + 1, str(params["lon"]), "projected", system=system)  # type: ignore[arg-type]
+
+
 REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
     "comune-name-variant": _comune_name,
     "comune-exonym": _comune_name,
     "comune-ceased": _comune_name,
     "comune-from-point": _comune_from_point,
     "decimal-comma": _italian_number,
+    "coordinates-projected": _projected,
     "whitespace": _whitespace,
     "mojibake": _mojibake,
     "constraint-error": _constraint,

@@ -21,7 +21,8 @@ EXAMPLES = 3
 #: conditions: the finding carries the value to write). Others (a constraint, a type) are repaired only in some
 #: cases and are not counted.
 REPAIRED = frozenset({"whitespace", "mojibake", "phone-format", "coordinates-swapped", "comune-name-variant",
-                      "comune-exonym", "comune-ceased", "comune-from-point", "decimal-comma"})
+                      "comune-exonym", "comune-ceased", "comune-from-point", "decimal-comma",
+                      "coordinates-projected"})
 
 
 @dataclass

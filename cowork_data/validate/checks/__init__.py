@@ -44,7 +44,7 @@ _OTHER_KINDS = (
     Kind("type-error"), Kind("constraint-error"), Kind("missing-value"), Kind("unique-error"), Kind("primary-key"),
     Kind("foreign-key"), Kind("missing-column"), Kind("extra-cell"), Kind("missing-cell"), Kind("blank-row"),
     Kind("duplicate-label"), Kind("email-invalid"), Kind("url-invalid"),
-    Kind("mojibake", "warning"),
+    Kind("mojibake", "warning"), Kind("coordinates-projected", "warning"),
     Kind("privacy-tax-code"), Kind("privacy-email"), Kind("privacy-person-name"),
 )
 #: Every kind of table finding, by code.
