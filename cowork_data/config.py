@@ -12,7 +12,7 @@ from cowork_data.errors import ConfigError
 from cowork_data.graph.declaration import tables as declared_tables
 from cowork_data.i18n import Text
 
-__all__ = ["CkanRef", "ROOT_ENV", "Source", "load_sources", "project_root"]
+__all__ = ["CkanRef", "ROOT_ENV", "Source", "load_source", "load_sources", "project_root", "sources_dir"]
 
 ROOT_ENV = "COWORK_DATA_ROOT"
 
@@ -161,9 +161,19 @@ def _parse(path: Path) -> Source:
     )
 
 
-def load_sources(root: Path | None = None) -> list[Source]:
-    """Every source of `<root>/sources/*.toml`, sorted by id."""
+def load_source(path: Path) -> Source:
+    """One source's catalogue file (`<root>/sources/<id>.toml`), checked."""
+    return _parse(path)
+
+
+def sources_dir(root: Path | None = None) -> Path:
+    """`<root>/sources`, or a clear error when there is none."""
     directory = (root or project_root()) / "sources"
     if not directory.is_dir():
         raise ConfigError("error.sources-dir", path=directory, env=ROOT_ENV)
-    return sorted((_parse(path) for path in directory.glob("*.toml")), key=lambda s: s.id)
+    return directory
+
+
+def load_sources(root: Path | None = None) -> list[Source]:
+    """Every source of `<root>/sources/*.toml`, sorted by id."""
+    return sorted((_parse(path) for path in sources_dir(root).glob("*.toml")), key=lambda s: s.id)

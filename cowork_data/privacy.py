@@ -57,14 +57,15 @@ def _detector():
 
 @cache
 def _place_names() -> frozenset[str]:
-    """The first two words of every comune's name (``settimo torinese``, ``santo stefano``): places, not people."""
+    """Every two adjacent words of a comune's or a region's name (``settimo torinese``, ``rocca barbena`` of
+    Castelvecchio di Rocca Barbena, ``emilia romagna``): places, not people."""
     from cowork_data.reference import load_comuni
 
     out = set()
     for comune in load_comuni():
-        words = WORD.findall(comune.name)
-        if len(words) >= 2:
-            out.add(f"{words[0]} {words[1]}".lower())
+        for name in (comune.name, comune.region):
+            words = WORD.findall(name)
+            out.update(f"{a} {b}".lower() for a, b in zip(words, words[1:], strict=False))
     return frozenset(out)
 
 

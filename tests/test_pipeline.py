@@ -16,7 +16,9 @@ import pyoxigraph as ox
 import pytest
 
 from bench.project import write_project
+from cowork_data.harvest import load_snapshot
 from cowork_data.pipeline import build, parts, published_hashes
+from cowork_data.pipeline import sources as sources_stage
 from cowork_data.publish.store import VOCAB_GRAPH
 from tests.conftest import copy_project
 from tests.test_crash_safety import make_variant
@@ -50,21 +52,32 @@ def rerecord(snapshot: Path, data: bytes) -> None:
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def test_a_rebuild_redoes_only_the_changed_source_and_publishes_the_cold_bytes(tmp_path: Path) -> None:
+def test_a_rebuild_redoes_only_the_changed_source_and_publishes_the_cold_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, out = copy_project(tmp_path / "root"), tmp_path / "out"
     first = build(root=root, output=out)
     sources = sorted(p.stem for p in (root / "sources").glob("*.toml"))
     assert first.published and sorted(first.rebuilt) == sources
 
     before = mtimes(out)
+    read: list[str] = []
+
+    def reading(source, where=None):  # the snapshots a build reads
+        read.append(source.id)
+        return load_snapshot(source, where)
+
+    monkeypatch.setattr(sources_stage, "load_snapshot", reading)
     again = build(root=root, output=out)
-    assert not again.published and again.rebuilt == []
+    assert not again.published and again.rebuilt == [] and read == []  # no source was read again
     assert mtimes(out) == before  # nothing was written
-    assert again.files == first.files and len(again.warnings.findings) == len(first.warnings.findings)
+    assert again.files == first.files and Counter(again.warnings.findings) == Counter(first.warnings.findings)
+
+    (out / "build" / "cache" / "last-build.pickle").unlink()  # the full path: every source checked, none read
+    assert not build(root=root, output=out).published and read == []
 
     make_variant(root)  # one invented space renamed in Milan's coworking snapshot
     changed = build(root=root, output=out)
-    assert changed.published and changed.rebuilt == ["milano-coworking"]
+    assert changed.published and changed.rebuilt == ["milano-coworking"] and read == ["milano-coworking"]
     cold = build(root=root, output=tmp_path / "cold")
     assert published_hashes(out) == published_hashes(tmp_path / "cold") != first.files
     assert store_quads(out) == store_quads(tmp_path / "cold")
@@ -161,6 +174,16 @@ def test_a_large_graph_is_written_in_parts_and_rebuilt_one_part_at_a_time(genera
     assert published_hashes(tmp_path / "out") == published_hashes(tmp_path / "cold") != published_hashes(out)
     assert store_quads(tmp_path / "out") == store_quads(tmp_path / "cold")
     assert Counter(incremental.warnings.findings) == Counter(cold.warnings.findings)
+
+
+def test_the_reference_engine_publishes_the_same_bytes_on_the_generated_project(
+        generated, generated_release, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _record = generated
+    monkeypatch.setattr(parts, "LINES_PER_PART", PART_LINES)
+    reference = build(root=root, output=tmp_path / "reference", engine="reference")
+    assert published_hashes(tmp_path / "reference") == published_hashes(generated_release.output)
+    assert store_quads(tmp_path / "reference") == store_quads(generated_release.output)
+    assert Counter(reference.warnings.findings) == Counter(generated_release.warnings.findings)
 
 
 def test_cli_builds_another_project_without_the_store(generated, generated_release, tmp_path: Path) -> None:

@@ -34,6 +34,14 @@ def test_names_of_people_are_found_but_not_streets_or_institutions() -> None:
     assert person_names(text) == ["Mario Rossi", "GIULIA BIANCHI"]
 
 
+def test_words_of_comune_and_region_names_are_places_not_people() -> None:
+    """Two adjacent words anywhere in a comune's name (Castelvecchio di Rocca Barbena, Alto Reno Terme) or a
+    region's (Emilia-Romagna) look like a first name and a surname but name a place."""
+    text = ("Coworking Rocca Barbena; Spazio Reno Terme; Bando Emilia Romagna; Lab Santo Spirito; "
+            "referente Mario Rossi")
+    assert person_names(text) == ["Mario Rossi"]
+
+
 def test_personal_emails_and_tax_codes() -> None:
     assert personal_emails("mario.rossi@azienda.example, info@spazio.example, giulia@posta.example") == [
         "mario.rossi@azienda.example", "giulia@posta.example"]

@@ -150,3 +150,18 @@ def test_istat_list_is_read_as_windows_1252() -> None:
     comuni = load_comuni()
     assert comuni.by_name("Števerjan").name == "San Floriano del Collio"
     assert comuni.by_name("Devin Nabrežina").istat == "032001"
+
+
+def test_repair_skips_ftfy_only_where_ftfy_changes_nothing() -> None:
+    """The ASCII shortcut of ``repair`` gives what ftfy gives, on random ASCII cells (entities, controls, CR)."""
+    import random
+
+    import ftfy
+
+    from cowork_data.readers.decoding import repair
+
+    rnd = random.Random(14)
+    pieces = [chr(i) for i in range(128)] + ["&amp;", "&lt;", "&#39;", "\r\n", "\x1b[31m", " ", "Via Roma 3"]
+    cells = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(20_000)]
+    assert [repair(c) for c in cells] == [ftfy.fix_text(c).strip() if c else "" for c in cells]
+    assert repair("  Caff\u00c3\u00a8 ") == "Caff\u00e8" and repair("A &amp; B") == "A & B"

@@ -96,36 +96,49 @@ def _place(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _column(entries: Sequence[Entry], table: str, names: Sequence[str]) -> pl.DataFrame:
-    frames = [e.tables[table].select(*names, "source_id", "source_record").with_row_index("_n", offset=2)
-              for e in entries if table in e.tables and len(e.tables[table])]
-    if not frames:
-        return pl.DataFrame(schema={**dict.fromkeys(names, pl.String), "source_id": pl.String,
-                                    "source_record": pl.String, "_n": pl.UInt32})
-    return pl.concat(frames).with_columns(pl.col(n).replace("", None) for n in names)
+class _Tables:
+    """Every source's rows of a table in one frame (made once per table), each row with its position ``_n`` in
+    its source's table."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+        self.frames: dict[str, pl.DataFrame | None] = {}
+
+    def column(self, table: str, names: Sequence[str]) -> pl.DataFrame:
+        if table not in self.frames:
+            frames = [e.tables[table].with_row_index("_n", offset=2)
+                      for e in self.entries if table in e.tables and len(e.tables[table])]
+            self.frames[table] = pl.concat(frames, how="diagonal_relaxed") if frames else None
+        frame = self.frames[table]
+        if frame is None:
+            return pl.DataFrame(schema={**dict.fromkeys(names, pl.String), "source_id": pl.String,
+                                        "source_record": pl.String, "_n": pl.UInt32})
+        return frame.select(*names, "source_id", "source_record", "_n").with_columns(
+            pl.col(n).replace("", None) for n in names)
 
 
 def between_sources(entries: Sequence[Entry], root: Path | None) -> list[Finding]:
     """Foreign keys against the referenced tables of every source, and keys that two sources repeat."""
     found: list[Finding] = []
     schemas = {t: schema_descriptor(t, root) for t in TABLES}
+    tables = _Tables(entries)
     for table in TABLES:
         schema = schemas[table]
         for fk in schema.get("foreignKeys", []):
             own, target = _fields(fk["fields"]), _fields(fk["reference"]["fields"])
             resource = fk["reference"]["resource"] or table
-            rows = _column(entries, table, own).filter(pl.any_horizontal(pl.col(n).is_not_null() for n in own))
-            keys = _column(entries, resource, target).select(target).drop_nulls().unique()
+            rows = tables.column(table, own).filter(pl.any_horizontal(pl.col(n).is_not_null() for n in own))
+            keys = tables.column(resource, target).select(target).drop_nulls().unique()
             missing = rows.join(keys, left_on=own, right_on=target, how="anti", nulls_equal=False)
             for place, values in zip(_place(missing), missing.select(own).iter_rows(), strict=True):
                 note = (f'for "{", ".join(own)}": values "{", ".join(str(v) for v in values)}" '
                         f'not found in the lookup table "{resource}" as "{", ".join(target)}"')
                 found.append(make_finding("foreign-key", value="", note=note, table=table, **place))
-        found += _repeated(entries, table, schema)
+        found += _repeated(tables, table, schema)
     return found
 
 
-def _repeated(entries: Sequence[Entry], table: str, schema: dict[str, Any]) -> list[Finding]:
+def _repeated(tables: _Tables, table: str, schema: dict[str, Any]) -> list[Finding]:
     """Primary and unique keys held by two rows (of one source or of two): every row after the first."""
     out: list[Finding] = []
     by_name = {f["name"]: f for f in schema["fields"]}
@@ -134,7 +147,7 @@ def _repeated(entries: Sequence[Entry], table: str, schema: dict[str, Any]) -> l
     for code, names in keys:
         if not names:
             continue
-        rows = _column(entries, table, names).drop_nulls(names).with_row_index("_order")
+        rows = tables.column(table, names).drop_nulls(names).with_row_index("_order")
         counts = rows.group_by(names).agg(pl.len().alias("n"))
         shared = rows.join(counts.filter(pl.col("n") > 1), on=names, how="semi").sort("_order")
         if not len(shared):

@@ -29,7 +29,7 @@ from cowork_data.publish.package import descriptor, write_descriptor
 from cowork_data.publish.rdf import context, prefixes, write_context
 from cowork_data.validate.report import Finding
 
-__all__ = ["Plan", "publish"]
+__all__ = ["Plan", "publish", "still_published"]
 
 Progress = Callable[[str, str], None]
 ISTAT_SOURCE = {
@@ -178,6 +178,19 @@ def _published_facts(output: Path, parts: Mapping[str, Any]) -> dict[str, str]:
 
             out[str(path.relative_to(output))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return dict(sorted(out.items()))
+
+
+def still_published(cache: Cache, output: Path, store: bool, descriptor: str) -> bool:
+    """The release the manifest describes is the one in ``output``, untouched: its ``datapackage.json`` has the
+    sha256 ``descriptor``, its graph files their recorded size and time, and the store is there if it has one."""
+    manifest = cache.manifest()
+    path = output / "datapackage.json"
+    if not manifest or manifest.get("descriptor") != descriptor or bool(manifest.get("store")) != store \
+            or not path.is_file():
+        return False
+    from cowork_data.publish.package import file_facts
+
+    return file_facts(path)["hash"] == descriptor and _intact(output, manifest, store)
 
 
 def _intact(output: Path, manifest: Mapping[str, Any], with_store: bool) -> bool:

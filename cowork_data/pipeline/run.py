@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cowork_data import __version__
-from cowork_data.config import load_sources, project_root
+from cowork_data import __version__, i18n
+from cowork_data.config import project_root
 from cowork_data.errors import UsageError, ValidationFailed
 from cowork_data.graph.declaration import declaration
 from cowork_data.namespaces import DEFAULT_BASE
@@ -29,6 +29,7 @@ from cowork_data.pipeline import graphs as graph_stage
 from cowork_data.pipeline import release
 from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
 from cowork_data.pipeline.checks import between_sources, source_check
+from cowork_data.pipeline.inputs import SourceIndex, fingerprint, ids_digest, last_build, record_build
 from cowork_data.pipeline.sources import prepare, rows_of
 from cowork_data.publish import atomic
 from cowork_data.reference import load_comuni
@@ -107,13 +108,21 @@ def build(
     say = progress or (lambda stage, message: None)
     atomic.recover(output)
     cache = Cache(output / "build" / "cache")
+    inputs = fingerprint(root, engine=engine, store=store, base=base, version=__version__)
+    done = last_build(cache, digest(inputs, ids_digest(root)))
+    if done is not None and release.still_published(cache, output, store, done["descriptor"]):
+        say("publish", i18n.pair("cli.build.nothing-changed"))
+        return BuildResult(output=output, rows=done["result"]["rows"], triples=done["result"]["triples"],
+                           store_quads=done["result"]["store_quads"], warnings=_report(done["result"]["warnings"]),
+                           files=done["result"]["files"], rebuilt=[], published=False)
     decl = declaration(root)
-    sources = load_sources(root)
+    versions = digest(code_version(), tree_digest([root / "schemas", root / "mapping"], root), engine)
+    index = SourceIndex(cache, root, versions)
+    sources = index.sources()
     say("harvest", f"{len(sources)} fonti / sources")
     crosswalk = Crosswalk.load(root / "ids" / "crosswalk.csv")
-    versions = digest(code_version(), tree_digest([root / "schemas", root / "mapping"], root), engine)
     prepared = prepare(root, sources, cache=cache, crosswalk=crosswalk, comuni=load_comuni, versions=versions,
-                       check=source_check(engine), progress=say)
+                       check=source_check(engine), progress=say, index=index)
     entries = prepared.entries
     cache.forget({s.id for s in sources})
     links = links_of(root, entries, say)
@@ -135,7 +144,10 @@ def build(
                         base=base, engine=engine, store=store, version=__version__,
                         schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
     result = release.publish(plan, say)
+    index.save({s.id for s in sources})
     crosswalk.save(root / "ids" / "crosswalk.csv")
+    record_build(cache, digest(inputs, ids_digest(root)), "sha256:" + result["files"]["datapackage.json"],
+                 {key: result[key] for key in ("rows", "triples", "store_quads", "files", "warnings")})
     return BuildResult(output=output, rows=result["rows"], triples=result["triples"],
                        store_quads=result["store_quads"], warnings=_report(result["warnings"]),
                        files=result["files"], rebuilt=prepared.rebuilt, published=result["published"])

@@ -75,10 +75,12 @@ class Prepared:
 
 
 def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: Crosswalk, comuni: Callable[[], Comuni],
-            versions: str, check: BatchCheck | None, progress: Progress) -> Prepared:
+            versions: str, check: BatchCheck | None, progress: Progress, index: Any = None) -> Prepared:
     """An entry per source: cached, or normalised (and, with ``check``, validated) now; new entries are ``dirty``
     (saved with their graph). ``comuni`` gives the ISTAT list, read only if a source is normalised. Sources are
-    checked many at a time (the checks' cost is per table, not per row)."""
+    checked many at a time (the checks' cost is per table, not per row). With ``index``
+    (:class:`cowork_data.pipeline.inputs.SourceIndex`), a source whose files kept their file system facts is
+    taken from the cache without reading its snapshot."""
     entries: list[Entry | None] = []
     rebuilt: list[str] = []
     pending: list[tuple[int, Source, dict[str, Any], dict[str, list[dict[str, str]]]]] = []
@@ -92,13 +94,27 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
             entries[i] = Entry(key=entry_key(source, info, crosswalk, versions), source_id=source.id, tables=tables,
                                findings=findings.get(source.id, []), crosswalk=crosswalk.rows(source.id), info=info,
                                dirty=True)
+            if index:  # the key with the identifiers minted now, as the next build will compute it
+                index.remember(source, index.facts(source, frozen(source.id)), entries[i].key)
         pending.clear()
+
+    def frozen(source_id: str) -> str:
+        return "\n".join("\t".join(row) for row in crosswalk.rows(source_id))
 
     rows_pending = 0
     for n, source in enumerate(sources, 1):
+        facts = index.facts(source, frozen(source.id)) if index else ""
+        known = index.key(source, facts) if index else None
+        entry = cache.load(source.id, known) if known else None
+        if entry is not None:
+            entries.append(entry)
+            continue
         snapshot = load_snapshot(source, root)
         info = source_info(source, snapshot)
-        entry = cache.load(source.id, entry_key(source, info, crosswalk, versions))
+        key = entry_key(source, info, crosswalk, versions)
+        if index:
+            index.remember(source, facts, key)
+        entry = cache.load(source.id, key)
         entries.append(entry)
         if entry is not None:
             continue

@@ -1,0 +1,171 @@
+"""Build benchmark (not a test): ``cowork-data build --root`` on a generated project against the store's own bulk load.
+
+INVENTED DATA from ``bench/project.py`` (one source per comune, snapshots in the adapters' formats, 0.5 % planted
+defects). For each size, in one run, each step in a fresh process (its peak RSS is its own, read by ``wait4``):
+
+1. ``cold``: ``cowork-data build --root P --output O --json`` with no cache and no release;
+2. ``floor``: a new on-disk pyoxigraph store bulk-loading the N-Quads files that build published (the same
+   lines, the same loader the build uses); ``ratio`` is cold / floor;
+3. ``no_change``: the same build again (nothing changed);
+4. ``one_source``: one comune's list changed (a space renamed, the snapshot's sha256 recorded again), built again;
+5. with ``--verify`` (default up to 10k spaces): a cold build of the changed project into another directory, and
+   whether it published the same bytes as the incremental one (``published_hashes``).
+
+Also: triples and published bytes per space (each format). The machine is shared: the load average before and
+after is recorded with the results. Usage::
+
+    python bench/build.py                    # 10k and 100k spaces
+    python bench/build.py --sizes 2000       # one size
+    BENCH_1M=1 python bench/build.py         # also 1M
+
+Results: printed and written to ``bench/results/build-{size}.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLOOR = """
+import sys, time, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+start = time.perf_counter()
+for path in sys.argv[2:]:
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+store.flush()
+print(time.perf_counter() - start, len(store))
+"""
+
+
+def _run(cmd: list[str]) -> dict[str, Any]:
+    """Run ``cmd``; its wall time, peak RSS (MB), exit code and output."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+                "code": os.waitstatus_to_exitcode(status), "stdout": out.read().decode(),
+                "stderr": err.read().decode()[-3000:]}
+
+
+def _build(project: Path, output: Path) -> dict[str, Any]:
+    done = _run([sys.executable, "-m", "cowork_data", "build", "--root", str(project), "--output", str(output),
+                 "--json"])
+    record = {k: done[k] for k in ("seconds", "peak_rss_mb", "code")}
+    if done["code"] != 0:
+        return record | {"error": done["stderr"]}
+    summary = json.loads(done["stdout"])
+    return record | {"published": summary["published"], "sources_rebuilt": summary["sources_rebuilt"],
+                     "triples": summary["triples"], "store_quads": summary["store_quads"]}
+
+
+def _change_one_source(project: Path) -> str:
+    """Rename the first space of the first comune's CSV list and record the snapshot's new sha256."""
+    snapshot = sorted((project / "sources" / "snapshots").glob("spazi-*/spazi.csv"))[0]
+    data = snapshot.read_bytes()
+    changed = data.replace(b"\nSpazio ", b"\nSpazio Rinnovato ", 1)
+    assert changed != data, snapshot
+    snapshot.write_bytes(changed)
+    meta_path = snapshot.with_name(snapshot.name + ".provenance.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["sha256"], meta["bytes"] = hashlib.sha256(changed).hexdigest(), len(changed)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return snapshot.parent.name
+
+
+def _sizes(output: Path, spaces: int) -> dict[str, Any]:
+    per_format: dict[str, int] = {}
+    for path in [output / "datapackage.json", *(output / "data").rglob("*")]:
+        if path.is_file():
+            ext = path.name.rsplit(".", 1)[-1]
+            per_format[ext] = per_format.get(ext, 0) + path.stat().st_size
+    return {"bytes": sum(per_format.values()), "bytes_per_space": round(sum(per_format.values()) / spaces),
+            "bytes_per_space_by_format": {k: round(v / spaces) for k, v in sorted(per_format.items())}}
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                          text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
+def measure(spaces: int, work: Path, verify: bool) -> dict[str, Any]:
+    from bench.project import write_project
+    from cowork_data.pipeline import published_hashes
+
+    project, out = work / "project", work / "out"
+    start = time.perf_counter()
+    record = write_project(project, spaces=spaces)
+    result: dict[str, Any] = {"spaces": spaces, "sources": record["sources"],
+                              "generate_s": round(time.perf_counter() - start, 1),
+                              "load_before": os.getloadavg()}
+    result["cold"] = cold = _build(project, out)
+    if "error" in cold:
+        return result
+    nquads = sorted(str(p) for p in (out / "data" / "graph").glob("cowork-data*.nq"))
+    floor = _run([sys.executable, "-c", FLOOR, str(work / "floor-store"), *nquads])
+    load_s, quads = floor["stdout"].split()
+    result["floor"] = {"seconds": round(float(load_s), 2), "process_seconds": floor["seconds"],
+                       "peak_rss_mb": floor["peak_rss_mb"], "quads": int(quads),
+                       "quads_per_s": round(int(quads) / float(load_s))}
+    shutil.rmtree(work / "floor-store", ignore_errors=True)
+    result["ratio_cold_to_floor"] = round(cold["seconds"] / float(load_s), 2)
+    result["triples_per_space"] = round(cold["triples"] / spaces, 1)
+    result |= _sizes(out, spaces)
+    result["no_change"] = _build(project, out)
+    result["changed_source"] = _change_one_source(project)
+    result["one_source"] = one = _build(project, out)
+    result["one_source_share_of_cold"] = round(one["seconds"] / cold["seconds"], 3)
+    if verify:
+        again = work / "cold-again"
+        result["cold_of_changed"] = _build(project, again)
+        result["incremental_equals_cold"] = published_hashes(out) == published_hashes(again)
+        shutil.rmtree(again, ignore_errors=True)
+    result["load_after"] = os.getloadavg()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--verify", choices=("auto", "yes", "no"), default="auto",
+                        help="Also build the changed project cold and compare (auto: up to 10k spaces).")
+    parser.add_argument("--work", type=Path, default=None, help="Where projects and builds go (a temporary "
+                        "directory by default, removed afterwards).")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    sizes = args.sizes or ([10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_1M") else []))
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform(),
+               "note": "shared machine: other builds and test suites ran at the same time (see load_before/after)"}
+    for spaces in sizes:
+        work = args.work / str(spaces) if args.work else Path(tempfile.mkdtemp(prefix=f"bench-build-{spaces}-"))
+        verify = args.verify == "yes" or (args.verify == "auto" and spaces <= 10_000)
+        try:
+            result = measure(spaces, work, verify)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        summary = {"benchmark": "build", "commit": _commit(), "machine": machine, **result}
+        args.results.mkdir(parents=True, exist_ok=True)
+        (args.results / f"build-{spaces}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(summary, indent=2), flush=True)
+
+
+if __name__ == "__main__":
+    main()
