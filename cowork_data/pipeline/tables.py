@@ -30,8 +30,8 @@ def sorted_table(entries: Sequence[Entry], table: str, descriptor: Mapping[str, 
     frames = [e.tables[table] for e in entries if table in e.tables and len(e.tables[table])]
     if not frames:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
-    frame = pl.concat([f.select(pl.col(n) if n in f.columns else pl.lit("").alias(n) for n in names)
-                       for f in frames], how="vertical_relaxed").with_columns(pl.col(names).fill_null(""))
+    frame = pl.concat(frames, how="diagonal_relaxed")  # one concatenation: a column a source lacks is null
+    frame = frame.select(pl.col(n).fill_null("") if n in frame.columns else pl.lit("").alias(n) for n in names)
     pk = descriptor.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     if not pk:
