@@ -135,7 +135,7 @@ def test_summary_first_and_a_map_of_the_points_on_valida_and_in_the_html_file(se
                 page.locator('#report-map path[data-status="misplaced"]').click(force=True)
                 popup = page.locator(".leaflet-popup-content").inner_text()
                 assert "Sesto San Giovanni" in popup and "Milano" in popup
-                page.screenshot(path=str(ROOT / "test-artifacts" / f"map-{view}.png"), full_page=False)
+                page.screenshot(path=str(ARTIFACTS / f"map-{view}.png"), full_page=False)
             assert not [u for u in requested if not u.startswith(("file:", server, "data:", "about:"))]
         finally:
             browser.close()
