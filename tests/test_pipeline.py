@@ -75,6 +75,10 @@ def test_a_rebuild_redoes_only_the_changed_source_and_publishes_the_cold_bytes(
     (out / "build" / "cache" / "last-build.pickle").unlink()  # the full path: every source checked, none read
     assert not build(root=root, output=out).published and read == []
 
+    published = published_hashes(out)
+    (out / "data" / "spaces.csv").unlink()  # a published file lost: the release is written again, no source read
+    assert build(root=root, output=out).published and read == [] and published_hashes(out) == published
+
     make_variant(root)  # one invented space renamed in Milan's coworking snapshot
     changed = build(root=root, output=out)
     assert changed.published and changed.rebuilt == ["milano-coworking"] and read == ["milano-coworking"]

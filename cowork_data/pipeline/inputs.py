@@ -32,7 +32,7 @@ from typing import Any
 from cowork_data.pipeline.cache import Cache, code_version, digest, tree_digest
 
 __all__ = ["LAST_BUILD", "SourceIndex", "file_facts", "fingerprint", "forget_build", "ids_digest", "last_build",
-           "record_build", "stat_digest"]
+           "published_facts", "record_build", "stat_digest"]
 
 LAST_BUILD = "last-build.pickle"
 #: The inputs read whole (their bytes count).
@@ -73,25 +73,33 @@ def fingerprint(root: Path, *, engine: str, store: bool, base: str, version: str
                   stat_digest(root / "sources"))
 
 
-def record_build(cache: Cache, inputs: str, descriptor: str, result: Mapping[str, Any]) -> None:
+def published_facts(output: Path) -> dict[str, str]:
+    """Size, times and inode of every published file (``datapackage.json``, everything under ``data/``)."""
+    files = [output / "datapackage.json", *(p for p in (output / "data").rglob("*") if p.is_file())]
+    return {str(p.relative_to(output)): file_facts(p) for p in sorted(files)}
+
+
+def record_build(cache: Cache, inputs: str, descriptor: str, result: Mapping[str, Any], output: Path) -> None:
     """Record a build that succeeded: its fingerprint, the sha256 of the ``datapackage.json`` it left published,
-    and ``result`` (written by a rename: a killed build leaves the record before, or none)."""
+    the file system facts of the published files and ``result`` (written by a rename: a killed build leaves the
+    record before, or none)."""
     cache.directory.mkdir(parents=True, exist_ok=True)
     tmp = cache.directory / f".{LAST_BUILD}.{os.getpid()}.tmp"
-    tmp.write_bytes(pickle.dumps({"inputs": inputs, "descriptor": descriptor, "result": dict(result)},
-                                 protocol=pickle.HIGHEST_PROTOCOL))
+    record = {"inputs": inputs, "descriptor": descriptor, "result": dict(result), "published": published_facts(output)}
+    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, cache.directory / LAST_BUILD)
 
 
-def last_build(cache: Cache, inputs: str) -> dict[str, Any] | None:
-    """What the last build published, if it started from the fingerprint ``inputs`` (else None)."""
+def last_build(cache: Cache, inputs: str, output: Path) -> dict[str, Any] | None:
+    """What the last build published, if it started from the fingerprint ``inputs`` and every file it published
+    is still there with the facts it had (else None)."""
     try:
         record = pickle.loads((cache.directory / LAST_BUILD).read_bytes())
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
         return None
     if not isinstance(record, dict) or record.get("inputs") != inputs:
         return None
-    return record
+    return record if record.get("published") == published_facts(output) else None
 
 
 def forget_build(cache: Cache) -> None:

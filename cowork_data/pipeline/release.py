@@ -22,6 +22,7 @@ from cowork_data.errors import ValidationFailed
 from cowork_data.geo.boundaries import SOURCE as BOUNDARIES_SOURCE
 from cowork_data.pipeline import store as store_stage
 from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
+from cowork_data.pipeline.inputs import published_facts
 from cowork_data.pipeline.parts import FORMATS, GraphInput, write_parts
 from cowork_data.pipeline.tables import write_tables
 from cowork_data.publish import atomic
@@ -146,7 +147,8 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
     plan.cache.write_manifest({"release": key, "parts": out["parts"], "result": result,
                                "graphs": {g.iri: g.signature for g in graphs}, "store": plan.store,
                                "vocab": out["vocab"], "shapes": out["shapes"],
-                               "descriptor": "sha256:" + result["files"]["datapackage.json"]})
+                               "descriptor": "sha256:" + result["files"]["datapackage.json"],
+                               "published": published_facts(plan.output)})
     return {**result, "warnings": [*plan.table_findings, *out["shacl"]], "published": True}
 
 
@@ -194,8 +196,11 @@ def still_published(cache: Cache, output: Path, store: bool, descriptor: str) ->
 
 
 def _intact(output: Path, manifest: Mapping[str, Any], with_store: bool) -> bool:
-    """The published release is still the one the manifest describes (its graph files have their sizes)."""
+    """The published release is still the one the manifest describes (every published file has the size, times
+    and inode recorded, and the graph files their sizes)."""
     if not (output / "datapackage.json").is_file() or (with_store and not (output / "build" / "store").is_dir()):
+        return False
+    if manifest.get("published") != published_facts(output):
         return False
     for record in manifest.get("parts", {}).values():
         for file, facts in record["files"].items():

@@ -109,7 +109,7 @@ def build(
     atomic.recover(output)
     cache = Cache(output / "build" / "cache")
     inputs = fingerprint(root, engine=engine, store=store, base=base, version=__version__)
-    done = last_build(cache, digest(inputs, ids_digest(root)))
+    done = last_build(cache, digest(inputs, ids_digest(root)), output)
     if done is not None and release.still_published(cache, output, store, done["descriptor"]):
         say("publish", i18n.pair("cli.build.nothing-changed"))
         return BuildResult(output=output, rows=done["result"]["rows"], triples=done["result"]["triples"],
@@ -147,7 +147,7 @@ def build(
     index.save({s.id for s in sources})
     crosswalk.save(root / "ids" / "crosswalk.csv")
     record_build(cache, digest(inputs, ids_digest(root)), "sha256:" + result["files"]["datapackage.json"],
-                 {key: result[key] for key in ("rows", "triples", "store_quads", "files", "warnings")})
+                 {key: result[key] for key in ("rows", "triples", "store_quads", "files", "warnings")}, output)
     return BuildResult(output=output, rows=result["rows"], triples=result["triples"],
                        store_quads=result["store_quads"], warnings=_report(result["warnings"]),
                        files=result["files"], rebuilt=prepared.rebuilt, published=result["published"])
