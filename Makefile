@@ -37,8 +37,10 @@ virtuoso:
 	  fi; \
 	fi
 
+# The release (datapackage.json, data/, ids/) and the semantic assets (assets/, schema.gov.it's layout).
 run: setup
 	$(VENV)/bin/cowork-data build
+	$(VENV)/bin/cowork-data assets
 
 test: setup
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from cowork_data import __version__, commands_graph, commands_harvest, i18n
+from cowork_data.commands_assets import assets as assets_command
 from cowork_data.commands_site import site as site_command
 from cowork_data.errors import CoworkDataError
 from cowork_data.output import csv_text, json_text, text_table
@@ -368,6 +369,7 @@ def query(sparql: str | None, query_file: Path | None, fmt: str, store: Path | N
 
 
 cli.add_command(site_command)
+cli.add_command(assets_command)
 cli.add_command(commands_harvest.harvest)
 cli.add_command(commands_harvest.sources)
 cli.add_command(commands_harvest.diff)

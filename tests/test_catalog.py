@@ -14,30 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from cowork_data.errors import ConfigError
-from cowork_data.namespaces import DCAT, DCATAPIT, DCT, FOAF, PROV, SD, SH, SPDX, VCARD, VOID
+from cowork_data.namespaces import DCAT, DCATAPIT, DCT, FOAF, PROV, SD, SPDX, VCARD, VOID
 from cowork_data.publish.publisher import load_publisher
 from tests.conftest import ROOT, figures
+from tests.dcat_checks import VOCABULARIES, agid_findings, agid_rules, dcat_ap_results, violations, vocabularies
 
-REFERENCE = Path(__file__).parent / "reference"
-DCAT_AP = REFERENCE / "dcat-ap-3.0.1"
-AGID = REFERENCE / "dcat-ap_it-agid-sparql-rules"
-VOCABULARIES = REFERENCE / "eu-vocabularies"
 BASE = "https://w3id.org/cowork-data/"
 DATASET = URIRef(f"{BASE}dataset/cowork-data")
 COMMITTED = ROOT / "data" / "catalog.ttl"
-#: The prefixes AgID's engine predeclared: rules 92, 96, 174, 175, 178-180, 195 and 197 use them undeclared.
-AGID_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                 "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#"}
 
 
 def _catalog(path: Path = COMMITTED) -> Graph:
@@ -45,23 +36,6 @@ def _catalog(path: Path = COMMITTED) -> Graph:
 
 
 # AgID's DCAT-AP_IT rules
-
-
-@cache
-def agid_rules() -> tuple[tuple[str, str], ...]:
-    """(file name, query) of every active rule (the ``*.rq.suspended`` ones are AgID's disabled rules)."""
-    return tuple((p.name, p.read_text(encoding="utf-8")) for p in sorted(AGID.glob("*.rq")))
-
-
-def agid_findings(graph: Graph) -> list[tuple[str, str, str]]:
-    """(rule, severity, message) of every row the rules return on ``graph``."""
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    found = []
-    for name, query in agid_rules():
-        for row in store.query(query, prefixes=AGID_PREFIXES):
-            found.append((name, row["Rule_Severity"].value, row["Message"].value))
-    return sorted(found)
 
 
 def test_agid_rules_find_no_error_on_the_committed_catalogue() -> None:
@@ -102,60 +76,16 @@ def test_agid_rules_fail_a_broken_catalogue(mutate, rule: str) -> None:
 # DCAT-AP 3.0.1 with the controlled-vocabulary shapes
 
 
-@cache
-def _dcat_ap_shapes() -> Graph:
-    shapes = Graph()
-    for name in ("html-shacl-shapes.ttl", "html-shacl-range.ttl", "html-shacl-shapes_recommended.ttl",
-                 "html-shacl-mdr-vocabularies.shape.ttl"):
-        shapes.parse(DCAT_AP / name, format="turtle")
-    return shapes
-
-
-@cache
-def _vocabularies() -> Graph:
-    vocab = Graph()
-    for path in sorted(VOCABULARIES.glob("*.ttl")):
-        vocab.parse(path, format="turtle")
-    return vocab
-
-
-def dcat_ap_results(catalog: Graph) -> Counter[tuple[str, str, str]]:
-    """(severity, path, constraint component) → count of the DCAT-AP 3.0.1 results on ``catalog``.
-
-    What the vocabularies say of the IRIs the catalogue names is added to the data graph (the whole tables would
-    make pySHACL check thousands of concepts nobody uses; an IRI the tables lack gets nothing and fails).
-    """
-    data = Graph()
-    data += catalog
-    named = {o for o in catalog.objects() if isinstance(o, URIRef)} | set(catalog.subjects())
-    for triple in _vocabularies():
-        if triple[0] in named:
-            data.add(triple)
-    _conforms, results, _text = validate(data, shacl_graph=_dcat_ap_shapes(), inference="none", advanced=True,
-                                         allow_warnings=True)
-    found: Counter[tuple[str, str, str]] = Counter()
-    report = results.value(predicate=RDF.type, object=SH.ValidationReport, any=False)
-    for result in results.objects(report, SH.result):  # not the nested ones (sh:detail) of a sh:node result
-        found[(str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-               str(results.value(result, SH.resultPath)),
-               str(results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1])] += 1
-    return found
-
-
-def _violations(found: Counter[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    return sorted(k for k in found if k[0] == "Violation")
-
-
 def test_committed_catalogue_conforms_to_dcat_ap_3_with_the_eu_vocabularies() -> None:
     found = dcat_ap_results(_catalog())
     figures("catalog-dcat-ap", {"shape_files": 4, "vocabularies": len(list(VOCABULARIES.glob("*.ttl"))),
                                 "violations": sum(n for k, n in found.items() if k[0] == "Violation"),
                                 "warnings": sum(n for k, n in found.items() if k[0] == "Warning")})
-    assert _violations(found) == []
+    assert violations(found) == []
 
 
 def test_fresh_build_conforms_to_dcat_ap_3(release) -> None:
-    assert _violations(dcat_ap_results(_catalog(release.output / "data" / "catalog.ttl"))) == []
+    assert violations(dcat_ap_results(_catalog(release.output / "data" / "catalog.ttl"))) == []
 
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -177,7 +107,7 @@ def _replace(graph: Graph, old: URIRef, new: URIRef) -> Graph:
 def test_dcat_ap_vocabulary_shapes_fail_a_broken_catalogue(old: URIRef, new: URIRef, path: URIRef) -> None:
     catalog = _catalog()
     assert (None, None, old) in catalog
-    assert any(k[1] == str(path) for k in _violations(dcat_ap_results(_replace(catalog, old, new))))
+    assert any(k[1] == str(path) for k in violations(dcat_ap_results(_replace(catalog, old, new))))
 
 
 # What ckanext-dcatapit harvests
@@ -258,7 +188,7 @@ def test_every_csv_and_rdf_file_is_a_distribution(release) -> None:
 
 
 def test_themes_subthemes_and_licence_are_in_their_vocabularies() -> None:
-    g, vocab = _catalog(), _vocabularies()
+    g, vocab = _catalog(), vocabularies()
     themes = {str(t).rsplit("/", 1)[-1] for t in g.objects(DATASET, DCAT.theme)}
     assert themes == {"ECON", "GOVE"}
     for theme in g.objects(DATASET, DCAT.theme):  # the catalogue's labels are the table's

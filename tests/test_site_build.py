@@ -196,6 +196,22 @@ def test_downloads_are_copied_byte_for_byte(site: SiteResult) -> None:
         assert (out / "static" / "vendor" / vendor).is_file()
 
 
+def test_schema_versions_have_stable_urls(site: SiteResult) -> None:
+    """schemas/{table}/{version}/ and schemas/{table}/latest/ serve the semantic assets byte for byte (issue 15)."""
+    out, served = site.output, 0
+    for table in TABLES:
+        version = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))["version"]
+        for label, folder in ((version, f"v{version}"), ("latest", "latest")):
+            assets = ROOT / "assets" / "schemas" / table / folder
+            for name in ("index.ttl", f"{table}.oas3.yaml", f"{table}.example.csv", f"{table}.example-invalid.csv"):
+                assert (out / "schemas" / table / label / name).read_bytes() == (assets / name).read_bytes()
+                served += 1
+            assert f'href="{table}.oas3.yaml"' in (out / "schemas" / table / label / "index.html").read_text("utf-8")
+        assert f'href="schemas/{table}/{version}/"' in (out / "schema.html").read_text(encoding="utf-8")
+    assert (out / "schemas" / "CHANGELOG.md").read_bytes() == (ROOT / "schemas" / "CHANGELOG.md").read_bytes()
+    assert served == 8 * len(TABLES)
+
+
 def test_charts_have_text_alternatives(site: SiteResult) -> None:
     page = (site.output / "grafici.html").read_text(encoding="utf-8")
     svgs = sorted((site.output / "grafici").glob("*.svg"))

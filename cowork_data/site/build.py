@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from cowork_data.errors import UsageError
+from cowork_data.publish.assets import schema_versions
 from cowork_data.site import views
 from cowork_data.site.charts import Chart, format_number, render_svg
 from cowork_data.site.data import (
@@ -202,7 +203,16 @@ def _pages(site: Site, charts: list[Chart]) -> int:
                     fixtures=data.fixture_notes(fig["admissions"]))
     site.render("charts.html.j2", "grafici.html", "charts",
                 charts=[(c, Markup(render_svg(c))) for c in charts if not c.empty])
-    site.render("schema.html.j2", "schema.html", "schema", schemas=data.schemas())
+    versions = schema_versions(data.root)
+    site.render("schema.html.j2", "schema.html", "schema", schemas=data.schemas(), versions=versions)
+    if (data.root / "schemas" / "CHANGELOG.md").is_file():
+        shutil.copyfile(data.root / "schemas" / "CHANGELOG.md", site.stage / "schemas" / "CHANGELOG.md")
+    for version in versions:  # the stable URLs of the semantic assets: schemas/{table}/{version}/ and latest/
+        (site.stage / version.path).mkdir(parents=True, exist_ok=True)
+        for name in version.files:
+            shutil.copyfile(version.folder / name, site.stage / version.path / name)
+        site.render("schema_version.html.j2", f"{version.path}index.html", "schema", version=version,
+                    versions=[v for v in versions if v.table == version.table])
     downloads = _download_list(data, site.stage)
     site.render("download.html.j2", "scarica.html", "download", downloads=downloads)
     return len(markers)
