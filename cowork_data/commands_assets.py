@@ -17,7 +17,9 @@ def assets(check: bool, as_json: bool) -> None:
     """Write assets/ from schemas/, vocab/, mapping/tables.toml and publisher.toml, in the layout of the Italian
     National Data Catalog (schema.gov.it): the SKOS schemes as controlled vocabularies (Turtle, CSV, data package
     with its JSON-LD context), each Table Schema as an OpenAPI 3 schema with its JSON-LD context, metadata and
-    examples, under schemas/{table}/v{version}/ and latest/. Older versions already in assets/ are kept.
+    examples, under schemas/{table}/v{version}/ and latest/, and the ontology vocab/cw.ttl under
+    ontologies/vocab/. Older versions already in assets/ are kept; a change under a published version is refused
+    (raise the version and add it to schemas/CHANGELOG.md).
 
     `cowork-data build` does not write assets/: it publishes the data; run this after changing a schema or a
     vocabulary (`make run` runs both).

@@ -32,7 +32,7 @@ from click.testing import CliRunner
 from openapi_spec_validator import validate as validate_openapi
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
 from cowork_data.cli import cli
 from cowork_data.graph import build_graph
@@ -40,10 +40,12 @@ from cowork_data.publish.assets import changelog, stale_assets, write_assets
 from cowork_data.validate.schemas import TABLES, schema_descriptor
 from tests.conftest import ROOT, copy_project, figures
 from tests.dcat_checks import agid_findings, dcat_ap_results, violations
+from tests.ndc_layout import layout_errors
 from tests.test_datapackage_v2 import package_errors
 
 ASSETS = ROOT / "assets"
 NDC_RULES = Path(__file__).parent / "reference" / "ontopia-ndc" / "VocabolariControllati.rules.shacl"
+NDC_ONTOLOGY_RULES = NDC_RULES.with_name("Ontologie.rules.shacl")
 DCATAPIT_DATASET = URIRef("http://dati.gov.it/onto/dcatapit#Dataset")
 SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -65,10 +67,26 @@ def test_committed_assets_equal_a_fresh_generation() -> None:
     assert result.exit_code == 0 and json.loads(result.output) == {"stale": []}, result.output
 
 
+def _version(table: str) -> str:
+    return str(schema_descriptor(table)["version"])
+
+
+def _next(version: str) -> str:
+    major, minor, _patch = (int(x) for x in version.split("."))
+    return f"{major}.{minor + 1}.0"
+
+
+def _release(log: Path, heading: str) -> None:
+    """Put ``## {heading}`` on top of the changelog's releases."""
+    text = log.read_text(encoding="utf-8")
+    log.write_text(text.replace("\n## ", f"\n## {heading}\n\n- A change.\n\n## ", 1), encoding="utf-8")
+
+
 def test_a_changed_source_or_asset_is_stale(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "root")
     shutil.copytree(ASSETS, root / "assets", dirs_exist_ok=True)  # copy_project leaves out every datapackage.json
     assert stale_assets(root) == []
+    current = f"v{_version('spaces')}"
     spaces = root / "schemas" / "spaces.json"
     spaces.write_text(spaces.read_text(encoding="utf-8").replace("Denominazione", "Nome", 1), encoding="utf-8")
     edited = root / "assets" / "controlled-vocabularies" / "features" / "features.csv"
@@ -76,44 +94,62 @@ def test_a_changed_source_or_asset_is_stale(tmp_path: Path) -> None:
     (root / "assets" / "schemas" / "spaces" / "latest" / "leftover.txt").write_text("?", encoding="utf-8")
     stale = stale_assets(root)
     assert "controlled-vocabularies/features/features.csv" in stale
-    assert "schemas/spaces/v0.1.0/spaces.oas3.yaml" in stale and "schemas/spaces/latest/leftover.txt" in stale
+    assert f"schemas/spaces/{current}/spaces.oas3.yaml" in stale and "schemas/spaces/latest/leftover.txt" in stale
     # the schema changed under a published version: refused, nothing written, until the version is raised
     result = CliRunner().invoke(cli, ["assets"], env={"COWORK_DATA_ROOT": str(root)})
-    assert result.exit_code != 0 and "0.1.0" in result.output and "Traceback" not in result.output
+    assert result.exit_code != 0 and current[1:] in result.output and "Traceback" not in result.output
     assert edited.read_text(encoding="utf-8").endswith("x,,,,\n")
-    shutil.rmtree(root / "assets" / "schemas" / "spaces" / "v0.1.0")  # as the message says, if it never went out
+    shutil.rmtree(root / "assets" / "schemas" / "spaces" / current)  # as the message says, if it never went out
     result = write_assets(root)
     assert "schemas/spaces/latest/leftover.txt" in result.removed and stale_assets(root) == []
-    assert "schemas/spaces/v0.1.0/spaces.json" in result.written
+    assert f"schemas/spaces/{current}/spaces.json" in result.written
 
 
 def test_an_older_version_is_kept_and_an_unreleased_one_refused(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "root")
     shutil.copytree(ASSETS, root / "assets", dirs_exist_ok=True)  # copy_project leaves out every datapackage.json
-    old = root / "assets" / "schemas" / "spaces" / "v0.0.9"  # as if published earlier
-    shutil.copytree(root / "assets" / "schemas" / "spaces" / "v0.1.0", old)
-    assert stale_assets(root) == [] and write_assets(root).removed == [] and old.joinpath("index.ttl").is_file()
-    spaces = root / "schemas" / "spaces.json"
-    spaces.write_text(spaces.read_text(encoding="utf-8").replace('"version": "0.1.0"', '"version": "0.2.0"', 1),
+    current, new = _version("spaces"), _next(_version("spaces"))
+    spaces = root / "assets" / "schemas" / "spaces"
+    shutil.copytree(spaces / f"v{current}", spaces / "v0.0.9")  # as if published earlier
+    assert stale_assets(root) == [] and write_assets(root).removed == [] and (spaces / "v0.0.9").is_dir()
+    schema = root / "schemas" / "spaces.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(f'"version": "{current}"', f'"version": "{new}"', 1),
                       encoding="utf-8")
     result = CliRunner().invoke(cli, ["assets"], env={"COWORK_DATA_ROOT": str(root)})
     assert result.exit_code != 0 and "CHANGELOG" in result.output and "Traceback" not in result.output
     log = root / "schemas" / "CHANGELOG.md"
     text = log.read_text(encoding="utf-8")
-    log.write_text(text.replace("## 0.1.0", "## 0.2.0 (2026-12-01): spaces, nowhere\n\n## 0.1.0", 1), encoding="utf-8")
+    _release(log, f"{new} (2099-12-01): spaces, nowhere")
     result = CliRunner().invoke(cli, ["assets"], env={"COWORK_DATA_ROOT": str(root)})
     assert result.exit_code != 0 and "nowhere" in result.output and "Traceback" not in result.output
-    log.write_text(text.replace("## 0.1.0", "## 0.2.0 (2026-12-01): spaces\n\n- A change.\n\n## 0.1.0", 1),
-                   encoding="utf-8")
-    before = (root / "assets" / "schemas" / "spaces" / "v0.1.0" / "index.ttl").read_bytes()
+    log.write_text(text, encoding="utf-8")
+    _release(log, f"{new} (2099-12-01): spaces")
+    before = (spaces / f"v{current}" / "index.ttl").read_bytes()
     written = write_assets(root).written
-    spaces = root / "assets" / "schemas" / "spaces"
-    assert "schemas/spaces/v0.2.0/spaces.oas3.yaml" in written
-    assert (spaces / "v0.1.0" / "index.ttl").read_bytes() == before and (spaces / "v0.0.9").is_dir()
+    assert f"schemas/spaces/v{new}/spaces.oas3.yaml" in written
+    assert (spaces / f"v{current}" / "index.ttl").read_bytes() == before and (spaces / "v0.0.9").is_dir()
     assert not any(p.startswith("schemas/calls/") for p in written)  # the other tables keep their version
-    assert '"0.2.0"' in (spaces / "latest" / "spaces.json").read_text(encoding="utf-8")
-    assert "2026-12-01" in (spaces / "latest" / "index.ttl").read_text(encoding="utf-8")
-    assert layout_errors(root / "assets") == [] and stale_assets(root) == []
+    assert f'"{new}"' in (spaces / "latest" / "spaces.json").read_text(encoding="utf-8")
+    assert "2099-12-01" in (spaces / "latest" / "index.ttl").read_text(encoding="utf-8")
+    assert not any(layout_errors(root / "assets").values()) and stale_assets(root) == []
+    # the ontology likewise: a new term under a published version is refused, then released as a new version
+    cw = root / "vocab" / "cw.ttl"
+    text = cw.read_text(encoding="utf-8")
+    version = re.search(r'owl:versionInfo "([0-9.]+)"', text).group(1)
+    term = '\ncw:extra a owl:DatatypeProperty ; rdfs:label "extra"@en .\n'
+    cw.write_text(text + term, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["assets"], env={"COWORK_DATA_ROOT": str(root)})
+    assert result.exit_code != 0 and "owl:versionInfo" in result.output and "Traceback" not in result.output
+    cw.write_text(text.replace(f'owl:versionInfo "{version}"', f'owl:versionInfo "{_next(version)}"') + term,
+                  encoding="utf-8")
+    _release(log, f"{_next(version)} (2099-12-02): vocab")
+    written = write_assets(root).written
+    assert written == ["README.md", "ontologies/vocab/latest/vocab.ttl",
+                       f"ontologies/vocab/v{_next(version)}/vocab.ttl"]
+    assert (root / "assets" / "ontologies" / "vocab" / f"v{version}" / "vocab.ttl").is_file()
+    first = min(date for (name, _v), date in changelog(root).items() if name == "vocab")
+    assert f'dct:issued "{first}"^^xsd:date' in (root / "assets" / "ontologies" / "vocab" / "latest" /
+                                                 "vocab.ttl").read_text(encoding="utf-8")
 
 
 def test_every_schema_has_a_released_semantic_version() -> None:
@@ -128,68 +164,33 @@ def test_every_schema_has_a_released_semantic_version() -> None:
 # The layout rules of schema.gov.it
 
 
-def layout_errors(folder: Path) -> list[str]:
-    """The catalogue's repository checks (dati-semantic-tools hooks), on the tree under ``folder``."""
-    errors: list[str] = []
-    for sub in (p for p in folder.iterdir() if p.is_dir()):
-        if sub.name not in ("controlled-vocabularies", "ontologies", "schemas"):
-            errors.append(f"unexpected folder {sub.name}")
-    name = re.compile(r"^[a-zA-Z][.a-zA-Z0-9_-]{1,63}$")
-    for path in _files(folder):
-        relative = path.relative_to(folder)
-        try:
-            path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError:
-            errors.append(f"{relative}: not UTF-8")
-        if path.suffix in (".ttl", ".rdf", ".csv", ".yaml"):
-            for part in [path.stem, *(p.name for p in [path.parent, *path.parents][:3] if p != folder.parent)]:
-                if not name.match(part):
-                    errors.append(f"{relative}: name {part!r}")
-        stem = path.name.split(".", 1)[0]
-        if path.parent != folder and path.name not in ("index.ttl", "datapackage.json") \
-                and stem not in relative.parent.parts:
-            errors.append(f"{relative}: the file name does not match its folder")
-    for leaf in {p.parent for p in _files(folder) if p.parent != folder}:
-        names = [p.name for p in leaf.iterdir()]
-        if not any(n.endswith(".ttl") for n in names):
-            errors.append(f"{leaf.relative_to(folder)}: no Turtle file")
-        if "schemas" in leaf.relative_to(folder).parts and not ("index.ttl" in names and
-                                                                any(n.endswith(".oas3.yaml") for n in names)):
-            errors.append(f"{leaf.relative_to(folder)}: a schema needs index.ttl and a .oas3.yaml")
-    for schema in (folder / "schemas").iterdir() if (folder / "schemas").is_dir() else []:
-        versions = sorted((p for p in schema.iterdir() if p.name != "latest"),
-                          key=lambda p: tuple(int(x) for x in p.name[1:].split(".")))
-        if not all(re.fullmatch(r"v\d+(\.\d+){0,2}", v.name) for v in versions):
-            errors.append(f"{schema.name}: version folders {[v.name for v in versions]}")
-        latest = {p.name: p.read_bytes() for p in (schema / "latest").iterdir()}
-        if not versions or latest != {p.name: p.read_bytes() for p in versions[-1].iterdir()}:
-            errors.append(f"{schema.name}: latest/ is not the newest version")
-    for path in (*_vocabularies(folder), *folder.glob("schemas/*/*/index.ttl")):
-        graph = Graph().parse(path, format="turtle")
-        main = next(iter(graph.subjects(RDF.type, DCATAPIT_DATASET)), None)
-        tail = str(main).rstrip("/").rsplit("/", 1)[-1] if main else ""
-        if path.name == "index.ttl" and not (path.parent / tail).is_file():
-            errors.append(f"{path.relative_to(folder)}: no file {tail!r}, the end of its URI")
-        if path.name != "index.ttl" and tail != path.stem:
-            errors.append(f"{path.relative_to(folder)}: URI {main} does not end with the file name")
-    return sorted(errors)
-
-
 def test_layout_rules_of_the_national_catalog(tmp_path: Path) -> None:
-    errors = layout_errors(ASSETS)
-    figures("assets-layout", {"files": len(_files()), "layout_errors": len(errors)})
-    assert errors == []
+    found = layout_errors(ASSETS)
+    figures("assets-layout", {"files": len(_files()), "hooks": len(found),
+                              "errors": sum(len(e) for e in found.values())})
+    assert found == {hook: [] for hook in found}
     broken = tmp_path / "assets"
     shutil.copytree(ASSETS, broken)
-    (broken / "schemas" / "calls" / "v0.1.0" / "calls.oas3.yaml").unlink()
+    calls, awards = f"v{_version('calls')}", f"v{_version('awards')}"
+    (broken / "schemas" / "calls" / calls / "calls.oas3.yaml").unlink()
     (broken / "schemas" / "spaces" / "latest" / "spaces.example.csv").write_text("changed\n", encoding="utf-8")
-    (broken / "controlled-vocabularies" / "features" / "features.csv").rename(
-        broken / "controlled-vocabularies" / "features" / "dotazioni.csv")
+    vocabulary = broken / "controlled-vocabularies" / "features"
+    (vocabulary / "features.csv").rename(vocabulary / "dotazioni.csv")
+    (vocabulary / "features.ttl").rename(vocabulary / "Features.ttl")
+    shutil.copytree(broken / "schemas" / "awards" / awards, broken / "schemas" / "awards" / "0.2")
+    ontology = next((broken / "ontologies" / "vocab").glob("v*"))
+    (ontology / "vocab.ttl").rename(ontology / "cw.ttl")
     (broken / "other").mkdir()
-    errors = layout_errors(broken)
-    assert "calls/v0.1.0: a schema needs index.ttl and a .oas3.yaml" in " ".join(errors).replace("schemas/", "")
-    assert any("spaces: latest/" in e for e in errors) and any("dotazioni.csv" in e for e in errors)
-    assert "unexpected folder other" in errors
+    found = layout_errors(broken)
+    assert any(f"calls/{calls}" in e and "calls.oas3.yaml" in e for e in found["check-filenames-match-uri"])
+    assert any("cw.ttl" in e for e in found["check-filenames-match-uri"])
+    assert any("spaces: latest/" in e for e in found["latest-is-newest"])
+    assert any("dotazioni.csv" in e for e in found["check-filenames-match-directories"])
+    assert any("Features.ttl" in e for e in found["check-filename-format"])
+    assert any("awards" in e for e in found["check-versioning-pattern"])
+    assert "unexpected folder other/" in found["check-repo-structure"]
+    shutil.rmtree(broken / "ontologies")
+    assert "directory ontologies/ does not exist" in layout_errors(broken)["check-repo-structure"]
 
 
 # NDC's rules, AgID's rules and DCAT-AP on the metadata
@@ -224,6 +225,23 @@ def test_ndc_rules_on_every_controlled_vocabulary() -> None:
     assert "keyConcept" in ndc_errors(graph)
 
 
+def test_ndc_rules_on_the_ontology() -> None:
+    rules = Graph().parse(NDC_ONTOLOGY_RULES, format="turtle")
+    files = sorted(ASSETS.glob("ontologies/*/*/*.ttl"))
+    failing = []
+    for path in files:
+        graph = Graph().parse(path, format="turtle")
+        assert (None, RDF.type, OWL.Ontology) in graph
+        conforms, _results, text = shacl_validate(graph, shacl_graph=rules, advanced=True, inference="none")
+        if not conforms:
+            failing.append(f"{path.name}: {text}")
+    figures("assets-ndc-ontology-rules", {"files": len(files), "not_conforming": len(failing)})
+    assert failing == [] and len(files) >= 2  # a version and latest/
+    graph = Graph().parse(files[0], format="turtle")
+    graph.remove((None, OWL.versionIRI, None))
+    assert not shacl_validate(graph, shacl_graph=rules, advanced=True, inference="none")[0]
+
+
 #: AgID's rule 112 asks a document for its dcatapit:Catalog: an asset's file describes one dataset, and the catalogue
 #: that lists it is the harvester's (schema.gov.it's own vocabularies have none either).
 CATALOGUE_ONLY = {"rule-112.rq"}
@@ -239,7 +257,7 @@ def test_agid_rules_and_dcat_ap_on_every_asset_s_metadata() -> None:
         dcat += [(path.name, *v) for v in violations(dcat_ap_results(graph))]
     figures("assets-metadata", {"files": len(files), "agid_rules_error_rows": len(errors),
                                 "agid_warning_rows": sum(warnings.values()), "dcat_ap_violations": len(dcat)})
-    assert len(files) == 5 + len(TABLES)
+    assert len(files) == 5 + len(list(ASSETS.glob("schemas/*/v*/index.ttl"))) >= 5 + len(TABLES)
     assert errors == [] and dcat == []
     broken = Graph().parse(files[0], format="turtle")
     broken.remove((None, URIRef("http://purl.org/dc/terms/accrualPeriodicity"), None))
@@ -318,6 +336,8 @@ def test_vocabulary_packages_are_valid_and_their_context_gives_the_skos() -> Non
         report = frictionless.Package(str(folder / "datapackage.json")).validate()
         assert report.valid, report.flatten(["type", "note"])
         resource = descriptor["resources"][0]
+        # the catalogue's validate-csv hook (json-semantic-playground): frictionless, and these field names
+        assert all(re.fullmatch(r"[a-zA-Z0-9_]{2,64}", f["name"]) for f in resource["schema"]["fields"])
         rows = list(csv.DictReader(io.StringIO((folder / resource["path"]).read_text(encoding="utf-8"))))
         document = {"@context": resource["schema"]["x-jsonld-context"], "@graph": rows}
         said = Graph().parse(data=json.dumps(document), format="json-ld")

@@ -13,9 +13,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import requests
 from click.testing import CliRunner
+from rdflib import Graph
 
 from cowork_data.cli import cli
 from cowork_data.errors import UsageError
+from cowork_data.namespaces import DCAT, DEFAULT_BASE
 from cowork_data.site import SiteResult, build_site
 from tests.serving import serving
 
@@ -210,6 +212,12 @@ def test_schema_versions_have_stable_urls(site: SiteResult) -> None:
         assert f'href="schemas/{table}/{version}/"' in (out / "schema.html").read_text(encoding="utf-8")
     assert (out / "schemas" / "CHANGELOG.md").read_bytes() == (ROOT / "schemas" / "CHANGELOG.md").read_bytes()
     assert served == 8 * len(TABLES)
+    # every download URL in the assets' metadata is a file of the site (the site is published at the base IRI)
+    urls = set()
+    for path in (ROOT / "assets").rglob("*.ttl"):
+        urls |= {str(o) for o in Graph().parse(path, format="turtle").objects(None, DCAT.downloadURL)}
+    missing = [u for u in sorted(urls) if not (out / u.removeprefix(DEFAULT_BASE)).is_file()]
+    assert len(urls) > 2 * len(TABLES) and all(u.startswith(DEFAULT_BASE) for u in urls) and missing == []
 
 
 def test_charts_have_text_alternatives(site: SiteResult) -> None:

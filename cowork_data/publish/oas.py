@@ -56,8 +56,7 @@ def jsonld_type(table: str, *, root: Any = None) -> str:
     for triple in spec.record.triples:
         if triple.predicate == RDF_TYPE and triple.obj.kind == "const" and triple.when is None:
             return triple.obj.text.strip("<>")
-    raise ConfigError(f"mapping/tables.toml: la tabella {table} non ha una classe (rdf:type) per ogni record.",
-                      f"mapping/tables.toml: table {table} has no class (rdf:type) for every record.")
+    raise ConfigError("error.assets-no-class", table=table)
 
 
 def jsonld_context(table: str, *, base: str = DEFAULT_BASE, root: Any = None) -> dict[str, Any]:

@@ -213,6 +213,9 @@ def _pages(site: Site, charts: list[Chart]) -> int:
             shutil.copyfile(version.folder / name, site.stage / version.path / name)
         site.render("schema_version.html.j2", f"{version.path}index.html", "schema", version=version,
                     versions=[v for v in versions if v.table == version.table])
+    for tree in ("controlled-vocabularies", "ontologies"):  # where the assets' metadata say they are
+        if (data.root / "assets" / tree).is_dir():
+            shutil.copytree(data.root / "assets" / tree, site.stage / "assets" / tree)
     downloads = _download_list(data, site.stage)
     site.render("download.html.j2", "scarica.html", "download", downloads=downloads)
     return len(markers)
