@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from pyproj import Transformer  # noqa: E402
 
+from cowork_data.geo.boundaries import boundaries  # noqa: E402
 from cowork_data.harvest.describe import describe  # noqa: E402
-from tests.fixtures.geo.comune_points import geojson, inside, rings  # noqa: E402
+from tests.fixtures.geo.comune_points import geojson  # noqa: E402
 
 POINTS = 16000
 
@@ -45,8 +46,9 @@ def main() -> None:
         path.write_bytes(data)
         found = describe(path)
         assert found.table is not None and found.table["crs"] == "EPSG:3003" and found.table["rows"] == POINTS
-        milano = rings()
-        assert all(p is not None and inside(*p, milano) for p in found.detection.points)
+        shapes = boundaries()
+        located = shapes.locate([p[0] for p in found.detection.points], [p[1] for p in found.detection.points])
+        assert {shapes.place(i).istat for i in located} == {"015146"}  # every point in the Comune di Milano
         warm = best(5, lambda: describe(path))
         cli = [sys.executable, "-m", "cowork_data", "describe", str(path), "--json"]
         cold = best(3, lambda: subprocess.run(cli, check=True, capture_output=True, cwd=ROOT))

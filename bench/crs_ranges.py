@@ -4,7 +4,9 @@ For every comune of the boundaries (its centre: the mean of its boundary's verti
 each system that undeclared coordinates are tried against, and :func:`cowork_data.geo.crs.detect` is asked which
 system a file holding only that point is in: right, ambiguous (a finding), unknown (a finding) or wrong.
 
-    .venv/bin/python bench/crs_ranges.py ../shared/reference/istat-boundaries [--points N]
+    .venv/bin/python bench/crs_ranges.py [../shared/reference/istat-boundaries] [--points N] [--comune|--boundaries]
+
+Without a folder, the points are one inside each comune of the shipped boundaries (``point_on_surface``).
 
 ``--points N`` groups N neighbouring comuni into one file (a province's data set) instead of one point per file.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from pyproj import Transformer
 
-from cowork_data.geo.crs import FAMILIES, UNDECLARED, detect
+from cowork_data.geo.crs import FAMILIES, UNDECLARED, detect, in_comune
 
 
 def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -79,15 +81,32 @@ def _box_test(group: list) -> object:
     return inside
 
 
+def surface_points() -> list[tuple[str, float, float, tuple[float, float, float, float]]]:
+    """(ISTAT code, lon, lat, bounding box) of a point inside every comune of the shipped boundaries."""
+    import shapely
+
+    from cowork_data.geo.boundaries import boundaries
+
+    shapes = boundaries()
+    inner = shapely.point_on_surface(shapes.geometries)
+    boxes = shapely.bounds(shapes.geometries)
+    return [(place.istat, float(p.x), float(p.y), tuple(float(b) for b in box))
+            for place, p, box in zip(shapes.places, inner, boxes, strict=True)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, nargs="?", help="the openpolis TopoJSON files (default: a point inside "
+                        "each comune of the shipped boundaries)")
     parser.add_argument("--points", type=int, default=1)
     parser.add_argument("--comune", action="store_true", help="tell detect the comune's bounding box (a source's "
                         "or a row's comune)")
+    parser.add_argument("--boundaries", action="store_true", help="tell detect the comune by its shipped boundary "
+                        "(cowork_data.geo.boundaries, what the harvest and describe --comune use)")
     args = parser.parse_args()
-    comuni = centres(args.folder)
-    print(f"comuni: {len(comuni)}; points per file: {args.points}; comune known: {args.comune}")
+    comuni = centres(args.folder) if args.folder else surface_points()
+    print(f"comuni: {len(comuni)}; points per file: {args.points}; comune known: "
+          f"{'boundary' if args.boundaries else 'bounding box' if args.comune else 'no'}")
     for family in UNDECLARED:
         epsg = FAMILIES[family][0]
         to = Transformer.from_crs(4326, epsg, always_xy=True)
@@ -98,7 +117,10 @@ def main() -> None:
         for start in range(0, len(comuni_in_zone), args.points):
             group = comuni_in_zone[start:start + args.points]
             xs, ys = to.transform([c[1] for c in group], [c[2] for c in group])
-            found = detect(list(xs), list(ys), inside=_box_test(group) if args.comune else None)
+            inside = _box_test(group) if args.comune else None
+            if args.boundaries and len(group) == 1:
+                inside = in_comune(group[0][0])
+            found = detect(list(xs), list(ys), inside=inside)
             if found.epsg == epsg and not found.swapped:
                 tally["right"] += 1
             elif found.epsg is None and found.candidates:

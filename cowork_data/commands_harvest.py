@@ -132,7 +132,9 @@ def diff(old: Path, new: Path, source_id: str, as_json: bool) -> None:
 @click.option("--write", "name", default="", metavar="NAME",
               help="Write sources/NAME.toml (and a table's snapshot) that `cowork-data harvest NAME` accepts.")
 @click.option("--crs", default="", metavar="EPSG:CODE", help="The coordinates' system, when the file does not say it.")
-@click.option("--comune", default="", metavar="ISTAT", help="ISTAT code of the comune of every row (in the source).")
+@click.option("--comune", default="", metavar="ISTAT",
+              help="ISTAT code of the comune of every row: settles a system the ranges leave open; written in the "
+                   "source.")
 @click.option("--dataset", default="", help="The dataset or CKAN package to write the source for (id or name).")
 @click.option("--format", "formats", multiple=True, default=("CSV",), show_default=True,
               help="Distribution formats in order of preference (catalogues, CKAN).")
@@ -161,7 +163,9 @@ def describe(target: str, as_json: bool, live: bool, name: str, crs: str, comune
         from cowork_data.harvest.http import HttpPolicy
 
         policy = HttpPolicy(allow_hosts=allow_hosts)
-    description = run_describe(target, live=live, policy=policy, crs=crs)
+    from cowork_data.geo.crs import in_comune
+
+    description = run_describe(target, live=live, policy=policy, crs=crs, inside=in_comune(comune))
     if as_json:
         click.echo(json_text(description.to_dict()))
     else:

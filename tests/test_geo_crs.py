@@ -12,7 +12,8 @@ import pytest
 from pyproj import Transformer
 
 from cowork_data.geo.area import on_land
-from cowork_data.geo.crs import detect, parse_crs, system_name, to_wgs84
+from cowork_data.geo.boundaries import boundaries
+from cowork_data.geo.crs import detect, in_comune, parse_crs, system_name, to_wgs84
 from cowork_data.geo.points import find_columns, number, table_points
 from cowork_data.readers import read
 from tests.fixtures.geo.comune_points import geojson, inside, points, rings
@@ -82,6 +83,13 @@ def test_ranges_that_fit_two_systems_are_a_finding_never_a_guess() -> None:
     settled = detect(xs, ys, where="CoordX/CoordY", inside=_in_milano)
     assert settled.epsg == 3003 and settled.label("it") == "Gauss-Boaga fuso Ovest, EPSG:3003"
     assert _in_milano(*settled.points[0])
+    by_boundary = detect(xs, ys, where="CoordX/CoordY", inside=in_comune("015146"))  # the shipped boundaries
+    assert by_boundary.epsg == 3003 and by_boundary.points == settled.points
+    assert "nel comune indicato" in by_boundary.reason.render("it")
+    assert "comune given" in by_boundary.reason.render("en")
+    assert in_comune("") is None
+    unknown = detect(xs, ys, where="CoordX/CoordY", inside=in_comune("999999"))  # a code no boundary has
+    assert unknown.epsg is None and set(unknown.candidates) == {3003, 3857}
 
 
 def test_points_that_fit_no_system_are_a_finding() -> None:
@@ -113,6 +121,8 @@ def test_a_comunes_geojson_of_16000_points_in_gauss_boaga_lands_inside_the_comun
     assert found.epsg == 3003 and found.declared == "urn:ogc:def:crs:EPSG::3003"
     assert len(found.points) == 16000 and all(p is not None for p in found.points)
     assert all(_in_milano(*p) for p in found.points)
+    located = boundaries().locate([p[0] for p in found.points], [p[1] for p in found.points])
+    assert {boundaries().place(i).istat for i in located} == {"015146"}  # the comune's boundary, as shipped
     worst = max(max(abs(p[0] - q[0]), abs(p[1] - q[1])) for p, q in zip(found.points, wgs84, strict=False))
     assert worst < 1e-6  # the round trip through Gauss-Boaga, to the centimetre of the file
     provenance = found.provenance()

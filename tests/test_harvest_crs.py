@@ -95,16 +95,20 @@ def test_a_gauss_boaga_geojson_is_harvested_with_its_system_in_provenance(tmp_pa
         assert float(space["latitude"]) == pytest.approx(lat, abs=1e-6)
 
 
-def test_without_crs_member_the_source_states_the_system(tmp_path: Path, server: ReplayServer) -> None:
+def test_without_crs_member_the_sources_comune_settles_the_system(tmp_path: Path, server: ReplayServer) -> None:
+    """Gauss-Boaga fuso Ovest or Web Mercator both put these metres on Italian land (ambiguous by ranges, see
+    test_geo_crs); only one puts them in the comune the source names."""
     root = copy_project(tmp_path / "root")
     _source(root, "punti-nocrs", f"{server.base}/punti-senza-crs.geojson")
     outcome = harvest(["punti-nocrs"], root=root, live=True, policy=POLICY).outcome("punti-nocrs")
     assert outcome.status == "updated"
     source = next(s for s in load_sources(root) if s.id == "punti-nocrs")
     coordinates = load_snapshot(source, root).provenance["coordinates"]
-    assert coordinates["crs"] == "" and "EPSG:3857" in coordinates["findings"]["en"][0]  # ambiguous: said, not guessed
-    assert all(not s["latitude"] for s in _spaces(root, "punti-nocrs"))  # metres are never published as degrees
-    _source(root, "punti-nocrs", f"{server.base}/punti-senza-crs.geojson", crs="EPSG:3003")
+    assert coordinates["crs"] == "EPSG:3003" and coordinates["crs_declared"] == ""
+    assert "Gauss-Boaga" in coordinates["crs_reason"]["it"] and "findings" not in coordinates
+    points = [(float(s["longitude"]), float(s["latitude"])) for s in _spaces(root, "punti-nocrs")]
+    assert len(points) == 40 and all(inside(lon, lat, MILANO) for lon, lat in points)
+    _source(root, "punti-nocrs", f"{server.base}/punti-senza-crs.geojson", crs="EPSG:3003")  # or says it
     points = [(float(s["longitude"]), float(s["latitude"])) for s in _spaces(root, "punti-nocrs")]
     assert len(points) == 40 and all(inside(lon, lat, MILANO) for lon, lat in points)
 

@@ -90,12 +90,14 @@ def test_a_csv_in_metres_pins_the_system_it_was_told(root: Path, tmp_path: Path)
     assert code == 0, out + err
 
 
-def test_an_ambiguous_system_is_said_not_guessed(tmp_path: Path) -> None:
+def test_an_ambiguous_system_is_said_not_guessed(root: Path, tmp_path: Path) -> None:
     path = tmp_path / "sedi.csv"
     path.write_text("NOME,X,Y\nSede,1514000,5034000\n", encoding="utf-8")
     table = describe(path).table
     assert table["crs"] == "" and table["points"] == [] and table["findings"][0]["code"] == "crs-ambiguous"
     assert describe(path, crs="EPSG:3003").table["crs"] == "EPSG:3003"
+    code, out, _ = _run(root, "describe", str(path), "--json", "--comune", "015146")  # Milan: only Gauss-Boaga
+    assert code == 0 and json.loads(out)["table"]["crs"] == "EPSG:3003"
 
 
 def test_a_zip_holding_one_table_is_described(tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ from cowork_data.i18n import Text, t
 
 Inside = Callable[[float, float], bool]
 
-__all__ = ["FAMILIES", "FIT", "Detection", "GeoFinding", "Inside", "detect", "parse_crs", "system_name", "to_wgs84"]
+__all__ = ["FAMILIES", "FIT", "Detection", "GeoFinding", "Inside", "detect", "in_comune", "parse_crs", "system_name",
+           "to_wgs84"]
 
 #: Share of the points that must fall on Italian land for a system to fit.
 FIT = 0.9
@@ -93,6 +94,20 @@ def system_name(epsg: int, lang: str = "it") -> str:
         return f"{CRS.from_epsg(epsg).name}, EPSG:{epsg}"
     except Exception:  # noqa: BLE001 - an unknown code is named by its number only
         return f"EPSG:{epsg}"
+
+
+def in_comune(istat: str) -> Inside | None:
+    """The test that a point is in the comune ``istat`` (its boundary, within the boundaries' tolerance), for
+    :func:`detect`'s ``inside``; None when no comune is given. The boundaries are read on the first tie to break;
+    a comune they lack settles nothing (every point passes)."""
+    if not istat:
+        return None
+
+    def inside(lon: float, lat: float) -> bool:
+        from cowork_data.geo.boundaries import boundaries
+
+        return boundaries().contains(istat, lon, lat) is not False
+    return inside
 
 
 @lru_cache(maxsize=32)
@@ -233,9 +248,9 @@ def detect(xs: Sequence[float | None], ys: Sequence[float | None], *, declared: 
     ``declared`` is what the file says (a GeoJSON ``crs`` name, a code in a column name); ``default`` the system the
     format implies when it says nothing (4326 for GeoJSON and KML). A declared system is used as declared (a
     finding when its points fall outside Italy); the default is used when the points fit it, else the ranges decide;
-    ``where`` names the columns or member, for messages. ``inside(lon, lat)`` narrows "in Italy" to where the
-    points must be when the caller knows it (the comune a source or a row names): Gauss-Boaga fuso Ovest and Web
-    Mercator both put many a comune's points on Italian land, only one of them in the right comune.
+    ``where`` names the columns or member, for messages. ``inside(lon, lat)`` says where the points must be when
+    the caller knows it (the comune a source or a row names); it breaks a tie the ranges leave: Gauss-Boaga fuso
+    Ovest and Web Mercator both put many a comune's points on Italian land, only one of them in the right comune.
     """
     pairs = [(i, float(x), float(y)) for i, (x, y) in enumerate(zip(xs, ys, strict=False))
              if x is not None and y is not None and math.isfinite(x) and math.isfinite(y)]
@@ -252,21 +267,24 @@ def detect(xs: Sequence[float | None], ys: Sequence[float | None], *, declared: 
     if code is not None:
         return _convert(code, pairs, len(xs), Text.of("geo.reason.declared", declared=declared, where=where or "-",
                                                       **ranges), declared, sample, where, ranges)
-    if default is not None and _share_on_land(default, sample, inside=inside) >= FIT:
+    if default is not None and _share_on_land(default, sample) >= FIT:
         return _convert(default, pairs, len(xs), Text.of("geo.reason.default", where=where or "-", **ranges), "",
                         sample, where, ranges)
     fits: list[tuple[int, bool]] = []
     for family in UNDECLARED:
         epsg = FAMILIES[family][0]
-        if _share_on_land(epsg, sample, inside=inside) >= FIT:
+        if _share_on_land(epsg, sample) >= FIT:
             fits.append((epsg, False))
-        elif family == "geographic" and _share_on_land(epsg, sample, swap=True, inside=inside) >= FIT:
+        elif family == "geographic" and _share_on_land(epsg, sample, swap=True) >= FIT:
             fits.append((epsg, True))
+    narrowed = False
+    if len(fits) > 1 and inside is not None:  # the comune breaks a tie the ranges leave (only then: it costs more)
+        kept = [(e, swap) for e, swap in fits if _share_on_land(e, sample, swap=swap, inside=inside) >= FIT]
+        fits, narrowed = (kept, True) if kept else (fits, False)
     if len(fits) == 1:
         epsg, swap = fits[0]
-        key = "geo.reason.swapped" if swap else "geo.reason.ranges"
-        reason = Text.of(key, where=where or "-", name=_both(epsg),
-                         **ranges)
+        key = "geo.reason.swapped" if swap else "geo.reason.ranges-comune" if narrowed else "geo.reason.ranges"
+        reason = Text.of(key, where=where or "-", name=_both(epsg), **ranges)
         if swap:
             pairs = [(i, y, x) for i, x, y in pairs]
         detection = _convert(epsg, pairs, len(xs), reason, "", _sample(pairs), where, ranges)

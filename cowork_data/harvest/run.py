@@ -17,6 +17,7 @@ from typing import Any
 
 from cowork_data.config import Source, load_sources, project_root
 from cowork_data.errors import CoworkDataError, UsageError
+from cowork_data.geo.crs import in_comune
 from cowork_data.geo.points import table_points
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, locate
 from cowork_data.harvest.checks import ShapeError, check_shape
@@ -108,9 +109,11 @@ def _recorded(source: Source, spec: HarvestSpec, root: Path) -> SourceOutcome:
                     snapshot=str(snapshot.path), url=str(snapshot.provenance.get("url", "")))
 
 
-def _coordinates(table: RawTable, spec: HarvestSpec) -> dict[str, Any]:
-    """The coordinates' system of a harvested table, why, and the conversion to WGS 84 (for its provenance)."""
-    found, columns = table_points(table.header, table.rows, table.meta, fmt=spec.format, crs=spec.crs)
+def _coordinates(table: RawTable, spec: HarvestSpec, comune: str) -> dict[str, Any]:
+    """The coordinates' system of a harvested table, why, and the conversion to WGS 84 (for its provenance); the
+    source's comune settles what ranges alone leave open."""
+    found, columns = table_points(table.header, table.rows, table.meta, fmt=spec.format, crs=spec.crs,
+                                  inside=in_comune(comune))
     return {"columns": list(columns.names), **found.provenance()} if columns is not None else {}
 
 
@@ -161,7 +164,7 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
         kept = archive(root, source, result.data, provenance, rejected=True)
         return _outcome(source, spec, "failed", cause=exc.cause, it=f"{exc.reason_it} ({data_url})",
                         en=f"{exc.reason_en} ({data_url})", url=data_url, sha256=sha, snapshot=str(kept))
-    coordinates = _coordinates(table, spec)
+    coordinates = _coordinates(table, spec, source.comune)
     if coordinates:
         provenance["coordinates"] = coordinates
     common = {"sha256": sha, "retrieved_at": result.retrieved_at, "records": len(table.rows), "url": data_url}

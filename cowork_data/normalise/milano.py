@@ -12,7 +12,7 @@ import re
 
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError, HarvestError
-from cowork_data.geo.crs import FAMILIES
+from cowork_data.geo.crs import FAMILIES, in_comune
 from cowork_data.geo.points import table_points
 from cowork_data.harvest import Snapshot
 from cowork_data.harvest.adapters import RawTable, UnreadableSnapshot, parse_table
@@ -69,9 +69,10 @@ def _read(source: Source, snapshot: Snapshot) -> RawTable:
 
 def _projected(source: Source, table: RawTable) -> list[tuple[float, float] | None]:
     """The rows' points in WGS 84 when the table's coordinates are projected (Gauss-Boaga, UTM…, declared by the
-    file or `harvest.crs`, or told by their ranges: :mod:`cowork_data.geo`); empty for degrees or no system."""
+    file or `harvest.crs`, or told by their ranges and the source's comune: :mod:`cowork_data.geo`); empty for
+    degrees or no system."""
     found, columns = table_points(table.header, table.rows, table.meta, fmt=harvest_spec(source).format,
-                                  crs=harvest_spec(source).crs)
+                                  crs=harvest_spec(source).crs, inside=in_comune(source.comune))
     if columns is None or not found.ok or found.epsg in FAMILIES["geographic"]:
         return []
     return found.points
