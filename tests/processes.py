@@ -21,12 +21,14 @@ __all__ = ["spawn", "stop"]
 
 _RUNNING: set[int] = set()  # process group ids
 _PR_SET_PDEATHSIG = 1
+# Looked up once, here: between fork and exec the child only calls it (no dlopen, no import in a forked child).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 
 
 def _die_with_parent(parent: int) -> None:
     """In the child, before exec: be killed when the parent dies (and if it already died, go now)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
 
