@@ -36,7 +36,7 @@ from cowork_data.normalise.text import fold
 from cowork_data.publish.atomic import write_text_atomic
 
 __all__ = ["SAME_AS_FILE", "THRESHOLDS", "Ambiguity", "Evidence", "Link", "LinkReport", "Thresholds", "evidence",
-           "link_spaces", "load_links", "save_links", "update_links"]
+           "freeze_links", "link_spaces", "load_links", "save_links", "update_links"]
 
 SAME_AS_FILE = Path("ids") / "same-as.csv"
 _COLUMNS = ("id", "same_as", "source_id", "score", "distance_m", "address_score")
@@ -235,13 +235,29 @@ def save_links(path: Path, links: list[Link]) -> None:
     write_text_atomic(path, buffer.getvalue())  # the frozen ids must never be left half-written
 
 
-def update_links(path: Path, spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS) -> LinkReport:
-    """Link `spaces` and add new links to the frozen ones in `path` (written only when it changes)."""
+def freeze_links(path: Path, links: list[Link]) -> bool:
+    """Write ``links`` to ``path`` unless it already holds exactly them; whether it wrote."""
+    frozen = load_links(path)
+    if sorted(frozen, key=_order) == sorted(links, key=_order) and (path.exists() or not links):
+        return False
+    save_links(path, links)
+    return True
+
+
+def _order(link: Link) -> tuple[str, str]:
+    return link.id, link.same_as
+
+
+def update_links(path: Path, spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS,
+                 save: bool = True) -> LinkReport:
+    """Link `spaces` and add new links to the frozen ones in `path`. With ``save`` the file is written when it
+    changes; without, the caller writes ``report.links`` with :func:`freeze_links` once the records the links name
+    are kept (the build does it after publishing, beside the crosswalk of their ids)."""
     report = link_spaces(spaces, thresholds=thresholds)
     frozen = load_links(path)
     linked = {link.id for link in frozen}
     merged = frozen + [link for link in report.links if link.id not in linked]
-    if merged != frozen or (merged and not path.exists()):
-        save_links(path, merged)
-    report.links = sorted(merged, key=lambda item: (item.id, item.same_as))
+    if save:
+        freeze_links(path, merged)
+    report.links = sorted(merged, key=_order)
     return report

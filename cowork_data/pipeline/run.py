@@ -24,7 +24,7 @@ from cowork_data.errors import UsageError, ValidationFailed
 from cowork_data.graph.declaration import declaration
 from cowork_data.namespaces import DEFAULT_BASE
 from cowork_data.normalise.ids import Crosswalk
-from cowork_data.normalise.linking import SAME_AS_FILE, update_links
+from cowork_data.normalise.linking import SAME_AS_FILE, Link, freeze_links, update_links
 from cowork_data.pipeline import graphs as graph_stage
 from cowork_data.pipeline import release
 from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
@@ -145,7 +145,10 @@ def build(
                         schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
     result = release.publish(plan, say)
     index.save({s.id for s in sources})
+    # The ids and the links between them are frozen together, once the release that uses them is published: a
+    # build that fails before leaves both files as they were (links frozen earlier named ids never kept).
     crosswalk.save(root / "ids" / "crosswalk.csv")
+    freeze_links(root / SAME_AS_FILE, [Link(**row) for row in links])
     record_build(cache, digest(inputs, ids_digest(root)), "sha256:" + result["files"]["datapackage.json"],
                  {key: result[key] for key in ("rows", "triples", "store_quads", "files", "warnings")}, output)
     return BuildResult(output=output, rows=result["rows"], triples=result["triples"],
@@ -160,12 +163,13 @@ def _report(findings: Sequence[Any]) -> Report:
 
 
 def links_of(root: Path, entries: Sequence[Entry], say: Progress) -> list[dict[str, str]]:
-    """The same space in two sources (:mod:`cowork_data.normalise.linking`), frozen in ``ids/same-as.csv``."""
+    """The same space in two sources (:mod:`cowork_data.normalise.linking`): the links frozen in
+    ``ids/same-as.csv`` and the new ones, which :func:`build` freezes only once it has published."""
     import polars as pl
 
     frames = [e.tables["_links"] for e in entries if "_links" in e.tables and len(e.tables["_links"])]
     spaces = pl.concat(frames, how="diagonal_relaxed").fill_null("").to_dicts() if frames else []
-    found = update_links(root / SAME_AS_FILE, spaces)
+    found = update_links(root / SAME_AS_FILE, spaces, save=False)
     for doubt in found.ambiguous:
         say("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
     return [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id, "score": link.score,
