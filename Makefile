@@ -42,9 +42,10 @@ run: setup
 	$(VENV)/bin/cowork-data build
 	$(VENV)/bin/cowork-data assets
 
+# The run prints its wall time (tests/conftest.py) and its fifteen slowest tests.
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 # Benchmarks (not tests): bench/build.py times `cowork-data build --root` on a generated project (cold, against the
 # store's own bulk load of the same N-Quads, no change, one source changed; bench/results/build-*.json);
