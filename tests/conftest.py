@@ -91,10 +91,25 @@ def repository_state(root: Path = ROOT) -> dict[str, tuple[str, int, int]] | Non
             continue
         try:
             stat = (root / path).stat()
-            state[path] = (status, stat.st_size, stat.st_mtime_ns)
+            state[path] = (status, *_tree(root / path)) if path.endswith("/") else \
+                (status, stat.st_size, stat.st_mtime_ns)
         except OSError:
             state[path] = (status, -1, -1)
     return state
+
+
+def _tree(folder: Path) -> tuple[int, int]:
+    """A folder git reports whole (untracked or ignored): how many files it holds and their latest mtime, so a
+    file written or rewritten anywhere inside shows."""
+    count, latest = 0, folder.stat().st_mtime_ns
+    for base, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                latest = max(latest, os.stat(os.path.join(base, name), follow_symlinks=False).st_mtime_ns)
+                count += 1
+            except OSError:
+                continue
+    return count, latest
 
 
 def changed_paths(before: dict[str, tuple[str, int, int]], after: dict[str, tuple[str, int, int]]) -> list[str]:

@@ -142,4 +142,8 @@ def test_the_repository_guard_sees_new_changed_and_ignored_files_but_not_caches(
     (repo / "build").mkdir()
     (repo / "build" / "x").write_text("x", encoding="utf-8")
     assert changed_paths(before, repository_state(repo)) == ["build/", "data.csv", "shot.png"]
+    middle = repository_state(repo)
+    (repo / "build" / "x").write_text("rewritten", encoding="utf-8")  # a file rewritten inside an ignored folder
+    os.utime(repo / "build" / "x", ns=(time.time_ns() + 10**9,) * 2)
+    assert changed_paths(middle, repository_state(repo)) == ["build/"]
     assert repository_state(tmp_path / "not-a-repo") is None
