@@ -101,7 +101,7 @@ def _space(i: int, rnd: random.Random, comune: tuple[str, str, str], orgs: list[
         "id": f"{belfiore.lower()}/spazio-{i}", "name": f"Spazio Esempio {i}", "type": SPACE_TYPES[i % 4],
         "operator_id": orgs[(i * 3) % len(orgs)]["id"] if i % 10 else "", "street_address": STREETS[i % 7],
         "house_number": str(i % 120 + 1), "postcode": f"{(i * 13) % 90000 + 10000:05d}", "comune_istat": istat,
-        "comune_belfiore": belfiore, "comune_name": name, "latitude": f"{38 + (i % 900) / 100:.5f}",
+        "comune_belfiore": belfiore, "comune_name": name, "country": "IT", "latitude": f"{38 + (i % 900) / 100:.5f}",
         "longitude": f"{8 + (i % 1000) / 100:.5f}", "workstations": str(i % 60 + 1),
         "features": " ".join(["workstations", *features]), "services": "wifi, caffè",
         "opening_hours": "Mo-Fr 09:00-18:00", "opening_hours_note": "lun-ven 9-18",

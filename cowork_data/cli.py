@@ -105,7 +105,7 @@ def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, en
         cowork-data build --root ~/registro-nazionale --output /srv/portal --no-store
         cowork-data build --engine reference
     """
-    from cowork_data.pipeline import STAGES
+    from cowork_data.pipeline import STAGES, note_line
     from cowork_data.pipeline import build as run_build
 
     if quiet or as_json:
@@ -135,6 +135,8 @@ def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, en
     click.echo(text_table(columns("table", "rows"), sorted(result.rows.items())))
     click.echo(f"{i18n.pair('cli.build.triples')}: {result.triples}; {i18n.pair('cli.build.store')}: "
                f"{result.store_quads} quad")
+    for source_id, note in sorted(result.notes.items()):
+        click.echo(f"{source_id}: {note_line(note)}")
     if result.warnings.findings:
         click.echo(f"{i18n.pair('cli.build.warnings')}: {len(result.warnings.findings)}")
 

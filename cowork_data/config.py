@@ -19,7 +19,7 @@ ROOT_ENV = "COWORK_DATA_ROOT"
 #: Where a source lives; the harvest kinds of `harvest.spec.KINDS` plus `curated` (facts compiled in the repository).
 ADAPTERS = frozenset({"ckan", "curated", "dcat", "socrata", "opendatasoft", "file", "html", "pdf", "overpass",
                       "wikidata", "fablabs", "local"})
-FORMATS = frozenset({"milano-csv", "curated-csv"})
+FORMATS = frozenset({"milano-csv", "curated-csv", "cget-csv"})
 
 
 def project_root() -> Path:
@@ -63,6 +63,8 @@ class Source:
     comune: str = ""
     space_type: str = ""
     admissions_call: str = ""
+    #: The attribution the licence asks for ("CGET, Mission Coworking, 2019"), repeated where the data is published.
+    attribution: str = ""
     columns: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
@@ -156,6 +158,7 @@ def _parse(path: Path) -> Source:
         comune=r.get("comune", str, required=False),
         space_type=r.get("space_type", str, required=False),
         admissions_call=r.get("admissions_call", str, required=False),
+        attribution=r.get("attribution", str, required=False),
         columns=dict(columns),
         path=path,
     )

@@ -49,6 +49,7 @@ class CW(DefinedNamespace):
     nameSimilarity: URIRef
     addressSimilarity: URIRef
     distance: URIRef
+    population: URIRef
 
 
 class COV(DefinedNamespace):
@@ -82,6 +83,12 @@ class CLV(DefinedNamespace):
     fullAddress: URIRef
     postCode: URIRef
     hasCity: URIRef
+    hasCountry: URIRef
+    hasProvince: URIRef
+    hasRegion: URIRef
+    Province: URIRef
+    Region: URIRef
+    situatedWithin: URIRef
 
 
 class L0(DefinedNamespace):

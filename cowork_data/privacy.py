@@ -4,11 +4,13 @@ Published data name organisations, never people (DESIGN §3). The scan looks for
 
 - personal *codici fiscali* (16 characters with a valid check character; organisations have 11 digits);
 - personal e-mail addresses: a local part made of a person's first name (``mario.rossi@…``, ``giulia@…``);
-- names of people: an Italian first name followed by a capitalised surname (``Mario Rossi``), except where
-  the name is part of a place or an institution named after a person (``Via Giuseppe Verdi``,
-  ``Fondazione Giangiacomo Feltrinelli``).
+- names of people: a first name followed by a capitalised surname (``Mario Rossi``), except where the name is
+  part of a place or an institution named after a person (``Via Giuseppe Verdi``, ``Fondazione Giangiacomo
+  Feltrinelli``, ``Rue Jean Moulin``, ``Saint-Martin-Boulogne``); in the name of a space, only a name that is
+  nothing but a person's name (``Louise Martin``: :func:`establishment_is_person`).
 
-First names come from the ``gender-guesser`` name dictionary (names used in Italy). The scan reads CSV cells,
+First names come from the ``gender-guesser`` name dictionary: names used in Italy or France, or predominant in
+any country (in a space's name, only the first two). The scan reads CSV cells,
 JSON strings and RDF literals; findings name the file, the row (or line) and the column or predicate.
 """
 
@@ -28,13 +30,26 @@ from cowork_data.validate.report import Finding
 
 PERSONAL_CF = re.compile(rf"\b{PERSONAL_TAX_CODE}\b", re.IGNORECASE)
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
-WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ']+")
+#: A word; words joined by hyphens are one (French place names: ``Pierre-Bénite``, ``Saint-Martin-Boulogne``;
+#: a compound first name, ``Jean-Pierre``, is a first name when each part is).
+WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ']+(?:-[A-Za-zÀ-ÖØ-öø-ÿ']+)*")
 #: Words after which a person's name names a place or an institution, not a person.
 NAMED_AFTER = frozenset(
     "via viale piazza piazzale corso largo vicolo strada ponte galleria alzaia ripa lungo san santa santo sant "
     "fondazione istituto scuola liceo teatro museo ospedale biblioteca università politecnico parco premio "
-    "centro stazione aeroporto comune città provincia regione municipio unione".split()
+    "centro stazione aeroporto comune città provincia regione municipio unione "
+    # French: saints, streets and the buildings and institutions named after a person
+    "saint sainte st ste rue avenue av bd boulevard bld place quai allée allee impasse chemin route square "
+    "esplanade passage cité cite lycée lycee collège college école ecole campus université universite espace "
+    "maison résidence residence pôle pole hôtel hotel salle théâtre theatre stade gare incubateur médiathèque "
+    "mediatheque bibliothèque musée musee fondation institut docteur dr professeur président president général "
+    "general maréchal marechal père pere abbé abbe fablab station".split()
 )
+#: What ends a clause: a person's name never runs across it (``… for Milan. Only …``).
+CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]{}\"«»“”\n]")
+#: Courtesy titles before a name (``Madame``, ``M.``, ``Sig.``).
+CIVILITIES = frozenset(
+    "m mme mlle madame monsieur mademoiselle mr mrs ms sig sigra signor signora dott dottssa".split())
 #: Ordinary Italian words that the name dictionary also lists as first names.
 COMMON_WORDS = frozenset(
     "italia isola rosa stella luce aurora marina serena vera sole fiore gemma gioia speranza fortuna viola ambra "
@@ -55,6 +70,18 @@ def _detector():
     return gender.Detector(case_sensitive=False)
 
 
+#: Countries of the profiles whose first names the scan knows (gender-guesser's country names), and its verdicts
+#: that mean "a first name": anywhere (``male``, ``female``) or in a profile's country (also ``mostly_*``).
+NAME_COUNTRIES = ("italy", "france")
+_NAME = ("male", "female")
+_MOSTLY = ("male", "female", "mostly_male", "mostly_female")
+#: Words that start with a first name but are the functional part of an address (``contact@``, ``marinaio``).
+FUNCTIONAL_LOCAL = frozenset(
+    "contact contacts info infos information accueil bonjour hello hallo ciao salut welcome coworking cowork fablab "
+    "admin administration direction secretariat segreteria reception reservation reservations booking office "
+    "bureau bureaux team equipe staff mairie comune association asso communication presse press".split())
+
+
 @cache
 def _place_names() -> frozenset[str]:
     """Every two adjacent words of a comune's or a region's name (``settimo torinese``, ``rocca barbena`` of
@@ -69,18 +96,66 @@ def _place_names() -> frozenset[str]:
     return frozenset(out)
 
 
-def is_first_name(word: str) -> bool:
-    """A first name used in Italy, written as a name (``Mario`` or ``MARIO``), that is not an ordinary word."""
+@cache
+def _known_first_name(name: str, anywhere: bool) -> bool:
+    detector = _detector()
+    return (anywhere and detector.get_gender(name) in _NAME) or any(detector.get_gender(name, country) in _MOSTLY
+                                                                    for country in NAME_COUNTRIES)
+
+
+def is_first_name(word: str, *, anywhere: bool = True) -> bool:
+    """A first name used in Italy or France (with ``anywhere``, also one predominant in any country), written as
+    a name (``Mario``, ``MARIO``, ``Jean-Pierre``), that is not an ordinary word."""
+    if "-" in word:
+        parts = word.split("-")
+        return len(parts) <= 3 and all(is_first_name(part, anywhere=anywhere) for part in parts)
     if len(word) < 3 or not (word.istitle() or (word.isupper() and len(word) >= 4)):
         return False
     if word.lower() in COMMON_WORDS:
         return False
-    return _detector().get_gender(word.capitalize(), "italy") in ("male", "female")
+    return _known_first_name(word.capitalize(), anywhere)
+
+
+def establishment_is_person(name: str) -> bool:
+    """Whether the name of an establishment is only a person's name (``Louise Martin``, ``Mme Giulia Bianchi``):
+    a first name used in a profile's country and one or two surnames, nothing else. A place named after someone
+    (``Maison Jules Verne``, ``Incubateur Jean Moulin``) names the place, not a person."""
+    words = [w for w in WORD.findall(name) if w.lower().strip("'") not in CIVILITIES]
+    if not 2 <= len(words) <= 3 or not is_first_name(words[0], anywhere=False):
+        return False
+    rest = words[1:]
+    return all((w.istitle() or w.isupper()) and len(w) > 1 and w.lower() not in PARTICLES for w in rest)
+
+
+def personal_email(address: str) -> bool:
+    """Whether an e-mail address is a person's: a first name in its local part (``laurent@``, ``nadia.terki@``),
+    an initial and a surname (``d.lecoq@``), or a first name glued to more letters (``alaintomeo@``,
+    ``sindyb@``); functional addresses (``contact@``, ``accueil-pepinieres09@``, a place's name) are not."""
+    local = address.split("@", 1)[0].lower()
+    tokens = [t for t in re.split(r"[._+\-0-9]+", local) if t]
+    if any(t in FUNCTIONAL_LOCAL for t in tokens) and not any(is_first_name(t.capitalize()) for t in tokens):
+        return False
+    for i, token in enumerate(tokens):
+        if is_first_name(token.capitalize()):
+            return True
+        if len(token) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) >= 3 and \
+                tokens[i + 1] not in FUNCTIONAL_LOCAL:
+            return True
+        if token not in FUNCTIONAL_LOCAL and any(is_first_name(token[:n].capitalize()) and len(token) > n
+                                                 for n in range(5, len(token))):
+            return True
+    return False
 
 
 def person_names(text: str) -> list[str]:
     """``Firstname Surname`` pairs in ``text`` that are not part of a place or institution name."""
-    words = WORD.findall(text)
+    found = []
+    for clause in CLAUSE_BREAK.split(text):  # a name does not run across a full stop or a bracket
+        found.extend(_names_in(WORD.findall(clause)))
+    return found
+
+
+def _names_in(words: list[str]) -> list[str]:
     found = []
     for i, word in enumerate(words[:-1]):
         if not is_first_name(word):
@@ -96,13 +171,17 @@ def person_names(text: str) -> list[str]:
     return found
 
 
+def _is_name_field(field: str) -> bool:
+    """The name of a space: the ``name`` column, ``schema:name`` (N-Triples, Turtle, JSON-LD)."""
+    return field in ("name", "schema:name") or field == "http://schema.org/name"
+
+
+def _establishment_names(text: str) -> list[str]:
+    return [text.strip()] if establishment_is_person(text) else []
+
+
 def personal_emails(text: str) -> list[str]:
-    found = []
-    for local, _domain in EMAIL.findall(text):
-        tokens = [t for t in re.split(r"[._+-]", local) if t.isalpha()]
-        if tokens and any(is_first_name(t.capitalize()) for t in tokens):
-            found.append(f"{local}@{_domain}")
-    return found
+    return [f"{local}@{domain}" for local, domain in EMAIL.findall(text) if personal_email(f"{local}@{domain}")]
 
 
 def personal_tax_codes(text: str) -> list[str]:
@@ -115,7 +194,10 @@ def scan_text(text: str, *, where: dict) -> Iterator[Finding]:
     for code, find in checks:
         if code == "privacy-person-name" and where.get("field") in SKIP_FIELDS:
             continue
-        for value in find(text):
+        # in the name of a space, only a bare person's name counts
+        finder = _establishment_names if code == "privacy-person-name" and _is_name_field(
+            str(where.get("field", ""))) else find
+        for value in finder(text):
             yield Finding.of(code, {"value": value}, value=value, **where)
 
 
@@ -134,7 +216,8 @@ def scan_csv(path: Path) -> Iterator[Finding]:
 def _json_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from _json_strings(v, k)
+            # a literal with a language or datatype ({"@value": …}) belongs to the property around it
+            yield from _json_strings(v, key if k == "@value" else k)
     elif isinstance(data, list):
         for v in data:
             yield from _json_strings(v, key)
@@ -165,15 +248,19 @@ def scan_ntriples(path: Path) -> Iterator[Finding]:
 
 
 def scan_rdf(path: Path) -> Iterator[Finding]:
-    """Literals of a Turtle, TriG or N-Quads file (the catalogue, the named-graph files)."""
-    from rdflib import Dataset, Literal
+    """Literals of a Turtle, TriG or N-Quads file (the catalogue, the named-graph files), read by pyoxigraph."""
+    import pyoxigraph as ox
 
-    formats = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads"}
-    dataset = Dataset()
-    dataset.parse(path, format=formats[path.suffix])
-    for s, p, o, _g in dataset.quads((None, None, None, None)):
-        if isinstance(o, Literal):
-            yield from scan_text(str(o), where={"file": str(path), "field": _field(str(p)), "focus_node": str(s)})
+    formats = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+    for quad in ox.parse(path=str(path), format=formats[path.suffix]):
+        if isinstance(quad.object, ox.Literal):
+            yield from scan_text(quad.object.value, where={"file": str(path), "field": _field(quad.predicate.value),
+                                                           "focus_node": _node_text(quad.subject)})
+
+
+def _node_text(node: object) -> str:
+    """A subject as rdflib writes it: the IRI, or the blank node's id."""
+    return str(getattr(node, "value", node))
 
 
 def scan_paths(paths: Iterable[Path]) -> list[Finding]:

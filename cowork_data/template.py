@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data.errors import UsageError
+from cowork_data.profiles import ITALY
 from cowork_data.validate.schemas import DERIVED_FIELDS, schema_descriptor
 
 __all__ = ["SHEET_NAMES", "TemplateInfo", "write_template"]
@@ -44,7 +45,8 @@ def write_template(output: Path | str, *, table: str = "spaces", root: Path | No
     if output.suffix.lower() != ".xlsx":
         raise UsageError("error.template-format")
     descriptor = schema_descriptor(table, root)
-    fields = [f for f in descriptor["fields"] if f["name"] not in DERIVED_FIELDS]
+    # an Italian list: the coordinates bounded by Italy (the schema's bounds hold every country with a profile)
+    fields = [ITALY.bounded(f) for f in descriptor["fields"] if f["name"] not in DERIVED_FIELDS]
     workbook = Workbook()
     ws = workbook.active
     ws.title = SHEET_NAMES[table]

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cowork_data.pipeline import build, published_hashes
 from cowork_data.publish import atomic
-from tests.conftest import copy_project, figures
+from tests.conftest import WITHOUT_FRANCE, copy_project, figures
 
 TRIALS = 50
 SEED = 20261123
@@ -99,7 +99,8 @@ def store_holds_the_graph(out: Path) -> bool:
 
 
 def test_sigkill_at_random_points_leaves_old_or_new_release(tmp_path: Path) -> None:
-    roots = [copy_project(tmp_path / "a"), copy_project(tmp_path / "b")]
+    # the Italian sources alone: the property is the publication's, a smaller release only makes each trial shorter
+    roots = [copy_project(tmp_path / "a", without=WITHOUT_FRANCE), copy_project(tmp_path / "b", without=WITHOUT_FRANCE)]
     make_variant(roots[1])
     releases = []
     for i, root in enumerate(roots):

@@ -16,7 +16,8 @@ from rdflib.compare import isomorphic
 from cowork_data.graph import CITIES_GRAPH
 from cowork_data.namespaces import DEFAULT_BASE, SCHEMA, graph_iri
 from cowork_data.pipeline import build
-from tests.conftest import copy_project
+from cowork_data.profiles import FRANCE
+from tests.conftest import WITHOUT_FRANCE, copy_project
 
 GRAPH = Path("data") / "graph"
 
@@ -62,7 +63,8 @@ def test_jsonld_uses_the_published_context(release) -> None:
 
 def test_one_named_graph_per_source(release) -> None:
     sources = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "sources").glob("*.toml"))
-    expected = {str(graph_iri(s)) for s in [*sources, CITIES_GRAPH]}
+    # each source, and the municipalities of each country in the graph of its reference list (istat, insee)
+    expected = {str(graph_iri(s)) for s in [*sources, CITIES_GRAPH, FRANCE.city_graph]}
     for name, fmt in (("cowork-data.nq", "nquads"), ("cowork-data.trig", "trig")):
         dataset = Dataset()
         dataset.parse(release.output / GRAPH / name, format=fmt)
@@ -91,7 +93,7 @@ def test_store_holds_the_named_graphs_and_the_vocabulary(release) -> None:
 
 def test_renaming_a_space_keeps_its_iri(tmp_path: Path) -> None:
     """Rename a space in a copy of the Milan snapshot (provenance sha256 updated) and rebuild: same IRI, new name."""
-    root = copy_project(tmp_path / "root")
+    root = copy_project(tmp_path / "root", without=WITHOUT_FRANCE)  # a Milan space: the Italian sources suffice
     snapshot = root / "sources" / "snapshots" / "milano-coworking" / "coworking__joined__f.csv"
     data = snapshot.read_bytes()
     old, new = "Spazio Esempio Sarpi".encode("latin-1"), "Sarpi Coworking Rinominato".encode("latin-1")

@@ -128,9 +128,9 @@ def doc_constraints(table, name):
         constraints["pattern"] = re.search(r"pattern `([^`]+)`", ALL_DOC_FIELDS[match[1]]["notes"])[1]
     if match := re.search(r"enum ((?:`[^`]+`(?: \([^)]*\))?(?:, )?)+)", notes):
         constraints["enum"] = re.findall(r"`([^`]+)`", re.sub(r"\([^)]*\)", "", match[1]))
-    if match := re.search(r"minimum (\d+(?:\.\d+)?)|≥ (\d+(?:\.\d+)?)|\b(\d+)–\d+", notes):
+    if match := re.search(r"minimum (-?\d+(?:\.\d+)?)|≥ (\d+(?:\.\d+)?)|\b(\d+)–\d+", notes):
         constraints["minimum"] = float(next(group for group in match.groups() if group))
-    if match := re.search(r"maximum (\d+(?:\.\d+)?)|\b\d+–(\d+)", notes):
+    if match := re.search(r"maximum (-?\d+(?:\.\d+)?)|\b\d+–(\d+)", notes):
         constraints["maximum"] = float(next(group for group in match.groups() if group))
     constraints.update(EXTRA_CONSTRAINTS.get((table, name), {}))
     return constraints
@@ -204,7 +204,7 @@ def test_top_level_metadata(table):
     assert descriptor["name"] == table
     for key in ("title", "title_en", "description", "description_en"):
         assert isinstance(descriptor[key], str) and descriptor[key].strip(), key
-    assert descriptor["version"] == "0.1.0"
+    assert descriptor["version"] == "0.2.0"
     assert descriptor["homepage"] == "https://w3id.org/cowork-data/"
     assert descriptor["missingValues"] == [""]
 

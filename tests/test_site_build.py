@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -81,15 +82,35 @@ def test_pages_for_every_comune_space_and_call(site: SiteResult) -> None:
     out = site.output
     for space in published("spaces"):
         page = (out / "spazi" / f"{space['id']}.html").read_text(encoding="utf-8")
-        assert f"<h1>{space['name']}</h1>" in page.replace("&#39;", "'")
+        assert f"<h1>{space['name']}</h1>" in unescape(page)
     for call in published("calls"):
         assert (out / "bandi" / f"{call['id']}.html").is_file()
-    comuni = {s["comune_istat"] for s in published("spaces")} | {"108039"}  # Seregno: a call, no spaces
-    for istat in comuni:
-        assert (out / "comuni" / f"{istat}.html").is_file()
+    spaces = published("spaces")
+    keys = {s["comune_istat"] if s["country"] == "IT" else f"FR-{s['commune_insee']}" for s in spaces}
+    for key in keys | {"108039"}:  # Seregno: a call, no spaces
+        assert (out / "comuni" / f"{key}.html").is_file(), key
     for name in ("index.html", "spazi/index.html", "comuni/index.html", "bandi/index.html", "grafici.html",
-                 "schema.html", "scarica.html"):
+                 "schema.html", "scarica.html", "paesi/index.html", "paesi/IT.html", "paesi/FR.html"):
         assert name in site.pages
+
+
+def test_pages_per_country_region_and_departement(site: SiteResult) -> None:
+    """France: a page per région and département with the spaces of its communes (INSEE's COG); Italy: regions
+    and provinces of the ISTAT list."""
+    out = site.output
+    french = [s for s in published("spaces") if s["country"] == "FR"]
+    paris = [s for s in french if s["commune_insee"] == "75056"]
+    page = (out / "territori" / "dipartimenti" / "FR-75.html").read_text(encoding="utf-8")
+    assert "<h1>Paris</h1>" in page and f"<dd>{len(paris)} (" in page
+    region = (out / "territori" / "regioni" / "FR-11.html").read_text(encoding="utf-8")
+    assert "Île-de-France" in region and 'href="../../territori/dipartimenti/FR-75.html"' in region
+    country = (out / "paesi" / "FR.html").read_text(encoding="utf-8")
+    assert f"<dd>{len(french)} (" in country and 'href="../territori/regioni/FR-11.html"' in country
+    assert (out / "territori" / "regioni" / "IT-lombardia.html").is_file()
+    assert (out / "territori" / "province" / "IT-MI.html").is_file()
+    commune = (out / "comuni" / "FR-75056.html").read_text(encoding="utf-8")
+    assert "Codice INSEE" in commune and "<code>75056</code>" in commune
+    assert "territori/dipartimenti/FR-75.html" in commune
 
 
 def test_invented_rows_say_so(site: SiteResult) -> None:
@@ -223,12 +244,14 @@ def test_schema_versions_have_stable_urls(site: SiteResult) -> None:
 def test_charts_have_text_alternatives(site: SiteResult) -> None:
     page = (site.output / "grafici.html").read_text(encoding="utf-8")
     svgs = sorted((site.output / "grafici").glob("*.svg"))
-    assert [p.stem for p in svgs] == ["ammissioni-nel-tempo", "budget-assegnato", "spazi-per-comune"]
+    assert [p.stem for p in svgs] == ["ammissioni-nel-tempo", "budget-assegnato", "spazi-per-classe-di-comune",
+                                      "spazi-per-paese", "spazi-per-regione"]
     for svg in svgs:
         text = svg.read_text(encoding="utf-8")
         assert 'role="img"' in text and "<title id=" in text and "<desc id=" in text and "aria-labelledby" in text
         assert f'id="{svg.stem}"' in page and f'href="grafici/{svg.stem}.svg"' in page
-    assert page.count("<svg") == 3 and page.count("Dati del grafico") == 3
+    assert page.count("<svg") == 5 and page.count("Dati del grafico") == 5
+    assert "Île-de-France (FR)" in page and "Lombardia (IT)" in page
     assert "298.240 €" in page and "n.d." in page
 
 

@@ -31,7 +31,7 @@ def test_template_has_dropdowns_notes_and_validates_clean_when_filled(tmp_path: 
     lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
              for dv in ws.data_validations.dataValidation if dv.type == "list"}
     column = {c.value: c.column_letter for c in ws[1]}
-    assert lists[column["Tipologia"]] == '"coworking,fablab,makerspace,hackerspace"'
+    assert lists[column["Tipologia"]] == '"coworking,fablab,makerspace,hackerspace,unspecified"'
     assert lists[column["Comune"]].startswith("comuni!$A$2:$A$")
     kinds = {dv.type for dv in ws.data_validations.dataValidation}
     assert {"list", "whole", "decimal"} <= kinds

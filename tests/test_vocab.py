@@ -19,7 +19,7 @@ ONTOLOGY = URIRef("https://w3id.org/cowork-data/vocab")
 
 # The codes of docs/tables.md, the binding contract between stages.
 SCHEME_CODES = {
-    "space-types": {"coworking", "fablab", "makerspace", "hackerspace"},
+    "space-types": {"coworking", "fablab", "makerspace", "hackerspace", "unspecified"},
     "features": {"workstations", "wifi", "meeting-room", "3d-printer", "laser-cutter", "cnc-machine", "event-space",
                  "kitchen", "lockers", "printer"},
     "call-types": {"programme", "registry", "coworker-voucher", "operator-grant"},

@@ -31,7 +31,7 @@ BUILTIN_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs"
 TERM_FUNCTIONS = frozenset({"decimal", "integer", "date", "year_or_date", "boolean", "date_time", "web", "city",
                             "licence", "iri"})
 #: Functions of ``computed`` columns and of ``each`` items.
-COLUMN_FUNCTIONS = frozenset({"join", "admission_tail"})
+COLUMN_FUNCTIONS = frozenset({"join", "admission_tail", "country_iri"})
 ITEM_FUNCTIONS = {"feature_codes": ("code",), "opening_hours": ("n", "day", "opens", "closes")}
 FILTERS = frozenset({"decimal", "sha16", "record"})
 

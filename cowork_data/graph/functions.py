@@ -11,7 +11,7 @@ import polars as pl
 
 from cowork_data.graph.hours import opening_hours_specifications
 
-__all__ = ["admission_tail", "feature_codes", "join", "opening_hours"]
+__all__ = ["admission_tail", "country_iri", "feature_codes", "join", "opening_hours"]
 
 
 def join(separator: str, *parts: pl.Series | str, length: int) -> pl.Series:
@@ -19,6 +19,16 @@ def join(separator: str, *parts: pl.Series | str, length: int) -> pl.Series:
     exprs = [pl.lit(p) if isinstance(p, pl.Series) else pl.lit(p) for p in parts]
     joined = pl.select(pl.concat_str(exprs, separator=separator, ignore_nulls=True)).to_series()
     return joined.zip_with(joined.fill_null("") != "", pl.Series([None] * len(joined), dtype=pl.String))
+
+
+def country_iri(country: pl.Series, *, length: int) -> pl.Series:
+    """The EU country table's IRI of each row's country profile (``IT`` → ``…/country/ITA``; empty: Italy, the first
+    profile; a country without a profile: null, no triple)."""
+    from cowork_data.profiles import PROFILES
+
+    codes = country.fill_null("IT").str.strip_chars().str.to_uppercase().replace("", "IT")
+    return codes.replace_strict(list(PROFILES), [str(p.country_iri) for p in PROFILES.values()], default=None,
+                                return_dtype=pl.String)
 
 
 def admission_tail(call_id: pl.Series, space_id: pl.Series, *, length: int) -> pl.Series:

@@ -22,6 +22,7 @@ import polars as pl
 from cowork_data.errors import ConfigError
 from cowork_data.graph import functions
 from cowork_data.graph.declaration import ITEM_FUNCTIONS, Cond, Declaration, Group, Slot, Table, Term, Triple
+from cowork_data.graph.places import place_rows
 from cowork_data.graph.terms import WHITESPACE, Terms, nulls, where
 
 __all__ = ["Writer", "frame", "source_rows"]
@@ -62,7 +63,8 @@ def source_rows(sources: Mapping[str, Mapping[str, Any]], referenced: Iterable[s
         rows.append({"id": source_id, "title": str(meta.get("title") or ""), "url": str(meta.get("url") or ""),
                      "licence": str(licence or ""), "publisher": str(meta.get("publisher") or ""),
                      "sha256": str(meta.get("sha256") or ""), "retrieved_at": str(meta.get("retrieved_at") or ""),
-                     "fixture": "true" if meta.get("fixture") else "false"})
+                     "fixture": "true" if meta.get("fixture") else "false",
+                     "attribution": str(meta.get("attribution") or "")})
     rows += [{"id": source_id} for source_id in sorted(set(referenced) - set(sources))]
     return rows
 
@@ -103,6 +105,8 @@ class Writer:
         for name in self.decl.tables:
             yield from self.table(name, tables.get(name, ()), chunk_rows)
         yield from self.table("same_as", tables.get("same_as", ()), chunk_rows)
+        for name, rows in place_rows(tables.get("spaces", ())).items():  # the French communes and their areas
+            yield from self.table(name, rows)
         yield from self.tail()
 
     def table(self, name: str, rows: Rows | pl.DataFrame, chunk_rows: int = 25_000) -> Iterator[pl.Series]:

@@ -13,8 +13,8 @@ from cowork_data.graph.declaration import codes
 from cowork_data.normalise.text import fold
 
 __all__ = [
-    "FEATURES", "address", "coordinate", "email", "features", "open_since", "phone", "postcode", "space_type",
-    "website", "wheelchair", "workstations",
+    "FEATURES", "address", "coordinate", "decimal_degrees", "email", "features", "open_since", "phone", "postcode",
+    "space_type", "website", "wheelchair", "workstations",
 ]
 
 #: The codes of the features concept scheme (``vocab/features.ttl``), in its order.
@@ -93,6 +93,11 @@ def coordinate(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def decimal_degrees(value: float) -> str:
+    """A coordinate with 7 decimals (about 1 cm), dropping float noise: `9.142164000000037` → `9.142164`."""
+    return f"{value:.7f}".rstrip("0").rstrip(".")
 
 
 def postcode(text: str) -> str:

@@ -91,6 +91,7 @@ def _space(source: Source, values: dict[str, str], comune: Comune, crosswalk: Cr
     row["type"] = fields.space_type(row["type"]) or source.space_type
     row["postcode"] = fields.postcode(row["postcode"])
     row["comune_istat"], row["comune_belfiore"], row["comune_name"] = comune.istat, comune.belfiore, comune.name
+    row["country"] = "IT"
     row["latitude"], row["longitude"] = _position(values)
     row["workstations"] = fields.workstations(row["workstations"])
     row["features"] = fields.features(row["services"], workstations=row["workstations"],

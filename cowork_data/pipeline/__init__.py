@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cowork_data.pipeline.run import STAGES, BuildResult, build, engines, published_hashes
+from cowork_data.pipeline.run import STAGES, BuildResult, build, engines, note_line, published_hashes
 from cowork_data.pipeline.sources import source_info
 
-__all__ = ["STAGES", "BuildResult", "build", "collect", "engines", "published_hashes", "source_info"]
+__all__ = ["STAGES", "BuildResult", "build", "collect", "engines", "note_line", "published_hashes", "source_info"]
 
 
 def collect(root: Path, progress: Callable[[str, str], None]) -> tuple[dict[str, list[dict[str, str]]],

@@ -75,6 +75,8 @@ class Entry:
     stats: dict[str, Any] = field(default_factory=dict)
     crosswalk: list[tuple[str, str, str, str]] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+    #: What the source's reader dropped or could not place (:func:`cowork_data.normalise.normalise`'s notes).
+    notes: dict[str, Any] = field(default_factory=dict)
     dirty: bool = False
 
 
@@ -99,14 +101,14 @@ class Cache:
         graph = where.with_suffix(".nq")
         return Entry(key=key, source_id=source_id, tables=meta["tables"], findings=meta["findings"],
                      graph=graph if graph.exists() else None, cities=meta["cities"], stats=meta["stats"],
-                     crosswalk=meta["crosswalk"], info=meta["info"])
+                     crosswalk=meta["crosswalk"], info=meta["info"], notes=meta.get("notes", {}))
 
     def save(self, entry: Entry, graph_lines: Path | None) -> Entry:
         """Write ``entry`` (and move ``graph_lines`` beside it) by renames; the source's other entries go."""
         final = self.path(entry.source_id, entry.key)
         final.parent.mkdir(parents=True, exist_ok=True)
         meta = {"tables": entry.tables, "findings": entry.findings, "cities": entry.cities, "stats": entry.stats,
-                "crosswalk": entry.crosswalk, "info": entry.info}
+                "crosswalk": entry.crosswalk, "info": entry.info, "notes": entry.notes}
         tmp = final.with_name(f".{entry.key}.{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
         if graph_lines is not None:  # the lines first: an entry never names lines that are not there

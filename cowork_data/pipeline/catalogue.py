@@ -58,12 +58,13 @@ def counts(plan: Any) -> tuple[int, Counter[str], Counter[str], int, int]:
         subjects += stats.get("subjects", 0)
         classes.update(stats.get("classes", {}))
         links += stats.get("city_links", 0)
-    if len(plan.istat):
-        graphs[f"{plan.base}graph/istat"] = len(plan.istat)
-        triples += len(plan.istat)
-        subjects += plan.istat.str.extract(r"^<([^>]*)>", 1).n_unique()
-        types = plan.istat.filter(plan.istat.str.contains("> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <"))
-        classes.update(types.str.extract(r"#type> <([^>]*)>", 1).to_list())
+    for name, lines in (("istat", plan.istat), ("insee", plan.places)):
+        if len(lines):
+            graphs[f"{plan.base}graph/{name}"] = len(lines)
+            triples += len(lines)
+            subjects += lines.str.extract(r"^<([^>]*)>", 1).n_unique()
+            types = lines.filter(lines.str.contains("> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <"))
+            classes.update(types.str.extract(r"#type> <([^>]*)>", 1).to_list())
     return triples, classes, graphs, subjects, links
 
 
@@ -101,7 +102,8 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
     dumps = [part["path"] for part in files.get("nt") or []] or ["data/graph/cowork-data.nt"]
     graph = catalog_graph(stage, files=published, publisher=load_publisher(plan.root),
                           originators=sorted(originators), counts=counts(plan), modified=last_modified,
-                          version=plan.version, base=plan.base, dumps=dumps)
+                          version=plan.version, base=plan.base, dumps=dumps,
+                          source_datasets=[e.info for e in plan.entries if e.info.get("attribution")])
     path = stage / CATALOG_FILE[1]
     with tempfile.TemporaryDirectory(dir=stage) as tmp:
         lines = Path(tmp) / "catalog.nt"

@@ -26,7 +26,7 @@ from cowork_data.pipeline.cache import Cache, Entry, digest
 from cowork_data.pipeline.privacy import literal_findings, plain_literals
 from cowork_data.publish.lines import write_lines
 
-__all__ = ["BATCH_ROWS", "graph_key", "graph_stats", "lookups", "special_graphs", "write_source_graphs"]
+__all__ = ["BATCH_ROWS", "graph_key", "graph_stats", "lookups", "place_graph", "special_graphs", "write_source_graphs"]
 
 #: Rows of canonical tables mapped together (many small sources in one go: the writer's cost is per frame).
 BATCH_ROWS = 50_000
@@ -196,6 +196,20 @@ def special_graphs(entries: Sequence[Entry], links: Sequence[Mapping[str, str]],
         for (graph,), part in frame.group_by("graph"):
             by_source[str(graph).removeprefix(f"{base}graph/")] = part["line"].sort()
     return istat, by_source
+
+
+def place_graph(entries: Sequence[Entry], *, decl: Declaration, base: str) -> pl.Series:
+    """The French communes the spaces of every source name, with their population, département and région
+    (graph ``insee``: :mod:`cowork_data.graph.places`), as sorted unique N-Quads lines; empty without French
+    spaces."""
+    from cowork_data.graph.places import place_rows
+
+    frames = [e.tables["spaces"].select("country", "commune_insee", "comune_name") for e in entries
+              if "spaces" in e.tables and {"country", "commune_insee"} <= set(e.tables["spaces"].columns)]
+    if not frames:
+        return _unique([])
+    writer = Writer(decl, base=base, sources={}, lookups={})
+    return _unique(chunk for name, rows in place_rows(pl.concat(frames)).items() for chunk in writer.table(name, rows))
 
 
 def _unique(chunks: Any) -> pl.Series:

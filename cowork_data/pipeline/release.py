@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,27 @@ ISTAT_SOURCE = {
     "title": "ISTAT — Elenco dei comuni italiani al 1° gennaio 2020 (CC BY 3.0 IT, Fonte: ISTAT)",
     "url": "https://www.istat.it/it/archivio/6789",
 }
+INSEE_SOURCE = {
+    "title": "INSEE — Code officiel géographique 2026, mise en forme Etalab (@etalab/decoupage-administratif 6.0.0; "
+             "Licence Ouverte 2.0, source : INSEE)",
+    "url": "https://github.com/etalab/decoupage-administratif",
+}
+
+
+def package_source(info: Mapping[str, Any]) -> dict[str, str]:
+    """A source as ``datapackage.json`` lists it: its title with the attribution and licence it asks for."""
+    title = str(info["title"])
+    if info.get("attribution"):
+        licence = info.get("licence")
+        name = licence.get("id", "") if isinstance(licence, Mapping) else str(licence or "")
+        title = f"{info['attribution']} — {title}" + (f" ({name})" if name else "")
+    return {"title": title, "url": str(info.get("url") or "")}
+
+
+def _french(entries: Sequence[Entry]) -> bool:
+    """Whether a source publishes French spaces (then INSEE's list is a source of the release)."""
+    return any("spaces" in e.tables and "country" in e.tables["spaces"].columns
+               and (e.tables["spaces"]["country"] == "FR").any() for e in entries)
 
 
 @dataclass
@@ -55,6 +76,8 @@ class Plan:
     version: str
     schemas: Mapping[str, Mapping[str, Any]]
     table_findings: Sequence[Finding]
+    #: The graph ``insee``: the French communes the spaces name, their départements and régions.
+    places: pl.Series = field(default_factory=lambda: pl.Series("line", [], dtype=pl.String))
 
 
 def graph_inputs(plan: Plan) -> list[GraphInput]:
@@ -70,6 +93,9 @@ def graph_inputs(plan: Plan) -> list[GraphInput]:
     istat_id = "istat"
     out.append(GraphInput(iri=f"{plan.base}graph/{istat_id}", source_id=istat_id, path=None, extra=plan.istat,
                           lines=len(plan.istat), signature=digest(*plan.istat.to_list())))
+    if len(plan.places):
+        out.append(GraphInput(iri=f"{plan.base}graph/insee", source_id="insee", path=None, extra=plan.places,
+                              lines=len(plan.places), signature=digest(*plan.places.to_list())))
     return out
 
 
@@ -133,8 +159,9 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
 
         write_catalogue(stage, plan, files=files, last_modified=last_modified)
         write_descriptor(stage / "datapackage.json",
-                         descriptor(stage, schemas=plan.schemas, sources=[*infos, ISTAT_SOURCE, CITIES_SOURCE,
-                                                                           EXONYMS_SOURCE, BOUNDARIES_SOURCE],
+                         descriptor(stage, schemas=plan.schemas,
+                                    sources=[*map(package_source, infos), ISTAT_SOURCE, CITIES_SOURCE, EXONYMS_SOURCE,
+                                             BOUNDARIES_SOURCE, *([INSEE_SOURCE] if _french(plan.entries) else [])],
                                     last_modified=last_modified, version=plan.version, graph_parts=files))
         from cowork_data.pipeline.privacy import scan
 

@@ -13,7 +13,7 @@ and publishes atomically (:mod:`cowork_data.publish.atomic`). A rebuild with not
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from cowork_data import __version__, i18n
 from cowork_data.config import project_root
 from cowork_data.errors import UsageError, ValidationFailed
 from cowork_data.graph.declaration import declaration
+from cowork_data.i18n import both
 from cowork_data.namespaces import DEFAULT_BASE
 from cowork_data.normalise.ids import Crosswalk
 from cowork_data.normalise.linking import SAME_AS_FILE, Link, freeze_links, update_links
@@ -36,7 +37,7 @@ from cowork_data.reference import load_comuni
 from cowork_data.validate.report import Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
 
-__all__ = ["STAGES", "BuildResult", "build", "engines", "links_of", "published_hashes"]
+__all__ = ["STAGES", "BuildResult", "build", "engines", "links_of", "note_line", "published_hashes"]
 
 STAGES = ("harvest", "normalise", "validate-tables", "graph", "publish", "validate-graph")
 Progress = Callable[[str, str], None]
@@ -54,6 +55,8 @@ class BuildResult:
     files: dict[str, str] = field(default_factory=dict)
     rebuilt: list[str] = field(default_factory=list)
     published: bool = True
+    #: Per source, what its reader dropped or could not place (personal data, rows without a commune, doubts).
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,7 +68,17 @@ class BuildResult:
             "files": self.files,
             "sources_rebuilt": len(self.rebuilt),
             "published": self.published,
+            "notes": self.notes,
         }
+
+
+def note_line(note: Mapping[str, Any]) -> str:
+    """One line of what a reader dropped, in Italian and English (the build summary)."""
+    it, en = both("cli.build.source-notes", rows=note.get("rows", 0), contacts=note.get("contacts_dropped", 0),
+                  emails=note.get("emails_dropped", 0), names=note.get("names_withheld", 0),
+                  unresolved=note.get("unresolved", 0), duplicates=note.get("duplicates", 0),
+                  dubious=note.get("dubious", 0))
+    return f"{it} / {en}"
 
 
 def engines(engine: str) -> tuple[Callable[..., Report], Callable[..., list]]:
@@ -125,6 +138,9 @@ def build(
                        check=source_check(engine), progress=say, index=index)
     entries = prepared.entries
     cache.forget({s.id for s in sources})
+    notes = {e.source_id: e.notes for e in entries if e.notes}
+    for source_id, note in sorted(notes.items()):
+        say("normalise", f"{source_id}: {note_line(note)}")
     links = links_of(root, entries, say)
 
     say("validate-tables", f"{sum(len(f) for e in entries for f in e.tables.values())} righe / rows")
@@ -140,7 +156,9 @@ def build(
     lent = graph_stage.lookups(decl, entries)
     graph_stage.write_source_graphs(entries, decl=decl, base=base, cache=cache, lent=lent)
     istat, link_lines = graph_stage.special_graphs(entries, links, decl=decl, base=base)
+    places = graph_stage.place_graph(entries, decl=decl, base=base)
     plan = release.Plan(root=root, output=output, cache=cache, entries=entries, istat=istat, links=link_lines,
+                        places=places,
                         base=base, engine=engine, store=store, version=__version__,
                         schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
     result = release.publish(plan, say)
@@ -153,7 +171,8 @@ def build(
                  {key: result[key] for key in ("rows", "triples", "store_quads", "files", "warnings")}, output)
     return BuildResult(output=output, rows=result["rows"], triples=result["triples"],
                        store_quads=result["store_quads"], warnings=_report(result["warnings"]),
-                       files=result["files"], rebuilt=prepared.rebuilt, published=result["published"])
+                       files=result["files"], rebuilt=prepared.rebuilt, published=result["published"],
+                       notes=notes)
 
 
 def _report(findings: Sequence[Any]) -> Report:

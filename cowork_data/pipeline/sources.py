@@ -49,7 +49,19 @@ def source_info(source: Source, snapshot: Snapshot) -> dict[str, Any]:
         "retrieved_at": prov.get("retrieved_at", ""),
         # A live harvest records real bytes: its provenance, not the catalogue, says whether rows are invented.
         "fixture": bool(prov.get("fixture", source.fixture)),
+        "attribution": source.attribution,
+        "published": str(prov.get("published", "")),
+        "bytes": prov.get("bytes"),
+        "download_url": _download_url(source, prov),
     }
+
+
+def _download_url(source: Source, provenance: Mapping[str, Any]) -> str:
+    """Where the snapshot's bytes come from: the data file a ``file`` harvest fetches, else the recorded URL."""
+    from cowork_data.harvest.spec import harvest_spec
+
+    spec = harvest_spec(source)
+    return spec.url if spec.kind == "file" else str(provenance.get("url") or "")
 
 
 def frames_of(tables: Mapping[str, Sequence[Mapping[str, str]]], root: Path | None) -> dict[str, pl.DataFrame]:
@@ -84,6 +96,7 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
     entries: list[Entry | None] = []
     rebuilt: list[str] = []
     pending: list[tuple[int, Source, dict[str, Any], dict[str, list[dict[str, str]]]]] = []
+    notes: dict[str, dict[str, Any]] = {}
 
     def flush() -> None:
         findings = check([(s.id, rows) for _i, s, _info, rows in pending], root) if check else {}
@@ -93,7 +106,7 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
                 tables["_links"] = link_frame(tables["spaces"])
             entries[i] = Entry(key=entry_key(source, info, crosswalk, versions), source_id=source.id, tables=tables,
                                findings=findings.get(source.id, []), crosswalk=crosswalk.rows(source.id), info=info,
-                               dirty=True)
+                               notes=notes.get(source.id, {}), dirty=True)
             if index:  # the key with the identifiers minted now, as the next build will compute it
                 index.remember(source, index.facts(source, frozen(source.id)), entries[i].key)
         pending.clear()
@@ -120,7 +133,7 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
             continue
         if not rebuilt or len(rebuilt) % 500 == 0:
             progress("normalise", f"{source.id} ({n}/{len(sources)})")
-        rows = normalise(source, snapshot, comuni=comuni(), crosswalk=crosswalk)
+        rows = normalise(source, snapshot, comuni=comuni(), crosswalk=crosswalk, notes=notes)
         pending.append((len(entries) - 1, source, info, rows))
         rebuilt.append(source.id)
         rows_pending += sum(map(len, rows.values()))

@@ -13,7 +13,7 @@ keyed on the INSEE code: spaces `data/workspace/fr-{insee}/{slug}`, cities `data
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -22,7 +22,11 @@ from cowork_data.cities import city_iri
 from cowork_data.errors import UsageError
 from cowork_data.namespaces import DEFAULT_BASE
 
-__all__ = ["FRANCE", "ITALY", "PROFILES", "Box", "CompanyId", "Profile", "profile"]
+__all__ = ["COUNTRY_AUTHORITY", "FRANCE", "ITALY", "PROFILES", "Box", "CompanyId", "Profile", "envelope", "profile",
+           "row_profile"]
+
+#: The EU Publications Office's country authority table (used by DCAT-AP): ``{COUNTRY_AUTHORITY}{ISO 3166-1 alpha-3}``.
+COUNTRY_AUTHORITY = "http://publications.europa.eu/resource/authority/country/"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Profile:
     """The rules of one country (see the module docstring)."""
 
     country: str
+    iso3: str
     name_it: str
     name_en: str
     name_local: str
@@ -69,6 +74,31 @@ class Profile:
     city_iri: Callable[[str, str], URIRef]
     scope: Callable[[str], str]
     reference: Callable[[], object]
+    #: The named graph of the city nodes (``{base}graph/{city_graph}``), named after the reference list.
+    city_graph: str = ""
+    #: Fields of a spaces row holding the municipality codes (the first is the one the city IRI is keyed on).
+    code_fields: tuple[str, ...] = ()
+
+    @property
+    def country_iri(self) -> URIRef:
+        """The country in the EU authority table (``…/country/ITA``)."""
+        return URIRef(f"{COUNTRY_AUTHORITY}{self.iso3}")
+
+    def envelope(self) -> tuple[float, float, float, float]:
+        """(south, west, north, east) of the smallest rectangle holding every box of the country."""
+        return envelope((self,))
+
+    def bounded(self, spec: Mapping[str, object]) -> dict[str, object]:
+        """A Table Schema field as it applies in this country: ``latitude`` and ``longitude`` bounded by the
+        country's boxes (the schema's bounds hold every country with a profile); other fields unchanged."""
+        out = dict(spec)
+        if out.get("name") in ("latitude", "longitude"):
+            south, west, north, east = self.envelope()
+            low, high = (south, north) if out["name"] == "latitude" else (west, east)
+            constraints = out.get("constraints")
+            out["constraints"] = {**(constraints if isinstance(constraints, Mapping) else {}),
+                                  "minimum": low, "maximum": high}
+        return out
 
     def inside(self, lat: float, lon: float) -> bool:
         """Whether a point is inside one of the country's boxes (mainland, islands, overseas départements)."""
@@ -118,7 +148,7 @@ def _french_city(code: str, base: str = DEFAULT_BASE) -> URIRef:
 
 
 ITALY = Profile(
-    country="IT", name_it="Italia", name_en="Italy", name_local="Italia", language="it",
+    country="IT", iso3="ITA", name_it="Italia", name_en="Italy", name_local="Italia", language="it",
     code_system="ISTAT (comune) + Belfiore (codice catastale)", code_field="comune_istat",
     code_pattern=r"^[0-9]{6}$", postcode_pattern=r"^[0-9]{5}$", phone_region="IT",
     phone_pattern=r"^\+39[0-9]{6,11}$",
@@ -127,10 +157,12 @@ ITALY = Profile(
     city_iri=_italian_city,
     scope=lambda belfiore: belfiore.lower(),
     reference=_comuni,
+    city_graph="istat",
+    code_fields=("comune_istat", "comune_belfiore"),
 )
 
 FRANCE = Profile(
-    country="FR", name_it="Francia", name_en="France", name_local="France", language="fr",
+    country="FR", iso3="FRA", name_it="Francia", name_en="France", name_local="France", language="fr",
     code_system="INSEE (Code officiel géographique)", code_field="commune_insee",
     code_pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", postcode_pattern=r"^[0-9]{5}$", phone_region="FR",
     phone_pattern=r"^\+(?:33[1-9][0-9]{8}|(?:262|269|590|594|596)[0-9]{9})$",
@@ -142,6 +174,8 @@ FRANCE = Profile(
     city_iri=_french_city,
     scope=lambda insee: f"fr-{insee.lower()}",
     reference=_communes,
+    city_graph="insee",
+    code_fields=("commune_insee",),
 )
 
 PROFILES: dict[str, Profile] = {p.country: p for p in (ITALY, FRANCE)}
@@ -154,3 +188,17 @@ def profile(country: str) -> Profile:
         known = ", ".join(sorted(PROFILES))
         raise UsageError("error.country-profile", country=country, known=known)
     return PROFILES[code]
+
+
+def row_profile(row: Mapping[str, str]) -> Profile | None:
+    """The profile of a canonical row by its ``country`` (none or empty is Italy); None for a country without a
+    profile (the Table Schema's enum reports it)."""
+    return PROFILES.get((row.get("country") or "IT").strip().upper())
+
+
+def envelope(profiles: tuple[Profile, ...] | None = None) -> tuple[float, float, float, float]:
+    """(south, west, north, east) around every box of ``profiles`` (default: all): the Table Schema's bounds of
+    ``latitude`` and ``longitude``, which a test keeps equal to this."""
+    boxes = [box for p in (profiles or tuple(PROFILES.values())) for box in p.bounds]
+    return (min(b.south for b in boxes), min(b.west for b in boxes), max(b.north for b in boxes),
+            max(b.east for b in boxes))

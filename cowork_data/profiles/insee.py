@@ -21,7 +21,7 @@ from cowork_data.config import project_root
 from cowork_data.errors import ConfigError
 from cowork_data.reference import fold_name
 
-__all__ = ["INSEE_DIR", "Commune", "Communes", "Resolution", "load_communes", "size_class"]
+__all__ = ["INSEE_DIR", "Commune", "Communes", "Resolution", "load_communes", "name_key", "size_class"]
 
 INSEE_DIR = Path("reference") / "insee"
 #: An INSEE commune code: 5 characters, the département first (`2A`/`2B` in Corsica, `97x` overseas).
@@ -60,7 +60,7 @@ def size_class(population: int | None) -> str:
     return next((label for limit, label in SIZE_CLASSES if population < limit), "100000 et plus")
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
     """Name key: case, accents, hyphens, a leading article and `St` for `Saint` do not count (`ST-MALO` is
     `Saint-Malo`, `Puy-en-Velay` is `Le Puy-en-Velay`)."""
     text = fold_name(name).replace("-", " ").replace("'", " ")
@@ -84,7 +84,7 @@ class Communes:
                               region=e.get("region", ""), zone=e.get("zone", ""), population=e.get("population"),
                               postcodes=tuple(e.get("codesPostaux") or ()))
             self._current[commune.code] = commune
-            self._by_name.setdefault(_key(commune.name), []).append(commune)
+            self._by_name.setdefault(name_key(commune.name), []).append(commune)
             for old in e.get("anciensCodes") or ():
                 self._links.setdefault(old, (commune.code, "former"))
         for e in entries:
@@ -95,7 +95,7 @@ class Communes:
             if e["code"] not in self._current:
                 self._links[e["code"]] = (target, how)
             # a former commune's name finds its current commune too (Morez is now in Hauts de Bienne)
-            bucket = self._by_name.setdefault(_key(e["nom"]), [])
+            bucket = self._by_name.setdefault(name_key(e["nom"]), [])
             if self._current[target] not in bucket:
                 bucket.append(self._current[target])
 
@@ -131,7 +131,7 @@ class Communes:
     def by_name(self, name: str, *, postcode: str = "", departement: str = "") -> list[Commune]:
         """Current communes named `name` (or with a former commune of that name), narrowed by postcode, else by
         département; the caller decides what several candidates mean."""
-        candidates = self._by_name.get(_key(name), [])
+        candidates = self._by_name.get(name_key(name), [])
         if postcode:
             narrowed = [c for c in candidates if postcode in c.postcodes]
             if narrowed:

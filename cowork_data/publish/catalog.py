@@ -122,6 +122,7 @@ def catalog_graph(
     base: str = DEFAULT_BASE,
     counts: Counts | None = None,
     dumps: Sequence[str] = ("data/graph/cowork-data.nt",),
+    source_datasets: Sequence[Mapping[str, Any]] = (),
 ) -> Graph:
     """The catalogue of the files written under ``stage``.
 
@@ -132,6 +133,9 @@ def catalog_graph(
     classes and graphs, unless ``counts`` gives them (``(triples, instances per class, triples per graph, distinct
     subjects, links to OntoPiA cities)``); ``modified``: the release's ``last_modified`` (ISO date or date-time).
     A file given with ``bytes`` and ``sha256`` is described from them instead of being read.
+    ``source_datasets``: the sources whose licence asks for an attribution (``id``, ``title``, ``publisher``,
+    ``url``, ``licence``, ``attribution``, ``published``), each a dataset of its own that the release's dataset
+    names as its ``dct:source``.
     """
     g = Graph(bind_namespaces="none")
     for prefix, namespace in sorted({**PREFIXES, "owl": str(OWL), "rdfs": str(RDFS), "xsd": str(XSD)}.items()):
@@ -217,6 +221,8 @@ def catalog_graph(
     g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{publisher.email}")))
     g.add((contact, VCARD.hasURL, URIRef(publisher.homepage)))
 
+    for source in source_datasets:
+        _source_dataset(g, catalog, dataset, source, base)
     for file in files:
         _distribution(g, stage, dataset, file, base)
     if counts is None:
@@ -238,6 +244,84 @@ def _originators(g: Graph, dataset: URIRef, originators: Sequence[tuple[str, str
         g.add((attribution, RDF.type, PROV.Attribution))
         g.add((attribution, PROV.agent, body))
         g.add((attribution, DCAT.hadRole, ORIGINATOR))
+
+
+def _source_dataset(g: Graph, catalog: URIRef, dataset: URIRef, source: Mapping[str, Any], base: str) -> None:
+    """A source the release derives from, as its own dataset: title, publisher, landing page, the EU themes of the
+    release, the date it was published, its licence and the attribution that licence asks for (``dct:rights``),
+    and the recorded file as its distribution (download URL, size, sha256)."""
+    node = _node(base, f"dataset/{source['id']}")
+    g.add((catalog, DCAT.dataset, node))
+    g.add((dataset, DCT.source, node))
+    for cls in (DCAT.Dataset, DCATAPIT.Dataset):
+        g.add((node, RDF.type, cls))
+    g.add((node, DCT.identifier, Literal(str(source["id"]))))
+    title = str(source["title"])
+    g.add((node, DCT.title, Literal(title)))
+    g.add((node, DCT.description, Literal(title)))
+    publisher = _node(base, f"agent/{source['id']}")
+    _agent(g, publisher, str(source["publisher"]), str(source["id"]))
+    g.add((node, DCT.publisher, publisher))
+    g.add((node, DCT.rightsHolder, publisher))
+    for code in sorted(THEMES):
+        g.add((node, DCAT.theme, URIRef(f"{EU}data-theme/{code}")))
+    for code in sorted(SUBTHEMES):
+        g.add((node, DCT.subject, URIRef(f"{EUROVOC}{code}")))
+    g.add((node, DCT.accrualPeriodicity, URIRef(f"{EU}frequency/IRREG")))
+    published = str(source.get("published") or source.get("retrieved_at") or "")[:10]
+    if published:
+        g.add((node, DCT.issued, Literal(published, datatype=XSD.date)))
+        g.add((node, DCT.modified, Literal(published, datatype=XSD.date)))
+    if url := str(source.get("url") or ""):
+        g.add((node, DCAT.landingPage, URIRef(url)))
+        g.add((URIRef(url), RDF.type, FOAF.Document))
+    licence = source.get("licence") or {}
+    document = URIRef(str(licence["url"])) if isinstance(licence, Mapping) and licence.get("url") else None
+    if document is not None:
+        g.add((node, DCT.license, document))
+        for cls in (DCT.LicenseDocument, DCATAPIT.LicenseDocument):
+            g.add((document, RDF.type, cls))
+        if licence.get("id"):
+            g.add((document, DCT.identifier, Literal(str(licence["id"]))))
+        # the licences with an attribution (Licence Ouverte 2.0, CC BY) are why a source is a dataset here
+        g.add((document, DCT.type, URIRef("http://purl.org/adms/licencetype/Attribution")))
+    rights = URIRef(f"{node}#attribution")
+    g.add((node, DCT.rights, rights))
+    g.add((rights, RDF.type, DCT.RightsStatement))
+    _both(g, rights, RDFS.label, f"Attribuzione richiesta dalla licenza: «{source['attribution']}»",
+          f"Attribution the licence asks for: “{source['attribution']}”")
+    if download := str(source.get("download_url") or ""):
+        _source_distribution(g, node, source, URIRef(download), document)
+
+
+def _source_distribution(g: Graph, dataset: URIRef, source: Mapping[str, Any], download: URIRef,
+                         licence: URIRef | None) -> None:
+    """The recorded snapshot of a source dataset: where it was downloaded from, its size and sha256."""
+    node = URIRef(f"{dataset}/distribution/snapshot")
+    g.add((dataset, DCAT.distribution, node))
+    for cls in (DCAT.Distribution, DCATAPIT.Distribution):
+        g.add((node, RDF.type, cls))
+    _both(g, node, DCT.title, "Il file della fonte, come registrato", "The source's file, as recorded")
+    _both(g, node, DCT.description,
+          "I byte della fonte registrati senza modifiche nello snapshot del progetto (sha256 qui sotto).",
+          "The source's bytes, recorded unchanged in the project's snapshot (sha256 below).")
+    g.add((node, DCAT.accessURL, download))
+    g.add((node, DCAT.downloadURL, download))
+    suffix = Path(str(download)).suffix.lstrip(".").lower()
+    if suffix in FILE_TYPES:
+        file_type = URIRef(f"{EU}file-type/{FILE_TYPES[suffix]}")
+        g.add((file_type, RDF.type, DCT.MediaTypeOrExtent))
+        g.add((node, DCT["format"], file_type))
+    if licence is not None:
+        g.add((node, DCT.license, licence))
+    if size := source.get("bytes"):
+        g.add((node, DCAT.byteSize, Literal(str(size), datatype=XSD.nonNegativeInteger)))
+    if sha256 := str(source.get("sha256") or ""):
+        checksum = URIRef(f"{node}#checksum")
+        g.add((node, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SHA256))
+        g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
 
 
 def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, base: str) -> None:

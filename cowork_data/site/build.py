@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from cowork_data.errors import UsageError
 from cowork_data.publish.assets import schema_versions
-from cowork_data.site import views
+from cowork_data.site import places, views
 from cowork_data.site.charts import Chart, format_number, render_svg
 from cowork_data.site.data import (
     CALL_TYPES,
@@ -101,6 +101,10 @@ class Site:
             wheelchair=lambda code: bi(*label(WHEELCHAIR, code)),
             features=lambda codes: [bi(*label(FEATURES, c)) for c in codes.split()],
             space_path=views.space_path, call_path=views.call_path, comune_path=views.comune_path,
+            comune_key=places.comune_key, country_path=places.country_path, area_path=places.area_path,
+            country_name=lambda code: bi(*places.COUNTRY_NAMES.get(code, (code, code))),
+            country_label=lambda code: " / ".join(dict.fromkeys(places.COUNTRY_NAMES.get(code, (code, code)))),
+            type_letter=views.type_letter,
             package=data.package, calls_of=lambda comune: calls_of(data, comune),
         )
 
@@ -117,8 +121,46 @@ class Site:
 
 
 def calls_of(data: SiteData, comune: Comune) -> list[dict[str, str]]:
-    """The calls of a comune: their ids start with its Belfiore code."""
+    """The calls of a comune: their ids start with its Belfiore code (Italian comuni only)."""
+    if not comune.belfiore:
+        return []
     return [c for c in data.calls if c["id"].split("/", 1)[0] == comune.belfiore.lower()]
+
+
+def _place_pages(site: Site, by_comune: dict[str, list[dict[str, str]]]) -> None:
+    """The places index, a page per country and a page per region and subdivision (département, province)."""
+    data = site.data
+    countries = sorted({c.country for c in data.comuni.values()} | {(s.get("country") or "IT").upper()
+                                                                     for s in data.spaces},
+                       key=lambda c: (list(places.COUNTRY_NAMES).index(c) if c in places.COUNTRY_NAMES else 99, c))
+    in_area: dict[str, list[Comune]] = {}
+    for comune in data.comuni.values():
+        for key in (comune.region, comune.subregion):
+            if key:
+                in_area.setdefault(key, []).append(comune)
+
+    def spaces_of(comuni: list[Comune]) -> list[dict[str, str]]:
+        return [s for c in comuni for s in by_comune.get(c.key, [])]
+
+    totals = {key: len(spaces_of(comuni)) for key, comuni in in_area.items()}
+    per_country = {code: [s for s in data.spaces if (s.get("country") or "IT").upper() == code] for code in countries}
+    site.render("paesi.html.j2", "paesi/index.html", "places", countries=countries, totals=totals,
+                per_country={code: len(rows) for code, rows in per_country.items()})
+    for code in countries:
+        spaces = per_country[code]
+        regions = [a for a in data.areas.values() if a.country == code and a.kind == "region"]
+        site.render("paese.html.j2", places.country_path(code), "places", country=code, regions=regions,
+                    totals=totals, counts=Counter(s["type"] for s in spaces), spaces=spaces,
+                    unplaced=[c for c in data.comuni.values() if c.country == code and not c.region],
+                    fixtures=data.fixture_notes(spaces))
+    for area in data.areas.values():
+        comuni = in_area.get(area.key, [])
+        spaces = spaces_of(comuni)
+        parts = [a for a in data.areas.values() if a.parent == area.key]
+        site.render("territorio.html.j2", places.area_path(area.key), "places", area=area, comuni=comuni,
+                    parts=parts, totals=totals, spaces=spaces, counts=Counter(s["type"] for s in spaces),
+                    comune_counts={c.key: len(by_comune.get(c.key, [])) for c in comuni},
+                    parent=data.areas.get(area.parent), fixtures=data.fixture_notes(spaces))
 
 
 def build_site(output: Path, *, root: Path | None = None, tiles: str | None = None,
@@ -140,7 +182,8 @@ def build_site(output: Path, *, root: Path | None = None, tiles: str | None = No
         site = Site(data, stage, tiles=tiles, tiles_attribution=tiles_attribution)
         shutil.copytree(HERE / "static", stage / "static", ignore=shutil.ignore_patterns("README.md"))
         skipped = _downloads(data, stage)
-        charts = [views.budget_chart(data), views.comuni_chart(data), views.admissions_chart(data)]
+        charts = [views.budget_chart(data), places.country_chart(data), places.region_chart(data),
+                  places.size_class_chart(data), views.admissions_chart(data)]
         markers = _pages(site, charts)
         notebook_pages(site, release=root)
         for chart in charts:
@@ -173,7 +216,11 @@ def _pages(site: Site, charts: list[Chart]) -> int:
                    for s in data.spaces}
     config = {"tiles": site.tiles or "", "attribution": site.tiles_attribution or ""}
     filter_calls = [c for c in data.calls if data.rows("admissions", call_id=c["id"])]
+    countries = Counter((s.get("country") or "IT").upper() for s in data.spaces)
+    order = [*(c for c in places.COUNTRY_NAMES if c in countries), *sorted(set(countries) - set(places.COUNTRY_NAMES))]
+    country_counts = [(c, countries[c]) for c in order]
     site.render("map.html.j2", "index.html", "map", markers=markers, config=config, mapped=len(mapped),
+                space_comuni={places.comune_key(s) for s in data.spaces}, country_counts=country_counts,
                 types=[t for t in SPACE_TYPES if types[t]], type_counts=types, space_calls=space_calls,
                 filter_calls=filter_calls, unmapped=[s for s in data.spaces if views.coordinates(s) is None],
                 fixtures=data.fixture_notes(data.spaces))
@@ -185,13 +232,19 @@ def _pages(site: Site, charts: list[Chart]) -> int:
                     fields=spaces_schema["fields"], admissions=data.rows("admissions", space_id=space["id"]),
                     awards=data.rows("awards", space_id=space["id"]), mapped=views.coordinates(space) is not None,
                     fixtures=data.fixture_notes([space]))
-    site.render("comuni.html.j2", "comuni/index.html", "comuni")
+    by_comune: dict[str, list[dict[str, str]]] = {}
+    for space in data.spaces:
+        by_comune.setdefault(places.comune_key(space), []).append(space)
+    counts = {key: len(rows) for key, rows in by_comune.items()}
+    site.render("comuni.html.j2", "comuni/index.html", "comuni", counts=counts)
     for comune in data.comuni.values():
-        spaces = [s for s in data.spaces if s["comune_istat"] == comune.istat]
+        spaces = by_comune.get(comune.key, [])
         calls = calls_of(data, comune)
-        site.render("comune.html.j2", views.comune_path(comune.istat), "comuni", comune=comune, spaces=spaces,
+        site.render("comune.html.j2", views.comune_path(comune.key), "comuni", comune=comune, spaces=spaces,
                     calls=calls, counts=Counter(s["type"] for s in spaces), fixtures=data.fixture_notes(spaces),
-                    organisations=[o for o in data.tables["organisations"] if o["comune_istat"] == comune.istat])
+                    organisations=[o for o in data.tables["organisations"]
+                                   if comune.country == "IT" and o["comune_istat"] == comune.istat])
+    _place_pages(site, by_comune)
     figures = {c["id"]: views.call_figures(data, c["id"]) for c in data.calls}
     site.render("calls.html.j2", "bandi/index.html", "calls", figures=figures)
     for call in data.calls:

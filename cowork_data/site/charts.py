@@ -18,7 +18,7 @@ BAR_GAP = 3
 GROUP_GAP = 14
 LEGEND_ROW = 20
 #: Colours with enough contrast against white and distinct for the common colour-vision deficiencies.
-PALETTE = ("#1b6ca8", "#c2571a", "#2e7d32", "#6a3d9a")
+PALETTE = ("#1b6ca8", "#c2571a", "#2e7d32", "#6a3d9a", "#5f6368")
 
 
 @dataclass(frozen=True)

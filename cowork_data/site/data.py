@@ -72,9 +72,28 @@ class FixtureNote:
 
 @dataclass
 class Comune:
+    """A municipality: its codes (ISTAT and Belfiore in Italy, INSEE in France), name, population and the
+    region and subdivision it lies in (page keys of :mod:`cowork_data.site.places`: ``regioni/FR-11``)."""
+
     istat: str
     belfiore: str
     name: str
+    country: str = "IT"
+    insee: str = ""
+    population: int | None = None
+    region: str = ""
+    region_name: str = ""
+    subregion: str = ""
+    subregion_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The page key: the ISTAT code in Italy, ``FR-{INSEE}`` in France."""
+        return self.istat if self.country == "IT" else f"{self.country}-{self.insee}"
+
+    @property
+    def code(self) -> str:
+        return self.istat if self.country == "IT" else self.insee
 
 
 @dataclass
@@ -86,6 +105,7 @@ class SiteData:
     tables: dict[str, list[Row]]
     fixtures: dict[str, FixtureNote] = field(default_factory=dict)
     comuni: dict[str, Comune] = field(default_factory=dict)
+    areas: dict[str, Any] = field(default_factory=dict)  # page key → places.Area
 
     @property
     def spaces(self) -> list[Row]:
@@ -135,7 +155,10 @@ def load_site_data(root: Path) -> SiteData:
         tables[name] = read_csv(path) if path.is_file() else []
     data = SiteData(root=root, package=package, tables=tables)
     data.fixtures = _fixtures(root, package, tables)
-    data.comuni = _comuni(root, tables)
+    from cowork_data.site.places import areas, municipalities
+
+    data.comuni = municipalities(tables)
+    data.areas = areas(data.comuni)
     return data
 
 
@@ -157,29 +180,3 @@ def _fixtures(root: Path, package: dict[str, Any], tables: dict[str, list[Row]])
             notes[source_id] = FixtureNote(
                 source_id, title, url, *i18n.both("label.site.fixture-note"))
     return notes
-
-
-def _comuni(root: Path, tables: dict[str, list[Row]]) -> dict[str, Comune]:
-    """Every comune the data mention (spaces, organisations, calls by Belfiore code), keyed by ISTAT code."""
-    found: dict[str, Comune] = {}
-    for space in tables["spaces"]:
-        if space.get("comune_istat"):
-            found[space["comune_istat"]] = Comune(space["comune_istat"], space["comune_belfiore"], space["comune_name"])
-    wanted_istat = {o["comune_istat"] for o in tables["organisations"] if o.get("comune_istat")} - set(found)
-    wanted_belfiore = {c["id"].split("/", 1)[0].upper() for c in tables["calls"]} - {c.belfiore for c in found.values()}
-    if wanted_istat or wanted_belfiore:
-        try:
-            from cowork_data.reference import load_comuni
-
-            reference = load_comuni()
-        except Exception:  # without the reference list, only the spaces name their comuni
-            reference = None
-        for code in sorted(wanted_istat):
-            hit = reference.by_istat(code) if reference else None
-            if hit:
-                found[hit.istat] = Comune(hit.istat, hit.belfiore, hit.name)
-        for code in sorted(wanted_belfiore):
-            hit = reference.by_belfiore(code) if reference else None
-            if hit and hit.istat not in found:
-                found[hit.istat] = Comune(hit.istat, hit.belfiore, hit.name)
-    return dict(sorted(found.items(), key=lambda item: (item[1].name, item[0])))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from cowork_data.site.charts import Chart, Series
-from cowork_data.site.data import SPACE_TYPES, Row, SiteData
+from cowork_data.site.data import Row, SiteData
+from cowork_data.site.places import comune_key
 
 YEAR = re.compile(r"^([0-9]{4})")
 
@@ -21,8 +22,9 @@ def call_path(call_id: str) -> str:
     return f"bandi/{call_id}.html"
 
 
-def comune_path(istat: str) -> str:
-    return f"comuni/{istat}.html"
+def comune_path(key: str) -> str:
+    """A municipality's page: ``comuni/015146.html`` (ISTAT), ``comuni/FR-75056.html`` (INSEE)."""
+    return f"comuni/{key}.html"
 
 
 def amount(text: str) -> Decimal | None:
@@ -49,11 +51,18 @@ def type_letter(space_type: str) -> str:
     return {"coworking": "C", "fablab": "F", "makerspace": "M", "hackerspace": "H"}.get(space_type, "?")
 
 
+def space_places(data: SiteData, space: Row) -> dict[str, str]:
+    """The page keys of a space's municipality, country and region (for the map's filters)."""
+    key = comune_key(space)
+    comune = data.comuni.get(key)
+    return {"comune": key, "country": (space.get("country") or "IT").upper(), "region": comune.region if comune else ""}
+
+
 def marker(data: SiteData, space: Row, popup: str) -> dict[str, Any]:
     lat, lon = coordinates(space) or (0.0, 0.0)
     calls = sorted({a["call_id"] for a in data.rows("admissions", space_id=space["id"])})
     return {"id": space["id"], "name": space["name"], "type": space["type"], "letter": type_letter(space["type"]),
-            "comune": space["comune_istat"], "calls": calls, "lat": lat, "lon": lon, "popup": popup}
+            **space_places(data, space), "calls": calls, "lat": lat, "lon": lon, "popup": popup}
 
 
 def call_children(data: SiteData, call_id: str) -> list[Row]:
@@ -102,23 +111,6 @@ def budget_chart(data: SiteData) -> Chart:
         series=(Series("Stanziamento", "Budget", tuple(_num(figures[i]["budget"]) for i in ids)),
                 Series("Assegnato", "Awarded", tuple(_num(figures[i]["awarded"]) for i in ids))),
         unit="EUR",
-    )
-
-
-def comuni_chart(data: SiteData) -> Chart:
-    per = Counter((s["comune_istat"], s["type"]) for s in data.spaces)
-    comuni = [c for c in data.comuni.values() if any(k[0] == c.istat for k in per)]
-    types = [t for t in SPACE_TYPES if any(k[1] == t for k in per)]
-    totals = {c.istat: sum(v for k, v in per.items() if k[0] == c.istat) for c in comuni}
-    return Chart(
-        slug="spazi-per-comune",
-        title_it="Spazi per comune e per tipo",
-        title_en="Spaces per municipality and type",
-        desc_it="; ".join(f"{c.name}: {totals[c.istat]} spazi" for c in comuni) + ".",
-        desc_en="; ".join(f"{c.name}: {totals[c.istat]} spaces" for c in comuni) + ".",
-        categories=tuple(c.name for c in comuni),
-        series=tuple(Series(SPACE_TYPES[t][0], SPACE_TYPES[t][1], tuple(float(per[(c.istat, t)]) for c in comuni))
-                     for t in types),
     )
 
 

@@ -16,8 +16,10 @@ from cowork_data.graph.declaration import tables
 #: ``mapping/tables.toml``.
 TABLES: tuple[str, ...] = tables()
 
-#: Fields the toolkit derives itself; a municipality's list need not carry them.
-DERIVED_FIELDS = frozenset({"id", "source_id", "source_record", "source_url", "comune_istat", "comune_belfiore"})
+#: Fields the toolkit derives itself; a municipality's list need not carry them (a list without ``country`` is
+#: Italian; the municipality codes come from its name).
+DERIVED_FIELDS = frozenset({"id", "source_id", "source_record", "source_url", "comune_istat", "comune_belfiore",
+                            "commune_insee", "country"})
 
 
 def schemas_dir(root: Path | None = None) -> Path:

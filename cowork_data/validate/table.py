@@ -15,6 +15,7 @@ from typing import Any
 import frictionless
 
 from cowork_data import i18n
+from cowork_data.profiles import ITALY, PROFILES, Profile
 from cowork_data.validate import checks
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, schema_descriptor
@@ -105,8 +106,9 @@ def validate_rows(
         if required and name not in names and name not in DERIVED_FIELDS:
             report.extend([make_finding("missing-column", field=spec, **where)])
 
+    profile = _file_profile(names, [[_cell(r, p) for p in positions] for r in rows])
     sub_schema = {
-        "fields": [_user_field(fields[n]) for n in names],
+        "fields": [_user_field(fields[n], profile) for n in names],
         "missingValues": descriptor.get("missingValues", [""]),
     }
     pk = descriptor.get("primaryKey") or []
@@ -202,13 +204,22 @@ def _country_column(header: Sequence[str], mapping: Mapping[int, str]) -> int | 
     return next((i for i, h in enumerate(header) if i not in mapping and fold(str(h)) in COUNTRY_HEADERS), None)
 
 
-def _user_field(spec: dict[str, Any]) -> dict[str, Any]:
-    """The field as checked in a user's file: derived fields are never required there."""
+def _user_field(spec: dict[str, Any], country: Profile = ITALY) -> dict[str, Any]:
+    """The field as checked in a user's file: derived fields are never required there, and the coordinates are
+    bounded by the file's country (the schema's bounds hold every country with a profile)."""
     spec = {k: v for k, v in spec.items() if k in ("name", "type", "format", "constraints", "trueValues",
                                                      "falseValues", "groupChar", "decimalChar")}
     if spec["name"] in DERIVED_FIELDS and "constraints" in spec:
         spec["constraints"] = {k: v for k, v in spec["constraints"].items() if k != "required"}
-    return spec
+    return country.bounded(spec)
+
+
+def _file_profile(names: Sequence[str], rows: Sequence[Sequence[str]]) -> Profile:
+    """The country of a user's file: the one its ``country`` column names on every row, else Italy."""
+    if "country" not in names:
+        return ITALY
+    values = {(row[names.index("country")] or "").strip().upper() for row in rows} - {""}
+    return PROFILES.get(values.pop(), ITALY) if len(values) == 1 else ITALY
 
 
 def _cell(row: Sequence[str], pos: int) -> str:

@@ -26,6 +26,7 @@
   });
   var fields = {
     type: document.getElementById('f-type'),
+    country: document.getElementById('f-country'),
     comune: document.getElementById('f-comune'),
     call: document.getElementById('f-call'),
     text: document.getElementById('f-text'),
@@ -33,9 +34,10 @@
   };
   var rows = Array.prototype.slice.call(document.querySelectorAll('table.spaces tbody tr'));
 
-  function matches(type, comune, calls, name) {
+  function matches(type, comune, calls, name, country) {
     var text = fields.text.value.trim().toLowerCase();
     return (!fields.type.value || type === fields.type.value) &&
+      (!fields.country.value || country === fields.country.value) &&
       (!fields.comune.value || comune === fields.comune.value) &&
       (!fields.call.value || calls.indexOf(fields.call.value) >= 0) &&
       (!text || name.toLowerCase().indexOf(text) >= 0);
@@ -43,7 +45,7 @@
 
   function update(fit) {
     var shown = markers.filter(function (m) {
-      return matches(m.space.type, m.space.comune, m.space.calls, m.space.name);
+      return matches(m.space.type, m.space.comune, m.space.calls, m.space.name, m.space.country);
     });
     var layer = fields.cluster.checked ? clustered : plain;
     var other = layer === clustered ? plain : clustered;
@@ -55,7 +57,8 @@
     if (!map.hasLayer(layer)) { layer.addTo(map); }
     rows.forEach(function (row) {
       var name = row.querySelector('th').textContent;
-      row.hidden = !matches(row.dataset.type, row.dataset.comune, (row.dataset.calls || '').split(' '), name);
+      row.hidden = !matches(row.dataset.type, row.dataset.comune, (row.dataset.calls || '').split(' '), name,
+        row.dataset.country);
     });
     var count = String(layer.getLayers().length);
     document.getElementById('shown-count').textContent = count;
@@ -66,7 +69,7 @@
     }
   }
 
-  ['type', 'comune', 'call'].forEach(function (k) { fields[k].addEventListener('change', function () { update(true); }); });
+  ['type', 'country', 'comune', 'call'].forEach(function (k) { fields[k].addEventListener('change', function () { update(true); }); });
   fields.text.addEventListener('input', function () { update(true); });
   fields.cluster.addEventListener('change', function () { update(false); });
   document.getElementById('filters').addEventListener('reset', function () { setTimeout(function () { update(true); }, 0); });

@@ -12,6 +12,7 @@ import phonenumbers
 import polars as pl
 from stdnum.it import codicefiscale, iva
 
+from cowork_data.profiles import ITALY, PROFILES, Profile
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
 __all__ = ["BELFIORE_CODE", "E164_IT", "ELEVEN_DIGITS", "FISCAL_FIELDS", "ISTAT_CODE", "PERSONAL_TAX_CODE", "Comuni",
@@ -120,10 +121,11 @@ class PersonalCodes(Check):
                     yield i, name, codes[value], {}
 
 
-def phone_e164(value: str) -> str | None:
-    """The E.164 form of an Italian phone number written another way, or None when it is not a valid number."""
+def phone_e164(value: str, region: str = "IT") -> str | None:
+    """The E.164 form of a phone number of ``region`` (a country profile's phone region) written another way, or
+    None when it is not a valid number."""
     try:
-        number = phonenumbers.parse(value, "IT")
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
@@ -131,9 +133,10 @@ def phone_e164(value: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def foreign_phone(value: str) -> tuple[str, str, str] | None:
-    """A valid number written with another country's prefix (``+44 20 7095 9465``, ``0044…``): its E.164 form,
-    region (``GB``) and prefix (``+44``); None for an Italian number, a number without a prefix or an invalid one."""
+def foreign_phone(value: str, profile: Profile = ITALY) -> tuple[str, str, str] | None:
+    """A valid number written with another country's prefix than the profile's (``+44 20 7095 9465``, ``0044…``
+    in Italy): its E.164 form, region (``GB``) and prefix (``+44``); None for a number of the profile's country
+    (``+39…`` in Italy; ``+33…``, ``+262…`` in France), a number without a prefix or an invalid one."""
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
@@ -143,26 +146,34 @@ def foreign_phone(value: str) -> tuple[str, str, str] | None:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         return None
-    if number.country_code == 39 or not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_valid_number(number):
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if re.match(profile.phone_pattern, e164):
+        return None
     return e164, phonenumbers.region_code_for_number(number) or "", f"+{number.country_code}"
 
 
-def _phone_hit(value: str) -> tuple[str, dict[str, object]]:
-    foreign = foreign_phone(value)
+def _phone_profile(country: str) -> Profile:
+    return PROFILES.get((country or "IT").strip().upper(), ITALY)
+
+
+def _phone_hit(value: str, country: str = "") -> tuple[str, dict[str, object]]:
+    profile = _phone_profile(country)
+    foreign = foreign_phone(value, profile)
     if foreign:
         return "phone-foreign", {"other": foreign[0], "region": foreign[1], "prefix": foreign[2]}
-    e164 = phone_e164(value)
-    if e164 and E164_IT.match(e164):
+    e164 = phone_e164(value, profile.phone_region)
+    if e164 and re.match(profile.phone_pattern, e164):
         return "phone-format", {"other": e164}
     return "phone-invalid", {}
 
 
 class Phones(Check):
-    """A phone number not written in E.164 (+39…): a valid Italian number written the national way is a warning
-    that says how it is published (``fix`` writes it so); a number with another country's prefix is named as
-    foreign, never given an Italian form."""
+    """A phone number not written in the E.164 form of the row's country (+39… in Italy, a row without
+    ``country`` being Italian; +33… in France): a valid number of that country written the national way is a
+    warning that says how it is published (``fix`` writes it so); a number with another country's prefix is
+    named as foreign, never given the row's country's form."""
 
     name = "phones"
     kinds = (Kind("phone-format", "warning", replaces_cell=True), Kind("phone-invalid", replaces_cell=True),
@@ -170,21 +181,27 @@ class Phones(Check):
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
         for i, row in enumerate(rows):
-            value = row_text(row, "phone")
-            if value and not E164_IT.match(value):
-                code, params = _phone_hit(value)
+            value, country = row_text(row, "phone"), row_text(row, "country")
+            if value and not re.match(_phone_profile(country).phone_pattern, value):
+                code, params = _phone_hit(value, country)
                 yield i, "phone", code, params
 
     def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
         if "phone" not in columns:
             return
         series = stripped(columns.series("phone"))
-        todo = (series != "") & ~series.str.contains(r"^\+39[0-9]{6,11}$")
+        country = stripped(columns.series("country")).str.to_uppercase()
+        todo = series != ""
+        for profile in PROFILES.values():  # a row without a country, or with one without a profile, is Italian
+            mine = (~country.is_in([c for c in PROFILES if c != ITALY.country]) if profile is ITALY
+                    else country == profile.country)
+            todo = todo & ~(mine & series.str.contains(profile.phone_pattern))
         rows = hits_where(todo)
         values = series.gather(rows).to_list()
-        found = {value: _phone_hit(value) for value in set(values)}
-        for i, value in zip(rows, values, strict=True):
-            code, params = found[value]
+        countries = country.gather(rows).to_list()
+        found = {key: _phone_hit(*key) for key in set(zip(values, countries, strict=True))}
+        for i, value, code_of in zip(rows, values, countries, strict=True):
+            code, params = found[(value, code_of)]
             yield i, "phone", code, dict(params)
 
 
@@ -318,6 +335,8 @@ class Comuni(Check):
         if not rows or not set(_COMUNE_FIELDS) & rows[0].keys():
             return
         for i, row in enumerate(rows):
+            if _phone_profile(row_text(row, "country")) is not ITALY:  # ISTAT's list names Italian comuni only
+                continue
             key = tuple(row_text(row, f) for f in _COMUNE_FIELDS)
             found = _settled(key, _comune_hits(*key), row_text(row, "latitude"), row_text(row, "longitude"))
             for name, code, params in found:
@@ -326,7 +345,10 @@ class Comuni(Check):
     def scan_columns(self, table: str, columns: Columns) -> Iterable[Hit]:
         if not set(_COMUNE_FIELDS) & set(columns.names):
             return []
-        frame = pl.DataFrame([stripped(columns.series(f)) for f in _COMUNE_FIELDS]).with_row_index("i")
+        italian = ~stripped(columns.series("country")).str.to_uppercase().is_in(
+            [c for c in PROFILES if c != ITALY.country])  # ISTAT's list names Italian comuni only
+        frame = (pl.DataFrame([stripped(columns.series(f)) for f in _COMUNE_FIELDS]).with_row_index("i")
+                 .filter(italian))
         # one evaluation per distinct (name, ISTAT, Belfiore), joined back to the rows that have it
         distinct = frame.select(_COMUNE_FIELDS).unique()
         found = {key: hits for key in distinct.iter_rows() if any(key) and (hits := _comune_hits(*key))}

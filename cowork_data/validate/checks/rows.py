@@ -8,13 +8,15 @@ from collections.abc import Iterator
 
 import polars as pl
 
+from cowork_data.profiles import ITALY, PROFILES, Profile
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
 __all__ = ["LAT_RANGE", "LON_RANGE", "Duplicates", "ItalianNumbers", "SwappedCoordinates", "italian_number",
            "parse_number", "swapped"]
 
-LAT_RANGE = (35.0, 47.2)
-LON_RANGE = (6.5, 18.6)
+#: Italy's latitude and longitude range (its profile's one box).
+LAT_RANGE = (ITALY.bounds[0].south, ITALY.bounds[0].north)
+LON_RANGE = (ITALY.bounds[0].west, ITALY.bounds[0].east)
 _PLAIN = r"^-?[0-9]{1,6}(\.[0-9]{1,12})?$"
 
 
@@ -79,19 +81,28 @@ class ItalianNumbers(Check):
                     yield i, name, "decimal-comma", {"other": number}
 
 
-def _inside(value: float | None, bounds: tuple[float, float]) -> bool:
-    return value is not None and bounds[0] <= value <= bounds[1]
+def _profile(country: str) -> Profile | None:
+    """The profile of a row's ``country`` (empty: Italy); None for a country without one (the schema reports it)."""
+    return PROFILES.get((country or "IT").strip().upper())
 
 
-def swapped(latitude: str, longitude: str) -> bool:
-    lat, lon = parse_number(latitude), parse_number(longitude)
-    return (not _inside(lat, LAT_RANGE) and not _inside(lon, LON_RANGE)
-            and _inside(lat, LON_RANGE) and _inside(lon, LAT_RANGE))
+def swapped(latitude: str, longitude: str, country: str = "") -> bool:
+    """Outside the country's boxes, inside them once swapped (in Italy: both values out of range, each in the
+    other's range, as the boxes of latitude and longitude do not overlap)."""
+    lat, lon, profile = parse_number(latitude), parse_number(longitude), _profile(country)
+    if lat is None or lon is None or profile is None:
+        return False
+    return not profile.inside(lat, lon) and profile.inside(lon, lat)
+
+
+def _inside_expr(y: pl.Expr, x: pl.Expr, profile: Profile) -> pl.Expr:
+    return pl.any_horizontal([y.is_between(b.south, b.north) & x.is_between(b.west, b.east) for b in profile.bounds])
 
 
 class SwappedCoordinates(Check):
-    """A point outside Italy that falls inside it once latitude and longitude are swapped; the swap also breaks
-    both range constraints, whose findings it replaces."""
+    """A point outside the row's country (its profile's boxes; a row without ``country`` is Italian) that falls
+    inside it once latitude and longitude are swapped; the swap also breaks both range constraints, whose
+    findings it replaces."""
 
     name = "swapped-coordinates"
     kinds = (Kind("coordinates-swapped", replaces=("latitude", "longitude")),)
@@ -101,26 +112,28 @@ class SwappedCoordinates(Check):
         if "latitude" not in (rows[0].keys() if rows else ()) or "longitude" not in rows[0].keys():
             return
         for i, row in enumerate(rows):
-            if swapped(row.get("latitude", ""), row.get("longitude", "")):
+            if swapped(row.get("latitude", ""), row.get("longitude", ""), row.get("country", "")):
                 yield i, "latitude", "coordinates-swapped", {"other": row.get("longitude", "")}
 
     def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
         """Plain decimals in polars; any other text (``45,5``, ``1e1``, digits of other scripts) as Python reads it."""
         if "latitude" not in columns or "longitude" not in columns:
             return
-        frame = columns.frame(["latitude", "longitude"])
+        frame = columns.frame(["latitude", "longitude", "country"])
         lat = pl.col("latitude").cast(pl.Float64, strict=False)
         lon = pl.col("longitude").cast(pl.Float64, strict=False)
+        country = pl.col("country").str.strip_chars().str.to_uppercase().replace("", ITALY.country)
+        hit = pl.lit(False)
+        for profile in PROFILES.values():
+            hit = hit | ((country == profile.country) & ~_inside_expr(lat, lon, profile)
+                         & _inside_expr(lon, lat, profile))
         flags = frame.select(
-            plain=pl.col("latitude").str.contains(_PLAIN) & pl.col("longitude").str.contains(_PLAIN),
-            hit=(~lat.is_between(*LAT_RANGE) & ~lon.is_between(*LON_RANGE)
-                 & lat.is_between(*LON_RANGE) & lon.is_between(*LAT_RANGE)),
-        )
+            plain=pl.col("latitude").str.contains(_PLAIN) & pl.col("longitude").str.contains(_PLAIN), hit=hit)
         plain, hit = flags["plain"].fill_null(False), flags["hit"].fill_null(False)
         found = set(hits_where(plain & hit))
         other = hits_where(~plain)
-        pairs = frame[other].iter_rows() if other else iter(())
-        found.update(i for i, (la, lo) in zip(other, pairs, strict=True) if swapped(la, lo))
+        triples = frame[other].iter_rows() if other else iter(())
+        found.update(i for i, (la, lo, co) in zip(other, triples, strict=True) if swapped(la, lo, co))
         longitude = columns.series("longitude")
         for i in sorted(found):
             yield i, "latitude", "coordinates-swapped", {"other": longitude[i]}
