@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from cowork_data.profiles.insee import load_communes
 from cowork_data.reference import load_comuni
 from cowork_data.site.notebooks import Notebook, NotebookError, parse_notebook, rich_output, run_notebook
 from tests.conftest import figures
@@ -46,12 +47,16 @@ def per_comune(release) -> pl.DataFrame:
 
 
 def per_region(release) -> pl.DataFrame:
-    comuni = load_comuni()
+    comuni, communes = load_comuni(), load_communes()
     count: Counter[str | None] = Counter()
     desks: dict[str | None, int] = defaultdict(int)
     for s in read_csv(release, "spaces"):
-        comune = comuni.by_istat(s["comune_istat"])
-        region = comune.region if comune else None
+        if s["country"] == "FR":
+            commune = communes.get(s["commune_insee"])
+            region = communes.region_name(commune.region) if commune else None
+        else:
+            comune = comuni.by_istat(s["comune_istat"])
+            region = comune.region if comune else None
         count[region] += 1
         desks[region] += int(s["workstations"] or 0)
     keys = sorted(count, key=lambda r: (r is None, r or ""))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from cowork_data.cli import cli
+from tests.conftest import ROOT
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 EXPECTED = sorted(p.stem for p in (QUERIES / "expected").glob("*.csv"))
@@ -73,3 +76,20 @@ def test_bad_query_is_a_usage_error(release) -> None:
 def test_missing_store_says_how_to_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["query", "ASK {}", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2 and "cowork-data build" in result.output
+
+
+def test_expected_answers_are_computed_from_the_published_table(release) -> None:
+    """queries/expected/spaces-per-*.csv are what scripts/expected_answers.py computes from a fresh build's table
+    (standard library only, no SPARQL), and the queries give them (tests/test_queries.py)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from expected_answers import answers
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    computed = answers(release.output / "data" / "spaces.csv", ROOT / "reference" / "insee")
+    assert set(computed) == {"spaces-per-type.csv", "spaces-per-region-fr.csv", "spaces-per-size-class.csv"}
+    for name, text in computed.items():
+        assert (ROOT / "queries" / "expected" / name).read_text(encoding="utf-8") == text, name
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "expected_answers.py"), "--check"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout
