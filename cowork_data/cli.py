@@ -91,7 +91,10 @@ def cli() -> None:
               help="Validators: fast (compiled checks, SHACL on pyoxigraph) or reference (frictionless, pySHACL).")
 @click.option("--no-store", "no_store", is_flag=True,
               help="Publish the files without the SPARQL store build/store (the graph is still checked).")
-def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, engine: str, no_store: bool) -> None:
+@click.option("--notes", "show_notes", is_flag=True,
+              help="List every row a source's reader left out, doubted or found twice (file row and why).")
+def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, engine: str, no_store: bool,
+          show_notes: bool = False) -> None:
     """Run harvest (from the recorded snapshots) → normalise → validate → graph → publish → SHACL.
 
     Publishes datapackage.json, data/*.csv and data/*.parquet, data/graph/ (N-Quads, N-Triples, Turtle, TriG,
@@ -104,6 +107,7 @@ def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, en
         cowork-data build --output /tmp/release --json
         cowork-data build --root ~/registro-nazionale --output /srv/portal --no-store
         cowork-data build --engine reference
+        cowork-data build --notes
     """
     from cowork_data.pipeline import STAGES, note_line
     from cowork_data.pipeline import build as run_build
@@ -137,6 +141,13 @@ def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, en
                f"{result.store_quads} quad")
     for source_id, note in sorted(result.notes.items()):
         click.echo(f"{source_id}: {note_line(note)}")
+        lists = [(kind, note.get(f"{kind}_rows", [])) for kind in ("unresolved", "duplicate", "dubious")]
+        if show_notes:
+            for kind, lines in lists:
+                for line in lines:
+                    click.echo(f"  {i18n.pair(f'cli.build.note-{kind}')}: {line}")
+        elif any(lines for _kind, lines in lists):
+            click.echo(f"  {i18n.pair('cli.build.notes-hint')}")
     if result.warnings.findings:
         click.echo(f"{i18n.pair('cli.build.warnings')}: {len(result.warnings.findings)}")
 

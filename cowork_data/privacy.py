@@ -4,10 +4,13 @@ Published data name organisations, never people (DESIGN §3). The scan looks for
 
 - personal *codici fiscali* (16 characters with a valid check character; organisations have 11 digits);
 - personal e-mail addresses: a local part made of a person's first name (``mario.rossi@…``, ``giulia@…``);
-- names of people: a first name followed by a capitalised surname (``Mario Rossi``), except where the name is
-  part of a place or an institution named after a person (``Via Giuseppe Verdi``, ``Fondazione Giangiacomo
-  Feltrinelli``, ``Rue Jean Moulin``, ``Saint-Martin-Boulogne``); in the name of a space, only a name that is
-  nothing but a person's name (``Louise Martin``: :func:`establishment_is_person`).
+- names of people: a first name followed by a capitalised surname, as French and Italian lists write them
+  (``Mario Rossi``, ``Claire LEBRUN``, ``JEAN DUPONT``, glued ``CamilleLegrand``), a courtesy title and a
+  surname (``M. Dupont``, ``Mme Durand``, ``Sig.ra Bianchi``), except where the name is part of a place or an
+  institution named after a person (``Via Giuseppe Verdi``, ``Fondazione Giangiacomo Feltrinelli``, ``Rue Jean
+  Moulin``, ``Saint-Martin-Boulogne``); in the name of a space, only a name that is nothing but a person's name
+  (``Louise Martin``: :func:`establishment_is_person`); in a column about people (``contact``, ``referente``,
+  ``prenom``…), any first name (``Claire``).
 
 First names come from the ``gender-guesser`` name dictionary: names used in Italy or France, or predominant in
 any country (in a space's name, only the first two). The scan reads CSV cells,
@@ -43,13 +46,30 @@ NAMED_AFTER = frozenset(
     "esplanade passage cité cite lycée lycee collège college école ecole campus université universite espace "
     "maison résidence residence pôle pole hôtel hotel salle théâtre theatre stade gare incubateur médiathèque "
     "mediatheque bibliothèque musée musee fondation institut docteur dr professeur président president général "
-    "general maréchal marechal père pere abbé abbe fablab station".split()
+    "general maréchal marechal père pere abbé abbe fablab station "
+    # organisations and buildings named after a person (French, Italian)
+    "association associations centre center pépinière pepiniere pépinières pepinieres entreprises agence fédération "
+    "federation club foyer groupe groupement atelier ateliers halle halles jardin pavillon villa domaine château "
+    "chateau clinique hôpital hopital gymnase piscine mjc iut cfa réseau reseau prix quartier complexe "
+    "amphithéâtre amphitheatre auditorium associazione circolo cooperativa casa sala palazzo cascina spazio "
+    "officina fabbrica polo rete villaggio".split()
 )
 #: What ends a clause: a person's name never runs across it (``… for Milan. Only …``).
 CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]{}\"«»“”\n]")
 #: Courtesy titles before a name (``Madame``, ``M.``, ``Sig.``).
 CIVILITIES = frozenset(
     "m mme mlle madame monsieur mademoiselle mr mrs ms sig sigra signor signora dott dottssa".split())
+#: A courtesy title and a capitalised surname (``M. Dupont``, ``Mme Durand``, ``Sig.ra Bianchi``); the title as
+#: written (``Madame``, ``MME``), never a lower-case word (``madame``) nor a title alone.
+TITLED = re.compile(
+    r"(?<![\w.])(?:Madame|MADAME|Monsieur|MONSIEUR|Mademoiselle|MADEMOISELLE|Mmes?|MMES?|Mlle|MLLE|Mme\.|M\.|MM\.|"
+    r"Mr\.?|Mrs\.?|Sig\.(?:ra)?|Signor(?:a|ina)?|Dott\.(?:ssa)?)\s+"
+    r"(?P<surname>[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'-]+)")
+#: Columns and keys about people: there a first name alone is a person (``Claire``, ``NOÉMIE``).
+PERSON_FIELDS = frozenset(
+    "contact contacts contact_person contact_name contatto referente responsabile persona person people prenom "
+    "prénom nom_contact first_name firstname given_name givenname last_name lastname surname family_name cognome "
+    "nome_referente foaf:givenname foaf:familyname".split())
 #: Ordinary Italian words that the name dictionary also lists as first names.
 COMMON_WORDS = frozenset(
     "italia isola rosa stella luce aurora marina serena vera sole fiore gemma gioia speranza fortuna viola ambra "
@@ -79,28 +99,34 @@ _MOSTLY = ("male", "female", "mostly_male", "mostly_female")
 FUNCTIONAL_LOCAL = frozenset(
     "contact contacts info infos information accueil bonjour hello hallo ciao salut welcome coworking cowork fablab "
     "admin administration direction secretariat segreteria reception reservation reservations booking office "
-    "bureau bureaux team equipe staff mairie comune association asso communication presse press".split())
-
-
-@cache
-def _place_names() -> frozenset[str]:
-    """Every two adjacent words of a comune's or a region's name (``settimo torinese``, ``rocca barbena`` of
-    Castelvecchio di Rocca Barbena, ``emilia romagna``): places, not people."""
-    from cowork_data.reference import load_comuni
-
-    out = set()
-    for comune in load_comuni():
-        for name in (comune.name, comune.region):
-            words = WORD.findall(name)
-            out.update(f"{a} {b}".lower() for a, b in zip(words, words[1:], strict=False))
-    return frozenset(out)
+    "bureau bureaux team equipe staff mairie comune association asso communication presse press telecentre "
+    "technopole incubateur pepiniere pepinieres espace atelier ateliers cantine hub lab labo mediatheque cyberbase "
+    "tierslieu tierslieux initiatives support service services entreprises".split())
 
 
 @cache
 def _known_first_name(name: str, anywhere: bool) -> bool:
+    """A name of the dictionary, also when written without its accents (``Benoit``, ``Helene``, ``Jerome``);
+    ``anywhere`` also takes a name given to men and women alike (``Dominique``, ``Andrea``)."""
     detector = _detector()
-    return (anywhere and detector.get_gender(name) in _NAME) or any(detector.get_gender(name, country) in _MOSTLY
-                                                                    for country in NAME_COUNTRIES)
+    for spelling in (name, *_accented().get(name.lower(), ())):
+        if (anywhere and detector.get_gender(spelling) in (*_NAME, "andy")) or any(
+                detector.get_gender(spelling, country) in _MOSTLY for country in NAME_COUNTRIES):
+            return True
+    return False
+
+
+@cache
+def _accented() -> dict[str, tuple[str, ...]]:
+    """The dictionary's accented names by their spelling without accents (``benoit`` → ``Benoît``)."""
+    import unicodedata
+
+    spellings: dict[str, list[str]] = {}
+    for name in _detector().names:
+        bare = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        if bare != name:
+            spellings.setdefault(bare, []).append(name.capitalize())
+    return {bare: tuple(names) for bare, names in spellings.items()}
 
 
 def is_first_name(word: str, *, anywhere: bool = True) -> bool:
@@ -148,25 +174,63 @@ def personal_email(address: str) -> bool:
 
 
 def person_names(text: str) -> list[str]:
-    """``Firstname Surname`` pairs in ``text`` that are not part of a place or institution name."""
-    found = []
-    for clause in CLAUSE_BREAK.split(text):  # a name does not run across a full stop or a bracket
-        found.extend(_names_in(WORD.findall(clause)))
+    """``Firstname Surname`` pairs (also glued, ``CamilleLegrand``) and titled surnames (``M. Dupont``) in
+    ``text`` that are not part of a place or institution name."""
+    found = [m.group(0) for m in TITLED.finditer(text) if m["surname"].lower() not in PARTICLES | CIVILITIES]
+    for clause in CLAUSE_BREAK.split(TITLED.sub(" ", text)):  # a name does not run across a full stop or a bracket
+        found.extend(_names_in([part for word in WORD.findall(clause) for part in _unglue(word)]))
     return found
 
 
+def _unglue(word: str) -> list[str]:
+    """A first name glued to a capitalised surname is two words (``CamilleLegrand``); any other word is one."""
+    match = re.fullmatch(r"([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,})([A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2,})", word)
+    return [match[1], match[2]] if match and is_first_name(match[1], anywhere=False) else [word]
+
+
+def people_in_cell(text: str) -> list[str]:
+    """What names a person in a column about people: a first name (``Claire``, ``Jean-Luc MARTEL``), or two
+    or three capitalised words that name no organisation (``Yanael Corvec``; not ``L'association X``)."""
+    found = [part for word in WORD.findall(text) for part in _unglue(word) if is_first_name(part)]
+    for part in re.split(r"[,;/\n]| et | and | e ", text):
+        words = WORD.findall(part)
+        if not found and 2 <= len(words) <= 3 and all(w[0].isupper() and len(w) > 1 for w in words) and \
+                not any(re.sub(r"^[dl]'", "", w.lower()) in NAMED_AFTER for w in words):
+            found.append(part.strip())
+    return found
+
+
+@cache
+def _place_pairs() -> frozenset[str]:
+    """Every two consecutive words of a municipality's name in a profile's reference list (``Belle Vie`` of
+    *Belle Vie en Auge*, ``Bas Ségala``), folded: there a first name and a capitalised word name a place."""
+    from cowork_data.normalise.text import fold
+    from cowork_data.profiles import PROFILES
+
+    pairs = set()
+    for profile in PROFILES.values():
+        for municipality in profile.reference():  # type: ignore[attr-defined]
+            for name in (municipality.name, getattr(municipality, "region", "")):  # Emilia-Romagna, Valle d'Aosta
+                words = re.findall(r"[A-Za-zÀ-ÖØ-öø-ÿ']+", name) if not name.isdigit() else []  # Emilia-Romagna too
+                pairs.update(fold(f"{a} {b}") for a, b in zip(words, words[1:], strict=False))
+    return frozenset(pairs)
+
+
 def _names_in(words: list[str]) -> list[str]:
+    from cowork_data.normalise.text import fold
+
     found = []
     for i, word in enumerate(words[:-1]):
         if not is_first_name(word):
             continue
-        previous = words[i - 1].lower().strip("'") if i else ""
+        previous = re.sub(r"^[dl]'", "", words[i - 1].lower()).strip("'") if i else ""  # d'entreprises
         if previous in NAMED_AFTER or (i > 1 and previous in PARTICLES and words[i - 2].lower() in NAMED_AFTER):
             continue
         following = words[i + 1]
-        surname = following.istitle() or (word.isupper() and following.isupper())
-        if surname and following.lower() not in PARTICLES and len(following) > 1 \
-                and f"{word} {following}".lower() not in _place_names():
+        # ``Mario Rossi``, ``Claire LEBRUN``, ``JEAN DUPONT``
+        surname = following.istitle() or (following.isupper() and len(following) > 2)
+        if surname and following.lower() not in PARTICLES and len(following) > 1 and \
+                fold(f"{word} {following}") not in _place_pairs():
             found.append(f"{word} {following}")
     return found
 
@@ -174,6 +238,11 @@ def _names_in(words: list[str]) -> list[str]:
 def _is_name_field(field: str) -> bool:
     """The name of a space: the ``name`` column, ``schema:name`` (N-Triples, Turtle, JSON-LD)."""
     return field in ("name", "schema:name") or field == "http://schema.org/name"
+
+
+def _is_person_field(field: str) -> bool:
+    """A column or predicate about people (:data:`PERSON_FIELDS`), by its local name."""
+    return re.split(r"[#/]", field)[-1].casefold() in PERSON_FIELDS or field.casefold() in PERSON_FIELDS
 
 
 def _establishment_names(text: str) -> list[str]:
@@ -194,9 +263,12 @@ def scan_text(text: str, *, where: dict) -> Iterator[Finding]:
     for code, find in checks:
         if code == "privacy-person-name" and where.get("field") in SKIP_FIELDS:
             continue
-        # in the name of a space, only a bare person's name counts
-        finder = _establishment_names if code == "privacy-person-name" and _is_name_field(
-            str(where.get("field", ""))) else find
+        field = str(where.get("field", ""))
+        finder = find
+        if code == "privacy-person-name" and _is_person_field(field):
+            finder = people_in_cell
+        elif code == "privacy-person-name" and _is_name_field(field):  # only a bare person's name counts
+            finder = _establishment_names
         for value in finder(text):
             yield Finding.of(code, {"value": value}, value=value, **where)
 

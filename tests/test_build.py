@@ -36,10 +36,15 @@ def test_second_build_in_another_process_is_byte_identical(release, tmp_path: Pa
     """Same input, same bytes — also across hash seeds, which change set and dict orders."""
     out = tmp_path / "again"
     env = {**os.environ, "PYTHONHASHSEED": "4242", "COWORK_DATA_ROOT": str(copy_project(tmp_path / "root"))}
-    proc = subprocess.run([sys.executable, "-m", "cowork_data", "build", "--quiet", "--output", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "cowork_data", "build", "--quiet", "--notes", "--output", str(out)],
                           env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert published_hashes(out) == published_hashes(release.output)
+    # --notes lists each row a reader left out, doubted or found twice, as the summary counts them
+    for source_id, note in release.notes.items():
+        listed = [line for line in proc.stdout.splitlines() if line.startswith("  ")]
+        for row in (*note["unresolved_rows"], *note["duplicate_rows"], *note["dubious_rows"]):
+            assert any(line.endswith(f": {row}") for line in listed), (source_id, row)
 
 
 def test_shipped_package_is_the_current_build(release) -> None:

@@ -22,7 +22,7 @@ from cowork_data.errors import ConfigError, HarvestError
 from cowork_data.graph import build_graph
 from cowork_data.harvest import load_snapshot
 from cowork_data.normalise import normalise
-from cowork_data.normalise.cget import CgetNotes, normalise_cget, website
+from cowork_data.normalise.cget import CgetNotes, normalise_cget, shows_the_place, website
 from cowork_data.normalise.ids import Crosswalk
 from cowork_data.normalise.text import fold
 from cowork_data.privacy import establishment_is_person, is_first_name, person_names, personal_email
@@ -33,7 +33,7 @@ from cowork_data.reference import load_comuni
 from cowork_data.validate import checks
 from cowork_data.validate.shacl import validate_graph
 from cowork_data.validate.table import validate_rows
-from tests.conftest import ROOT
+from tests.conftest import ROOT, figures
 
 SOURCE_ID = "cget-tiers-lieux-2019"
 SNAPSHOT = ROOT / "sources" / "snapshots" / SOURCE_ID / "CGET_TiersLieux_2019.csv"
@@ -239,3 +239,56 @@ def test_italian_rows_are_unchanged_apart_from_the_country(release) -> None:
     for row in rows:
         assert {k: v for k, v in published[row["id"]].items() if k not in ("country", "commune_insee")} == \
             {k: v for k, v in row.items() if k not in ("country", "commune_insee")}
+
+
+#: Invented people, none of them in the CGET file, written the ways French and Italian lists write them.
+INVENTED_PEOPLE = ["Contact : Gwenaëlle KERBRAT", "géré par Benoit Marchand", "Mme Durand", "M. Lefèvre",
+                   "THIBAULT GIRAUD", "AurélieMorel", "Dominique Besson", "Sig.ra Bianchi", "Hélène Faure-Dumas",
+                   "Jean-Baptiste ROUSSEL", "Monsieur Garnier", "Responsable : Maëlle Tanguy", "Solène Caradec"]
+#: Organisations and places named after people (real names of the kind, no row of any source).
+NAMED_AFTER_PEOPLE = ["Fondation Jean Jaurès", "Lycée Victor Hugo", "Association Léo Lagrange",
+                      "Centre Georges Pompidou", "Médiathèque François Mitterrand", "Espace Simone Veil",
+                      "Pépinière d'entreprises Marcel Dassault", "Maison Jules Verne", "Campus Pierre Mendès France",
+                      "Communauté de communes Pierre-Bénite", "Institut Pasteur", "Casa Alessandro Manzoni"]
+
+
+def _scan_column(tmp_path: Path, column: str, cells: list[str]) -> list[str]:
+    from cowork_data.privacy import scan_paths
+
+    path = tmp_path / f"{column}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", column], *([f"r{i}", c] for i, c in enumerate(cells))])
+    return [f.value for f in scan_paths([path])]
+
+
+def test_privacy_scan_finds_french_people_it_was_not_shown(tmp_path: Path) -> None:
+    """Names and addresses of people in general, not a list: invented ones, and the real file's contact persons
+    planted in a column they never reach (the scan is not told them)."""
+    assert len(_scan_column(tmp_path, "description", INVENTED_PEOPLE)) == len(INVENTED_PEOPLE)
+    people = [c for r in source_rows() if (c := repair(r["CONTACT"]).strip()) and fold(c) != fold(repair(r["NOM_TL"]))]
+    in_text = {v for v in _scan_column(tmp_path, "description", [f"Espace animé par {p}." for p in people])}
+    in_contact = _scan_column(tmp_path, "contact", people)
+    found_text = sum(any(v in p for v in in_text) for p in people)
+    found_contact = sum(any(v in p for v in in_contact) for p in people)
+    figures("privacy-french-people", {"people": len(people), "found_in_text": found_text,
+                                      "found_in_contact_column": found_contact})
+    assert found_text >= 0.8 * len(people) and found_contact >= 0.95 * len(people)
+    mails = ["gwenaelle.kerbrat@orange.fr", "b.marchand@wanadoo.fr", "thibaultgiraud@gmail.com",
+             "aurelie_morel@free.fr", "maelle@tierslieu.example"]
+    assert _scan_column(tmp_path, "description", mails) == mails
+
+
+def test_privacy_scan_leaves_communes_and_organisations_alone(tmp_path: Path) -> None:
+    names = [m.name for p in PROFILES.values() for m in p.reference()]
+    assert len(names) > 40_000
+    assert _scan_column(tmp_path, "comune_name", names) == []
+    assert _scan_column(tmp_path, "description", NAMED_AFTER_PEOPLE) == []
+    assert _scan_column(tmp_path, "email", ["contact@fablab-exemple.fr", "accueil@mairie-exemple.fr"]) == []
+
+
+def test_only_addresses_shown_to_be_the_places_are_kept() -> None:
+    row = {"name": "Télécentre de Vabre l'Abbaye", "commune_name": "Vabre", "website": "http://vabre.example/"}
+    for kept in ("contact@x.example", "accueil-pepinieres09@x.example", "mds.vabres@orange.fr", "vabre@x.example"):
+        assert shows_the_place(kept, row), kept
+    for dropped in ("jdupont@laposte.net", "4cx@webmail.example", "k.moreau@x.example"):
+        assert not shows_the_place(dropped, row) or personal_email(dropped), dropped

@@ -40,7 +40,7 @@ from cowork_data.normalise import fields
 from cowork_data.normalise.ids import Crosswalk, slugify
 from cowork_data.normalise.tables import blank_row
 from cowork_data.normalise.text import fold
-from cowork_data.privacy import establishment_is_person, personal_email
+from cowork_data.privacy import FUNCTIONAL_LOCAL, establishment_is_person, personal_email
 from cowork_data.profiles import FRANCE
 from cowork_data.profiles.insee import Communes, Resolution, load_communes, name_key
 from cowork_data.readers import repair
@@ -132,6 +132,28 @@ def _commune(row: dict[str, str], communes: Communes) -> tuple[Resolution | None
     return None, f"comune «{named}» non trovato né confermato dal punto / commune “{named}” not found nor confirmed"
 
 
+def shows_the_place(address: str, row: dict[str, str]) -> bool:
+    """Whether an e-mail address is the place's own: its local part is a functional word (``contact``,
+    ``accueil-pepinieres09``) or holds a word of the place's name, commune or website (``mds.vabres`` for
+    *Télécentre de Vabre*, ``eref`` for *EREF de Saint Antonin*). Anything else (``jdupont``, ``4cx``) may be a
+    person's and is not published."""
+    local = fold(address.split("@", 1)[0])
+    bare = re.sub(r"[^a-z]", "", local)
+    if any(word in bare for word in FUNCTIONAL_LOCAL if len(word) >= 4) or \
+            any(token in FUNCTIONAL_LOCAL for token in re.split(r"[^a-z]+", local)):
+        return True
+    texts = [fold(row.get(key, "")) for key in ("name", "commune_name", "commune_as_written")]
+    texts.append(fold(re.sub(r"^(?:https?://)?(?:www\.)?", "", website(row.get("website", "")))).split("/")[0])
+    words = {w for text in texts for w in re.findall(r"[a-z]{4,}", text)} - _GENERIC
+    glued = [re.sub(r"[^a-z]", "", text) for text in texts]
+    return any(word in bare for word in words) or (len(bare) >= 4 and any(bare in text for text in glued))
+
+
+#: Words of names too common to show that an address is the place's (``espace``, ``coworking`` do: they are
+#: functional words already).
+_GENERIC = frozenset("saint sainte avec pour dans sous chez les des aux".split())
+
+
 def _email(row: dict[str, str], notes: CgetNotes) -> str:
     text = row.get("email", "").strip()
     if not text:
@@ -139,7 +161,8 @@ def _email(row: dict[str, str], notes: CgetNotes) -> str:
     contact = {w for w in re.findall(r"[a-z]{3,}", fold(row.get("contact_person", "")))}
     for candidate in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
         local = fold(candidate.split("@")[0])
-        if personal_email(candidate) or any(word in local for word in contact):
+        if personal_email(candidate) or any(word in local for word in contact) or \
+                not shows_the_place(candidate, row):
             continue
         notes.emails_kept += 1
         notes.emails_dropped += len(re.findall(r"@", text)) - 1
