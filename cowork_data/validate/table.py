@@ -211,6 +211,9 @@ def _user_field(spec: dict[str, Any], country: Profile = ITALY) -> dict[str, Any
                                                      "falseValues", "groupChar", "decimalChar")}
     if spec["name"] in DERIVED_FIELDS and "constraints" in spec:
         spec["constraints"] = {k: v for k, v in spec["constraints"].items() if k != "required"}
+    if spec["name"] == "country" and "constraints" in spec:  # written as people write it (``Italia``, ``France``):
+        # the places check says which rows are abroad (checks/places.py); the release holds the ISO codes
+        spec["constraints"] = {k: v for k, v in spec["constraints"].items() if k != "enum"}
     return country.bounded(spec)
 
 
