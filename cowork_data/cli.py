@@ -141,11 +141,13 @@ def build(root: Path | None, output: Path | None, as_json: bool, quiet: bool, en
                f"{result.store_quads} quad")
     for source_id, note in sorted(result.notes.items()):
         click.echo(f"{source_id}: {note_line(note)}")
-        lists = [(kind, note.get(f"{kind}_rows", [])) for kind in ("unresolved", "duplicate", "dubious")]
+        lists = [(label, note.get(f"{kind}_rows", [])) for kind, label in (
+            ("unresolved", "cli.build.note-unresolved"), ("duplicate", "cli.build.note-duplicate"),
+            ("dubious", "cli.build.note-dubious"))]
         if show_notes:
-            for kind, lines in lists:
+            for label, lines in lists:
                 for line in lines:
-                    click.echo(f"  {i18n.pair(f'cli.build.note-{kind}')}: {line}")
+                    click.echo(f"  {i18n.pair(label)}: {line}")
         elif any(lines for _kind, lines in lists):
             click.echo(f"  {i18n.pair('cli.build.notes-hint')}")
     if result.warnings.findings:

@@ -29,6 +29,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from cowork_data.i18n import both
 from cowork_data.namespaces import (
     CLV,
     DCAT,
@@ -288,8 +289,7 @@ def _source_dataset(g: Graph, catalog: URIRef, dataset: URIRef, source: Mapping[
     rights = URIRef(f"{node}#attribution")
     g.add((node, DCT.rights, rights))
     g.add((rights, RDF.type, DCT.RightsStatement))
-    _both(g, rights, RDFS.label, f"Attribuzione richiesta dalla licenza: «{source['attribution']}»",
-          f"Attribution the licence asks for: “{source['attribution']}”")
+    _both(g, rights, RDFS.label, *both("label.source-dataset.attribution", attribution=source["attribution"]))
     if download := str(source.get("download_url") or ""):
         _source_distribution(g, node, source, URIRef(download), document)
 
@@ -301,10 +301,8 @@ def _source_distribution(g: Graph, dataset: URIRef, source: Mapping[str, Any], d
     g.add((dataset, DCAT.distribution, node))
     for cls in (DCAT.Distribution, DCATAPIT.Distribution):
         g.add((node, RDF.type, cls))
-    _both(g, node, DCT.title, "Il file della fonte, come registrato", "The source's file, as recorded")
-    _both(g, node, DCT.description,
-          "I byte della fonte registrati senza modifiche nello snapshot del progetto (sha256 qui sotto).",
-          "The source's bytes, recorded unchanged in the project's snapshot (sha256 below).")
+    _both(g, node, DCT.title, *both("label.source-dataset.snapshot-title"))
+    _both(g, node, DCT.description, *both("label.source-dataset.snapshot-description"))
     g.add((node, DCAT.accessURL, download))
     g.add((node, DCAT.downloadURL, download))
     suffix = Path(str(download)).suffix.lstrip(".").lower()
