@@ -51,3 +51,19 @@ def test_a_child_that_blocks_is_killed_by_the_hang_guard() -> None:
 def test_a_child_within_the_limits_has_no_problem() -> None:
     child = check.run_child([sys.executable, "-c", "print('ok')"])
     assert child.exit_code == 0 and child.output.strip() == "ok" and child.problems == [], child
+
+
+def test_a_child_s_peak_memory_is_its_own_not_the_parent_s() -> None:
+    # A parent holding 400 MB starts a child that holds almost nothing: ru_maxrss would report the parent's 400 MB
+    # (Linux carries the pre-exec high-water mark into the child), which is what failed the corpus in a full suite.
+    parent = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import check\n"
+        "ballast = b'x' * (400 * 1024 * 1024)\n"
+        "child = check.run_child([sys.executable, '-c', 'import time; time.sleep(0.5)'])\n"
+        "print(child.peak_mb, len(ballast))\n"
+    )
+    done = check.run_child([sys.executable, "-c", parent, str(ROOT / "tests" / "corpus")])
+    assert done.exit_code == 0, done
+    peak_mb, ballast = done.output.split()
+    assert int(ballast) == 400 * 1024 * 1024
+    assert float(peak_mb) < 100.0, done.output

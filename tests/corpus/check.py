@@ -106,10 +106,12 @@ def run_child(argv: list[str], *, max_cpu: float = MAX_CPU_SECONDS, hang_after: 
         # The kernel stops a child that spins past the limit: SIGXCPU, then SIGKILL one second later.
         cap = max(1, math.ceil(max_cpu))
         resource.prlimit(child.pid, resource.RLIMIT_CPU, (cap, cap + 1))
+        own_peak_kib = 0
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
+            own_peak_kib = max(own_peak_kib, _own_peak_kib(child.pid))
             if time.monotonic() - start > hang_after:
                 os.kill(child.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(child.pid, 0)
@@ -127,7 +129,30 @@ def run_child(argv: list[str], *, max_cpu: float = MAX_CPU_SECONDS, hang_after: 
     elif cpu >= max_cpu:
         problems.append(f"{cpu} s of CPU ≥ {max_cpu} s")
     return Child(exit_code=child.returncode, cpu_seconds=cpu, wall_seconds=wall,
-                 peak_mb=round(usage.ru_maxrss / 1024, 1), output=text, problems=problems)  # ru_maxrss: KiB
+                 peak_mb=round((own_peak_kib or usage.ru_maxrss) / 1024, 1), output=text, problems=problems)
+
+
+_PARENT_CMDLINE = Path("/proc/self/cmdline").read_bytes()
+
+
+def _own_peak_kib(pid: int) -> int:
+    """The child's own peak resident memory (``VmHWM`` of the memory it has after ``exec``), in KiB; 0 before then.
+
+    ``ru_maxrss`` from ``os.wait4`` is not the child's own: Linux carries the high-water mark of the memory the child
+    had before ``exec`` (a copy of this process) into it, so every child would report at least this process's
+    resident size. ``VmHWM`` belongs to the new memory only; it is read while the child runs (a growth in its last
+    10 ms is missed) and only once ``/proc/PID/cmdline`` differs from this process's, i.e. after ``exec``.
+    """
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if cmdline == _PARENT_CMDLINE:
+            return 0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def run_case(case: dict[str, str], workdir: Path) -> Outcome:
