@@ -15,24 +15,11 @@ import polars as pl
 
 from cowork_data.errors import ValidationFailed
 from cowork_data.privacy import SKIP_PREDICATES, scan_paths, scan_text
+from cowork_data.publish.lines import unescape_literal
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE
 from cowork_data.validate.report import Finding, Report
 
 __all__ = ["literal_findings", "plain_literals", "scan"]
-
-_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
-
-
-def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i:i + 2], text[i + 1]))
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
 
 
 def plain_literals(data: pl.DataFrame) -> pl.DataFrame:
@@ -49,7 +36,7 @@ def literal_findings(values: pl.DataFrame) -> dict[tuple[str, str], list[Finding
     for predicate, text in values.select("p", "text").iter_rows():
         name = predicate.strip("<>")
         field = "url" if any(k in name for k in SKIP_PREDICATES) else name
-        hits = list(scan_text(_unescape(text), where={"file": "", "field": field}))
+        hits = list(scan_text(unescape_literal(text), where={"file": "", "field": field}))
         if hits:
             found[(predicate, text)] = hits
     return found

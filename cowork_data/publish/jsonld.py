@@ -18,13 +18,12 @@ from typing import Any
 
 import polars as pl
 
-from cowork_data.publish.lines import line_chunks, split_terms
+from cowork_data.publish.lines import line_chunks, split_terms, unescape_literal
 
 __all__ = ["write_jsonld"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
 
 
 def _json(values: pl.Series) -> pl.Series:
@@ -33,17 +32,6 @@ def _json(values: pl.Series) -> pl.Series:
     return encoded.str.slice(5).str.strip_suffix("}")
 
 
-def _unescape(text: str) -> str:
-    """The string of an N-Triples literal's escaped text (our writer escapes only ``\\ " LF CR``)."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i:i + 2], text[i + 1]))
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
 
 
 def _compact(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
@@ -66,7 +54,7 @@ def _values(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.DataFrame:
     escaped = text.str.contains("\\", literal=True).fill_null(False)
     if escaped.any():
         slow = text.filter(escaped).unique().to_list()
-        text = text.replace_strict(slow, [_unescape(t) for t in slow], default=text, return_dtype=pl.String)
+        text = text.replace_strict(slow, [unescape_literal(t) for t in slow], default=text, return_dtype=pl.String)
     string = _json(text)
     plain = lang.is_null() & (datatype.is_null() | (datatype == XSD_STRING))
     typed_value = '{"@value":' + string + ',"@type":' + _json(_compact(datatype.fill_null(""), prefixes)) + "}"

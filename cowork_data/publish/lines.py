@@ -19,7 +19,23 @@ import polars as pl
 
 from cowork_data.errors import ConfigError
 
-__all__ = ["TERMS", "line_chunks", "sort_unique", "split_terms", "write_lines"]
+__all__ = ["TERMS", "line_chunks", "sort_unique", "split_terms", "unescape_literal", "write_lines"]
+
+_ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
+
+
+def unescape_literal(text: str) -> str:
+    """The string of an N-Triples literal's escaped text (the project's writer escapes only ``\\ " LF CR``)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i:i + 2], text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
 
 CHUNK_LINES = 500_000
 #: Subject, predicate, object and (N-Quads) graph of a line; our data have no blank nodes.
