@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from cowork_data.graph.declaration import codes
+from cowork_data.declaration import codes
 
 Row = dict[str, str]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cowork_data.declaration import tables as declared_tables
 from cowork_data.errors import ConfigError
-from cowork_data.graph.declaration import tables as declared_tables
 from cowork_data.i18n import Text
 
 __all__ = ["CkanRef", "ROOT_ENV", "Source", "load_source", "load_sources", "project_root", "sources_dir"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from cowork_data.errors import UsageError
 from cowork_data.profiles import ITALY
-from cowork_data.validate.schemas import DERIVED_FIELDS, schema_descriptor
+from cowork_data.table_schemas import DERIVED_FIELDS, schema_descriptor
 
 __all__ = ["SHEET_NAMES", "TemplateInfo", "write_template"]
 

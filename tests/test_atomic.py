@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cowork_data.publish import atomic
+from cowork_data import atomic
 
 
 def release(stage: Path, tag: str) -> None:

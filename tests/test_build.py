@@ -147,13 +147,13 @@ def test_broken_data_publishes_nothing(release, tmp_path: Path) -> None:
         if field["name"] == "workstations":
             field.setdefault("constraints", {})["minimum"] = 100_000  # no shipped space is that large
     (root / "schemas" / "spaces.json").write_text(json.dumps(schema), encoding="utf-8")
-    from cowork_data.validate import schemas as schema_module
+    from cowork_data import table_schemas
 
-    schema_module._load.cache_clear()
+    table_schemas.forget()
     try:
         with pytest.raises(ValidationFailed) as info:
             build(root=root, output=out)
     finally:
-        schema_module._load.cache_clear()
+        table_schemas.forget()
     assert info.value.report.errors
     assert published_hashes(out) == before

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cowork_data import atomic
 from cowork_data.pipeline import build, published_hashes
-from cowork_data.publish import atomic
 from tests.conftest import WITHOUT_FRANCE, copy_project, figures
 
 TRIALS = 50

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from cowork_data.declaration import codes, declaration, declaration_file, inverse_paths, scheme_of, tables
 from cowork_data.errors import ConfigError
-from cowork_data.graph.declaration import codes, declaration, declaration_file, inverse_paths, scheme_of, tables
 from tests.conftest import ROOT, WITHOUT_FRANCE, copy_project
 
 LOCN = "http://www.w3.org/ns/locn#"

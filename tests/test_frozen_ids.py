@@ -30,13 +30,13 @@ def _break_the_schema(root: Path) -> str:
 
 
 def _build(root: Path, out: Path) -> None:
-    from cowork_data.validate import schemas as schema_module
+    from cowork_data import table_schemas
 
-    schema_module._load.cache_clear()  # the schemas are read once per process
+    table_schemas.forget()  # the schemas are read once per process
     try:
         build(root=root, output=out, store=False)
     finally:
-        schema_module._load.cache_clear()
+        table_schemas.forget()
 
 
 def test_a_failed_build_freezes_neither_ids_nor_links_and_a_published_one_freezes_both(tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ def test_ids_kept_as_they_are_are_exactly_those_quote_keeps() -> None:
     terms = Terms(DEFAULT_BASE)
     chars = [chr(c) for c in range(0x250)] + ["€", "☕", "例"]
     values = pl.Series([f"a{c}b" for c in chars], dtype=pl.String)
-    assert terms.path(values).to_list() == [iris._path(v) for v in values]
+    assert terms.path(values).to_list() == [iris.path_segment(v) for v in values]
     assert terms.web(values).to_list() == [str(iris.web_iri(v)) for v in values]
     assert terms.plain(values).to_list() == [literal_text(Literal(v)) for v in values]
 

@@ -1,6 +1,6 @@
 """graph: canonical rows to an RDF knowledge graph (DESIGN.md section 4), from the one declaration of the mapping.
 
-``mapping/tables.toml`` declares the tables and how every field maps to RDF (:mod:`cowork_data.graph.declaration`);
+``mapping/tables.toml`` declares the tables and how every field maps to RDF (:mod:`cowork_data.declaration`);
 :mod:`cowork_data.graph.writer` compiles it to polars and writes N-Quads lines, each in the named graph of the source
 it comes from (``{base}graph/{source_id}``; the comune labels from the ISTAT list in ``{base}graph/istat``).
 
@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from cowork_data.graph.declaration import declaration
+from cowork_data.declaration import declaration
 from cowork_data.namespaces import DEFAULT_BASE, PREFIXES
 
 __all__ = ["CITIES_GRAPH", "build_dataset", "build_graph", "nquad_lines", "quads", "table_names", "triples",

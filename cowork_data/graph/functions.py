@@ -2,7 +2,7 @@
 
 Column functions take polars Series (or constant strings) and ``length`` and return a string Series (null: no value);
 item functions take one row's argument values (``None`` when empty) and return the items, each a tuple of the item
-fields listed in :data:`cowork_data.graph.declaration.ITEM_FUNCTIONS`.
+fields listed in :data:`cowork_data.declaration.ITEM_FUNCTIONS`.
 """
 
 from __future__ import annotations

@@ -27,24 +27,25 @@ from rdflib import URIRef
 _SAFE = "/-._~:@!$&'()*+,;="
 
 
-def _path(value: str) -> str:
+def path_segment(value: str) -> str:
+    """``value`` percent-encoded outside the safe set of a path segment (``/`` kept: ids are ``{belfiore}/{slug}``)."""
     return quote(value, safe=_SAFE)
 
 
 def organization_iri(base: str, org_id: str) -> URIRef:
-    return URIRef(f"{base}data/organization/{_path(org_id)}")
+    return URIRef(f"{base}data/organization/{path_segment(org_id)}")
 
 
 def workspace_iri(base: str, space_id: str) -> URIRef:
-    return URIRef(f"{base}data/workspace/{_path(space_id)}")
+    return URIRef(f"{base}data/workspace/{path_segment(space_id)}")
 
 
 def call_iri(base: str, call_id: str) -> URIRef:
-    return URIRef(f"{base}data/call/{_path(call_id)}")
+    return URIRef(f"{base}data/call/{path_segment(call_id)}")
 
 
 def source_iri(base: str, source_id: str) -> URIRef:
-    return URIRef(f"{base}data/source/{_path(source_id)}")
+    return URIRef(f"{base}data/source/{path_segment(source_id)}")
 
 
 def snapshot_iri(base: str, source_id: str, sha256: str) -> URIRef:
@@ -56,26 +57,26 @@ def record_iri(snapshot: URIRef, source_record: str) -> URIRef:
     """A record inside a snapshot: ``row=5`` → ``{snapshot}#row=5``; ``calls.csv#row=2`` (one file of a snapshot
     made of several) → ``{snapshot}/calls.csv#row=2`` (RFC 7111 fragments for CSV)."""
     part, _, fragment = source_record.rpartition("#")
-    return URIRef(f"{snapshot}/{_path(part)}#{fragment}" if part else f"{snapshot}#{fragment}")
+    return URIRef(f"{snapshot}/{path_segment(part)}#{fragment}" if part else f"{snapshot}#{fragment}")
 
 
 def admission_iri(base: str, call_id: str, space_id: str) -> URIRef:
     belfiore, _, slug = space_id.partition("/")
     call_belfiore = call_id.partition("/")[0]
     tail = slug if slug and belfiore == call_belfiore else space_id
-    return URIRef(f"{call_iri(base, call_id)}/admission/{_path(tail)}")
+    return URIRef(f"{call_iri(base, call_id)}/admission/{path_segment(tail)}")
 
 
 def award_iri(base: str, call_id: str, number: str) -> URIRef:
-    return URIRef(f"{call_iri(base, call_id)}/award/{_path(number)}")
+    return URIRef(f"{call_iri(base, call_id)}/award/{path_segment(number)}")
 
 
 def outcome_iri(base: str, call_id: str, as_of: str) -> URIRef:
-    return URIRef(f"{call_iri(base, call_id)}/outcome/{_path(as_of)}")
+    return URIRef(f"{call_iri(base, call_id)}/outcome/{path_segment(as_of)}")
 
 
 def hash_iri(record: URIRef, fragment: str) -> URIRef:
-    return URIRef(f"{record}#{_path(fragment)}")
+    return URIRef(f"{record}#{path_segment(fragment)}")
 
 
 def web_iri(url: str) -> URIRef:

@@ -123,8 +123,8 @@ class Terms:
     # IRIs (without the angle brackets)
 
     def path(self, values: pl.Series) -> pl.Series:
-        """``iris._path``: percent-encoding outside the safe set of a path segment."""
-        return self.mapped(values, iris._path, "path", values.str.contains(PATH_OK), values)
+        """``iris.path_segment``: percent-encoding outside the safe set of a path segment."""
+        return self.mapped(values, iris.path_segment, "path", values.str.contains(PATH_OK), values)
 
     def web(self, values: pl.Series) -> pl.Series:
         """``iris.web_iri``."""
@@ -148,7 +148,7 @@ class Terms:
         ``calls.csv#row=2`` (the file part percent-encoded, the fragment as it is)."""
         def slow(value: str) -> str:
             part, _, fragment = value.rpartition("#")
-            return f"/{iris._path(part)}#{fragment}" if part else f"#{fragment}"
+            return f"/{iris.path_segment(part)}#{fragment}" if part else f"#{fragment}"
         return self.mapped(values, slow, "record", ~values.str.contains("#"), "#" + values)
 
     # literals (whole terms)

@@ -19,9 +19,9 @@ from typing import Any
 
 import polars as pl
 
+from cowork_data.declaration import ITEM_FUNCTIONS, Cond, Declaration, Group, Slot, Table, Term, Triple
 from cowork_data.errors import ConfigError
 from cowork_data.graph import functions
-from cowork_data.graph.declaration import ITEM_FUNCTIONS, Cond, Declaration, Group, Slot, Table, Term, Triple
 from cowork_data.graph.places import place_rows
 from cowork_data.graph.terms import WHITESPACE, Terms, nulls, where
 

@@ -9,7 +9,7 @@ import re
 
 import phonenumbers
 
-from cowork_data.graph.declaration import codes
+from cowork_data.declaration import codes
 from cowork_data.normalise.text import fold
 
 __all__ = [

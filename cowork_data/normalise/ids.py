@@ -13,8 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from cowork_data.atomic import write_text_atomic
 from cowork_data.errors import ConfigError
-from cowork_data.publish.atomic import write_text_atomic
 
 __all__ = ["COLUMNS", "CROSSWALK_FILE", "Crosswalk", "slugify"]
 

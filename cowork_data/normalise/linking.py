@@ -32,8 +32,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from cowork_data.atomic import write_text_atomic
 from cowork_data.normalise.text import fold
-from cowork_data.publish.atomic import write_text_atomic
 
 __all__ = ["SAME_AS_FILE", "THRESHOLDS", "Ambiguity", "Evidence", "Link", "LinkReport", "Thresholds", "evidence",
            "freeze_links", "link_spaces", "load_links", "save_links", "update_links"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from cowork_data.graph.declaration import tables
-from cowork_data.validate.schemas import schema_descriptor
+from cowork_data.declaration import tables
+from cowork_data.table_schemas import schema_descriptor
 
 __all__ = ["FIELDS", "PRIMARY_KEYS", "blank_row", "fields", "primary_key", "project_of", "sort_rows"]
 

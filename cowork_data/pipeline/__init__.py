@@ -33,7 +33,7 @@ def collect(root: Path, progress: Callable[[str, str], None]) -> tuple[dict[str,
     from cowork_data.pipeline.run import links_of
     from cowork_data.pipeline.sources import prepare, rows_of
     from cowork_data.reference import load_comuni
-    from cowork_data.validate.schemas import TABLES
+    from cowork_data.table_schemas import TABLES
 
     crosswalk = Crosswalk.load(root / "ids" / "crosswalk.csv")
     with tempfile.TemporaryDirectory(prefix="collect-") as tmp:

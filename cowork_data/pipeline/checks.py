@@ -16,8 +16,8 @@ from typing import Any
 import polars as pl
 
 from cowork_data.pipeline.cache import Entry
+from cowork_data.table_schemas import TABLES, schema_descriptor
 from cowork_data.validate.report import Finding
-from cowork_data.validate.schemas import TABLES, schema_descriptor
 from cowork_data.validate.table import make_finding
 
 __all__ = ["between_sources", "source_check"]

@@ -19,8 +19,8 @@ from typing import Any
 import polars as pl
 
 from cowork_data.cities import ONTOPIA_CITIES
+from cowork_data.declaration import Declaration
 from cowork_data.errors import ConfigError
-from cowork_data.graph.declaration import Declaration
 from cowork_data.graph.writer import Writer, source_rows
 from cowork_data.pipeline.cache import Cache, Entry, digest
 from cowork_data.pipeline.privacy import literal_findings, plain_literals

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from cowork_data import atomic
 from cowork_data.cities import SOURCE as CITIES_SOURCE
 from cowork_data.comune_names import EXONYMS_SOURCE
 from cowork_data.errors import ValidationFailed
@@ -25,7 +26,6 @@ from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_
 from cowork_data.pipeline.inputs import published_facts
 from cowork_data.pipeline.parts import FORMATS, GraphInput, write_parts
 from cowork_data.pipeline.tables import write_tables
-from cowork_data.publish import atomic
 from cowork_data.publish.package import descriptor, write_descriptor
 from cowork_data.publish.rdf import context, prefixes, write_context
 from cowork_data.validate.report import Finding

@@ -7,7 +7,7 @@
 A rebuild reuses each source whose snapshot, catalogue file, ids and the versions of code, schemas and declaration
 are unchanged (:mod:`cowork_data.pipeline.cache`); it rewrites only the parts of the graph files that hold a changed
 source (:mod:`cowork_data.pipeline.parts`), replaces only the changed named graphs in a copy of the published store,
-and publishes atomically (:mod:`cowork_data.publish.atomic`). A rebuild with nothing changed publishes nothing.
+and publishes atomically (:mod:`cowork_data.atomic`). A rebuild with nothing changed publishes nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cowork_data import __version__, i18n
+from cowork_data import __version__, atomic, i18n
 from cowork_data.config import project_root
+from cowork_data.declaration import declaration
 from cowork_data.errors import UsageError, ValidationFailed
-from cowork_data.graph.declaration import declaration
 from cowork_data.i18n import both
 from cowork_data.namespaces import DEFAULT_BASE
 from cowork_data.normalise.ids import Crosswalk
@@ -32,10 +32,9 @@ from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_
 from cowork_data.pipeline.checks import between_sources, source_check
 from cowork_data.pipeline.inputs import SourceIndex, fingerprint, ids_digest, last_build, record_build
 from cowork_data.pipeline.sources import prepare, rows_of
-from cowork_data.publish import atomic
 from cowork_data.reference import load_comuni
+from cowork_data.table_schemas import TABLES, schema_descriptor
 from cowork_data.validate.report import Report
-from cowork_data.validate.schemas import TABLES, schema_descriptor
 
 __all__ = ["STAGES", "BuildResult", "build", "engines", "links_of", "note_line", "published_hashes"]
 

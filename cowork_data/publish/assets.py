@@ -92,7 +92,7 @@ def changelog(root: Path) -> dict[tuple[str, str], str]:
 
 
 def _releasable(root: Path) -> list[str]:
-    from cowork_data.validate.schemas import TABLES
+    from cowork_data.table_schemas import TABLES
 
     return [*TABLES, ontology_name(ontology_source(root)[1])]
 
@@ -147,7 +147,7 @@ def schema_assets(schema: Mapping[str, Any], publisher: Publisher, modified: str
 
 def _schemas(root: Path) -> list[dict[str, Any]]:
     """The Table Schemas as they are on disk now (not the validator's cached copies)."""
-    from cowork_data.validate.schemas import TABLES
+    from cowork_data.table_schemas import TABLES
 
     out = []
     for table in TABLES:
@@ -178,7 +178,7 @@ def _released(root: Path, current: Mapping[str, str]) -> dict[str, tuple[str, st
 
 
 def _schema_names() -> tuple[str, ...]:
-    from cowork_data.validate.schemas import TABLES
+    from cowork_data.table_schemas import TABLES
 
     return tuple(TABLES)
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cowork_data.declaration import RDF_TYPE, Cond, Slot, Term, declaration
 from cowork_data.errors import ConfigError
-from cowork_data.graph.declaration import RDF_TYPE, Cond, Slot, Term, declaration
 from cowork_data.namespaces import DEFAULT_BASE
 
 __all__ = ["invalid_example", "jsonld_context", "jsonld_type", "openapi_document", "valid_example"]

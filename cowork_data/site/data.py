@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data import i18n
+from cowork_data.declaration import codes, scheme_of, tables
 from cowork_data.errors import ConfigError
-from cowork_data.graph.declaration import codes, scheme_of, tables
 
 Row = dict[str, str]
 

@@ -5,7 +5,7 @@ The user's rows become canonical ``spaces`` rows (derived fields filled from the
 (:func:`cowork_data.graph.build_graph`) and :func:`cowork_data.validate.shacl.validate_graph` checks them against
 the shapes. A result whose focus node is a row's workspace (or one of its ``#`` sub-resources) lands on that row,
 in the column of the property path's field when the file has it (the inverse of the mapping,
-:func:`cowork_data.graph.declaration.inverse_paths`). Results on a row and field the table checks
+:func:`cowork_data.declaration.inverse_paths`). Results on a row and field the table checks
 already reported are dropped: the clerk sees one finding per defect. The operator is left out, as a single file
 has no organisations to refer to. Other tables are not mapped yet.
 """
@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from cowork_data.graph.declaration import inverse_paths
+from cowork_data.declaration import inverse_paths
 from cowork_data.validate.report import Finding, Report
 
 ROW_ID = re.compile(r"/data/workspace/(?:[a-z][0-9]{3}|fr-[0-9a-z]{5})/riga-([0-9]+)(?:#.*)?$")

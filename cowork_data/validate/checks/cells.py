@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import ftfy
 import polars as pl
 
-from cowork_data.graph.declaration import codes
+from cowork_data.declaration import codes
 from cowork_data.safety import TRIGGERS, is_dangerous
 from cowork_data.validate.checks.base import PY_SPACE, Check, Columns, Hit, Kind, Rows, hits_where, stripped
 from cowork_data.validate.files import MAX_CELL_CHARS
