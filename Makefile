@@ -48,12 +48,11 @@ test: setup
 	$(PY) -m pytest -q --durations=15
 
 # Benchmarks (not tests): bench/build.py times `cowork-data build --root` on a generated project (cold, against the
-# store's own bulk load of the same N-Quads, no change, one source changed; bench/results/build-*.json);
-# bench/run.py runs every stage with the reference and the fast engine on generated data (10k and 100k spaces; BENCH_1M=1 adds 1M) and writes bench/results/latest.json; bench_validate.py times the
-# validation of a municipality's file; load_endpoint.py puts 16 clients on the SPARQL endpoint for 60 s.
+# store's own bulk load of the same N-Quads by pyoxigraph and by the oxigraph CLI, no change, one source changed;
+# each step of the cold build with its time and memory; bench/results/build-*.json; BENCH_1M=1 adds 1M spaces);
+# bench_validate.py times the validation of a municipality's file; load_endpoint.py puts 16 clients on the SPARQL endpoint for 60 s.
 bench: $(STAMP)
 	$(PY) bench/build.py
-	$(PY) bench/run.py
 	$(PY) bench/bench_validate.py
 	test -d build/store || $(VENV)/bin/cowork-data build -q
 	$(PY) bench/load_endpoint.py --seconds 60 --clients 16

@@ -3,9 +3,13 @@
 INVENTED DATA from ``bench/project.py`` (one source per comune, snapshots in the adapters' formats, 0.5 % planted
 defects). For each size, in one run, each step in a fresh process (its peak RSS is its own, read by ``wait4``):
 
-1. ``cold``: ``cowork-data build --root P --output O --json`` with no cache and no release;
-2. ``floor``: a new on-disk pyoxigraph store bulk-loading the N-Quads files that build published (the same
-   lines, the same loader the build uses); ``ratio`` is cold / floor;
+1. ``cold``: the build with no cache and no release, through the function ``cowork-data build --root P --output O
+   --json`` calls, with a progress callback that records, at each step of the build (a stage, a part of the
+   publish stage), the time and the process's resident and peak memory (``VmRSS``, ``VmHWM``): ``cold.steps``;
+2. ``floor``: a new on-disk store bulk-loading the N-Quads files that build published, by the two loaders on
+   offer: pyoxigraph's ``Store.bulk_load`` (the one the build uses, ``floor_pyoxigraph``) and the ``oxigraph``
+   CLI's ``load`` (PyPI ``oxigraph``, every file in parallel, ``floor_cli``); ``floor`` is the faster of the two
+   and ``ratio`` is cold / floor;
 3. ``no_change``: the same build again (nothing changed);
 4. ``one_source``: one comune's list changed (a space renamed, the snapshot's sha256 recorded again), built again;
 5. with ``--verify`` (default up to 10k spaces): a cold build of the changed project into another directory, and
@@ -33,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +69,73 @@ def _run(cmd: list[str]) -> dict[str, Any]:
                 "stderr": err.read().decode()[-3000:]}
 
 
-def _build(project: Path, output: Path) -> dict[str, Any]:
-    done = _run([sys.executable, "-m", "cowork_data", "build", "--root", str(project), "--output", str(output),
-                 "--json"])
+STEPS = """
+import json, sys, time
+from pathlib import Path
+from cowork_data.pipeline import build
+
+start, steps, last = time.perf_counter(), [], None
+
+def memory():
+    out = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(("VmRSS", "VmHWM")):
+                key, value = line.split(":")
+                out[key] = round(int(value.split()[0]) / 1024)
+    return out
+
+def say(stage, message):
+    global last
+    step = stage + (": " + message if stage == "publish" or stage == "validate-graph" else "")
+    if step != last and not (stage == "normalise" and last and last.startswith("normalise")):
+        last = step
+        found = memory()
+        steps.append({"at_s": round(time.perf_counter() - start, 2), "step": step[:60],
+                      "rss_mb": found["VmRSS"], "peak_rss_mb": found["VmHWM"]})
+
+result = build(root=Path(sys.argv[1]), output=Path(sys.argv[2]), progress=say)
+found = memory()
+steps.append({"at_s": round(time.perf_counter() - start, 2), "step": "done", "rss_mb": found["VmRSS"],
+              "peak_rss_mb": found["VmHWM"]})
+print(json.dumps({**result.to_dict(), "steps": steps}))
+"""
+
+
+def _build(project: Path, output: Path, *, steps: bool = False) -> dict[str, Any]:
+    cmd = ([sys.executable, "-c", STEPS, str(project), str(output)] if steps else
+           [sys.executable, "-m", "cowork_data", "build", "--root", str(project), "--output", str(output), "--json"])
+    done = _run(cmd)
     record = {k: done[k] for k in ("seconds", "peak_rss_mb", "code")}
     if done["code"] != 0:
         return record | {"error": done["stderr"]}
     summary = json.loads(done["stdout"])
-    return record | {"published": summary["published"], "sources_rebuilt": summary["sources_rebuilt"],
-                     "triples": summary["triples"], "store_quads": summary["store_quads"]}
+    record |= {"published": summary["published"], "sources_rebuilt": summary["sources_rebuilt"],
+               "triples": summary["triples"], "store_quads": summary["store_quads"]}
+    if steps:  # each step's time: until the next step starts
+        marks = summary["steps"]
+        record["steps"] = [{**m, "seconds": round(n["at_s"] - m["at_s"], 2)} for m, n in pairwise(marks)]
+    return record
+
+
+def _floors(work: Path, nquads: list[str]) -> dict[str, Any]:
+    """The two loaders on the same files, each into a new on-disk store, in a process of its own."""
+    py = _run([sys.executable, "-c", FLOOR, str(work / "floor-store"), *nquads])
+    shutil.rmtree(work / "floor-store", ignore_errors=True)
+    load_s, quads = py["stdout"].split()
+    out: dict[str, Any] = {"floor_pyoxigraph": {
+        "seconds": round(float(load_s), 2), "process_seconds": py["seconds"], "peak_rss_mb": py["peak_rss_mb"],
+        "quads": int(quads), "quads_per_s": round(int(quads) / float(load_s))}}
+    cli = Path(sys.executable).with_name("oxigraph")
+    if cli.exists():
+        done = _run([str(cli), "load", "--location", str(work / "floor-cli"), "--file", *nquads])
+        shutil.rmtree(work / "floor-cli", ignore_errors=True)
+        out["floor_cli"] = {"seconds": done["seconds"], "peak_rss_mb": done["peak_rss_mb"], "code": done["code"],
+                            "quads_per_s": round(int(quads) / done["seconds"]) if done["code"] == 0 else None}
+    options = [(k, v["seconds"]) for k, v in out.items() if v.get("code", 0) == 0]
+    loader, seconds = min(options, key=lambda item: item[1])
+    out["floor"] = {"seconds": seconds, "loader": loader.removeprefix("floor_"), "quads": int(quads)}
+    return out
 
 
 def _change_one_source(project: Path) -> str:
@@ -115,17 +178,12 @@ def measure(spaces: int, work: Path, verify: bool) -> dict[str, Any]:
     result: dict[str, Any] = {"spaces": spaces, "sources": record["sources"],
                               "generate_s": round(time.perf_counter() - start, 1),
                               "load_before": os.getloadavg()}
-    result["cold"] = cold = _build(project, out)
+    result["cold"] = cold = _build(project, out, steps=True)
     if "error" in cold:
         return result
     nquads = sorted(str(p) for p in (out / "data" / "graph").glob("cowork-data*.nq"))
-    floor = _run([sys.executable, "-c", FLOOR, str(work / "floor-store"), *nquads])
-    load_s, quads = floor["stdout"].split()
-    result["floor"] = {"seconds": round(float(load_s), 2), "process_seconds": floor["seconds"],
-                       "peak_rss_mb": floor["peak_rss_mb"], "quads": int(quads),
-                       "quads_per_s": round(int(quads) / float(load_s))}
-    shutil.rmtree(work / "floor-store", ignore_errors=True)
-    result["ratio_cold_to_floor"] = round(cold["seconds"] / float(load_s), 2)
+    result |= _floors(work, nquads)
+    result["ratio_cold_to_floor"] = round(cold["seconds"] / result["floor"]["seconds"], 2)
     result["triples_per_space"] = round(cold["triples"] / spaces, 1)
     result |= _sizes(out, spaces)
     result["no_change"] = _build(project, out)

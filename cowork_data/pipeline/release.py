@@ -155,6 +155,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
             )
         out["triples"] = sum(g.lines for g in graphs) if len(out["parts"]) > 1 else _lines(nquads, "nt")
         files = _files(out["parts"])
+        say("publish", "data/catalog.ttl, datapackage.json")
         from cowork_data.pipeline.catalogue import write_catalogue
 
         write_catalogue(stage, plan, files=files, last_modified=last_modified)

@@ -81,6 +81,7 @@ def check(plan: Any, stage: Path, nquads: Sequence[Path], graphs: Sequence[Graph
         say("publish", "store (bulk load)")
         _bulk(path, nquads, vocab_files)
         store = ox.Store(str(path))
+    say("validate-graph", "SHACL: forme sull'archivio / shapes on the store")
     try:
         previous = _previous(plan, manifest) if changed is not None and manifest.get("shapes") == shapes_key else None
         findings = _fast(plan, store, previous, changed)

