@@ -42,11 +42,11 @@ run: setup
 	$(VENV)/bin/cowork-data build
 	$(VENV)/bin/cowork-data assets
 
-# Two workers (CI has two cores), one test module per worker at a time (module fixtures start servers once);
-# the run prints its wall time and its slowest tests.
+# Two workers (CI has two cores), one test module per worker at a time (module fixtures start servers once), the
+# longest modules first (tests/conftest.py SLOWEST_FIRST); the run prints its wall time and its slowest tests.
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n 2 --dist loadfile --durations=15
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 # Benchmarks (not tests): bench/build.py times `cowork-data build --root` on a generated project (cold, against the
 # store's own bulk load of the same N-Quads by pyoxigraph and by the oxigraph CLI, no change, one source changed;

@@ -75,6 +75,26 @@ def figures(name: str, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
+# The order in which the test modules are handed to the xdist workers
+
+#: The modules that take longest (measured in full runs, docs/decisions.md §15 "The suite's wall time"), longest
+#: first. `make test` hands whole modules to its two workers in collection order (``--dist loadfile
+#: --no-loadscope-reorder``), so these start first and the many short modules fill the gaps around them
+#: (longest-first scheduling); without it the longest module, one test, started last and ran alone.
+#: A module missing here only runs later; the order changes no test's outcome.
+SLOWEST_FIRST = (
+    "test_crash_safety", "test_corpus", "test_graph_files", "test_engines_shacl", "test_pipeline", "test_site_build",
+    "test_site_browser", "test_engines_build", "test_build", "test_release", "test_push", "test_frozen_ids",
+    "test_load", "test_france", "test_catalog", "test_notebooks", "test_queries", "test_readme",
+    "test_validator_serve", "test_sparql_browser", "test_harvest_http",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: the rest keep their order
+
+
 # Nothing written into the repository
 
 #: Paths that running Python and pytest may create or change: caches, the virtualenv, the editable install.

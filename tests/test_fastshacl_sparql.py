@@ -7,6 +7,8 @@ independent parser) and gives the same solutions on pyoxigraph as the query writ
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +30,26 @@ EX = "http://example.org/"
 
 def _focus() -> Focus:
     return Focus(Targets(classes=(f"<{EX}C>",)))
+
+
+def test_render_frees_its_fill_without_the_cycle_collector() -> None:
+    # the fill of a plan holds the store it queries; a handle kept alive after the run (a reference cycle) makes a
+    # second build in the same process fail to open its new store at the same path
+    class Plan:
+        def fill(self, slot: object) -> str:
+            return "?x <http://e.org/p> ?y"
+
+    plan = Plan()
+    alive = weakref.ref(plan)
+    tree = build("SELECT ?x WHERE { { ", _focus(), " } OPTIONAL { ?x ?p ?o } }")
+    gc.collect()
+    gc.disable()
+    try:
+        assert "<http://e.org/p>" in render(tree, plan.fill)
+        del plan
+        assert alive() is None
+    finally:
+        gc.enable()
 
 
 def test_tokens_keep_strings_iris_and_comments_apart() -> None:

@@ -132,20 +132,23 @@ def build(*parts: str | Slot | Iterable[Item]) -> list[Item]:
 def render(items: Iterable[Item], fill: Callable[[Slot], str] | None = None) -> str:
     """The text of a query tree; slots are written by ``fill`` (else their default text)."""
     out: list[str] = []
-
-    def emit(seq: Iterable[Item]) -> None:
-        for item in seq:
-            if isinstance(item, Token):
-                out.append(item.space + item.text)
-            elif isinstance(item, Group):
-                out.append(item.open.space + item.open.text)
-                emit(item.items)
-                out.append(item.close.space + item.close.text)
-            else:
-                out.append(" " + (fill(item) if fill is not None else item.default()))
-
-    emit(items)
+    _emit(items, out, fill)
     return "".join(out).strip()
+
+
+def _emit(seq: Iterable[Item], out: list[str], fill: Callable[[Slot], str] | None) -> None:
+    # a module function, not a recursive closure: a closure that calls itself is a reference cycle, which would
+    # keep ``fill`` (and the store its plan queries) alive until the cycle collector runs, and RocksDB refuses to
+    # open a store again at the same path while an earlier handle lives in the process (a second build)
+    for item in seq:
+        if isinstance(item, Token):
+            out.append(item.space + item.text)
+        elif isinstance(item, Group):
+            out.append(item.open.space + item.open.text)
+            _emit(item.items, out, fill)
+            out.append(item.close.space + item.close.text)
+        else:
+            out.append(" " + (fill(item) if fill is not None else item.default()))
 
 
 def walk(items: Sequence[Item]) -> Iterator[tuple[Item, Sequence[Item], int]]:
