@@ -1,8 +1,8 @@
 """Crash safety: `build` killed with SIGKILL at any point never leaves a mixed release (issue 9).
 
 Two project variants (A and B, differing in one invented fixture row) are built into one output, each build
-replacing the other release; each build runs in a child process (the next child is started, and does its imports,
-while the current one builds) that is killed with SIGKILL. After every kill, the output, as the next command sees it
+replacing the other release; each build runs in a process of its own (forked from a builder that did the imports
+once) that is killed with SIGKILL. After every kill, the output, as the next command sees it
 (after journal recovery), must be exactly release A or exactly release B, its descriptor must match its files, and
 the store must open. Finally an unkilled build must succeed.
 
@@ -22,10 +22,12 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -54,82 +56,127 @@ def make_variant(root: Path) -> None:
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-#: The child: imports the toolkit, says it is ready, reads its orders (project, output, the operation to die at),
-#: counts the build's operations on the output and prints "journal-open <n>" as it opens the publish journal,
-#: "journal <n>" once the journal is written (at the next operation), "kill <n> ..." just before it kills itself and
-#: "done <n>" when the build finished.
-CHILD = r"""
-import os, signal, sys
+#: The builder: imports the toolkit once, says it is ready, then for every order (project, output, the operation to
+#: die at) forks a build in a session of its own, says "pid <n>" and, when that build ends, "exit <code>". The build
+#: counts its operations on the output and says "journal-open <n>" as it opens the publish journal, "journal <n>"
+#: once the journal is written (at the next operation), "kill <n> …" just before it kills its process group and
+#: "done <n>" when it finished. A fork starts each build in milliseconds, where a new interpreter spent two seconds
+#: of CPU on its imports.
+BUILDER = r"""
+import os, signal, sys, traceback
 from pathlib import Path
 from cowork_data.pipeline import build
-print("ready", flush=True)
-root, out, at = sys.stdin.readline().rstrip("\n").split("\t")
-prefix, kill_at = os.path.abspath(out) + os.sep, int(at)
-journal = os.path.join(prefix, "build", "publish.journal")
 WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 PATHS = {"os.rename": 2, "os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "shutil.rmtree": 1, "shutil.copyfile": 2,
          "shutil.copytree": 2, "os.truncate": 1, "os.link": 2, "os.symlink": 2}
-count, after_journal = 0, False
 
-def on_output(path):
-    if isinstance(path, int):
-        return False
-    path = os.fsdecode(path)
-    return os.path.isabs(path) and (path + os.sep).startswith(prefix)
+def say(text):
+    os.write(1, (text + "\n").encode())
 
-def hook(event, args):
-    global count, after_journal
-    if event == "open":
-        if not args[2] & WRITE or not on_output(args[0]):
+def run(root, out, kill_at):
+    prefix, journal = os.path.abspath(out) + os.sep, os.path.join(os.path.abspath(out), "build", "publish.journal")
+    state = {"count": 0, "journal": False}
+
+    def on_output(path):
+        if isinstance(path, int):
+            return False
+        path = os.fsdecode(path)
+        return os.path.isabs(path) and (path + os.sep).startswith(prefix)
+
+    def hook(event, args):
+        if event == "open":
+            if not args[2] & WRITE or not on_output(args[0]):
+                return
+        elif event == "subprocess.Popen":
+            if not any(on_output(a) for a in args[1] if isinstance(a, (str, bytes))):
+                return
+        elif event not in PATHS or not any(on_output(a) for a in args[:PATHS[event]]):
             return
-    elif event == "subprocess.Popen":
-        if not any(on_output(a) for a in args[1] if isinstance(a, (str, bytes))):
-            return
-    elif event not in PATHS or not any(on_output(a) for a in args[:PATHS[event]]):
-        return
-    if after_journal is None:  # the journal is written whole
-        print(f"journal {count}", flush=True)
-        after_journal = True
-    if count == kill_at:
-        sys.stdout.write(f"kill {count} {event} {args[0]}\n")
-        sys.stdout.flush()
-        os.killpg(os.getpgrp(), signal.SIGKILL)
-    if event == "open" and os.fsdecode(args[0]) == journal:
-        print(f"journal-open {count}", flush=True)
-        after_journal = None  # written once the next operation comes
-    count += 1
+        count = state["count"]
+        if state["journal"] is None:  # the journal is written whole
+            say(f"journal {count}")
+            state["journal"] = True
+        if count == kill_at:
+            say(f"kill {count} {event} {args[0]}")
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+        if event == "open" and os.fsdecode(args[0]) == journal:
+            say(f"journal-open {count}")
+            state["journal"] = None  # written once the next operation comes
+        state["count"] = count + 1
 
-assert os.getpgrp() == os.getpid()  # its own process group: the kill takes nothing else with it
-sys.addaudithook(hook)
-build(root=Path(root), output=Path(out))
-print(f"done {count}", flush=True)
+    sys.addaudithook(hook)
+    build(root=Path(root), output=Path(out))
+    say(f"done {state['count']}")
+
+say("ready")
+for line in sys.stdin:
+    root, out, at = line.rstrip("\n").split("\t")
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.setsid()  # its own process group: the kill takes its sort processes and nothing else
+            run(root, out, int(at))
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    say(f"pid {pid}")
+    say(f"exit {os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])}")
 """
 
 
-def spawn() -> subprocess.Popen:
-    """Start a child in a process group of its own; it imports the toolkit, says it is ready and waits."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
-    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-    return child
+class Builder:
+    """The builder process and the lines it says (read by a thread, so that every wait has a time limit)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", BUILDER], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.line() == "ready"
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("")
+
+    def line(self, timeout: float = 300.0) -> str:
+        line = self.lines.get(timeout=timeout)
+        assert line, "the builder stopped"
+        return line
+
+    def start(self, root: Path, out: Path, kill_at: int) -> int:
+        """Order a build; the pid of its process (the leader of its process group)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{root}\t{out}\t{kill_at}\n")
+        self.process.stdin.flush()
+        word, pid = self.line().split()
+        assert word == "pid"
+        return int(pid)
+
+    def finish(self) -> tuple[int, dict[str, int]]:
+        """Wait for the build; its exit code and what it said ("journal", "kill", "done" → operation number)."""
+        said: dict[str, int] = {}
+        while not (line := self.line()).startswith("exit "):
+            said[line.split()[0]] = int(line.split()[1])
+        return int(line.split()[1]), said
+
+    def build(self, root: Path, out: Path, kill_at: int = NEVER) -> tuple[int, dict[str, int]]:
+        self.start(root, out, kill_at)
+        return self.finish()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
-def order(child: subprocess.Popen, root: Path, out: Path, kill_at: int) -> None:
-    assert child.stdin is not None
-    child.stdin.write(f"{root}\t{out}\t{kill_at}\n")
-    child.stdin.flush()
-
-
-def finish(child: subprocess.Popen) -> tuple[int, dict[str, int]]:
-    """Wait for the child; its exit code and what it reported ("journal", "kill", "done" → operation number)."""
-    assert child.stdout is not None
-    said = {line.split()[0]: int(line.split()[1]) for line in child.stdout.read().splitlines() if line.strip()}
-    return child.wait(timeout=300), said
-
-
-def kill_group(child: subprocess.Popen) -> None:
+def kill_group(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
 
 
 def descriptor_matches_files(out: Path) -> bool:
@@ -171,61 +218,55 @@ def test_sigkill_at_any_point_leaves_old_or_new_release(tmp_path: Path) -> None:
 
     # Calibration, unkilled: A into an empty output, then B over A (what every trial does: replace a release).
     out = tmp_path / "out"
-    child, upcoming = spawn(), None
-    order(child, roots[0], out, NEVER)
-    upcoming = spawn()  # its imports overlap with the running build
-    assert finish(child)[0] == 0
-    child, upcoming = upcoming, spawn()
-    started = time.perf_counter()
-    order(child, roots[1], out, NEVER)
-    code, said = finish(child)
-    duration = time.perf_counter() - started
-    assert code == 0 and published_hashes(out) == releases[1]
-    operations, journal = said["done"], said["journal"]  # operations in a rebuild; the first after the journal
-    assert 0 < journal < operations
-
-    rng = random.Random(SEED)
-    outcomes = {"old": 0, "new": 0}
-    kinds = {"before-journal": 0, "after-journal": 0, "timed": 0}
-    child = upcoming
-    for trial in range(TRIALS):
-        current = published_hashes(out)
-        target = 1 if current == releases[0] else 0  # every trial replaces the release it finds
-        new = releases[target]
-        if trial % 3 == 2:
-            kind, kill_at = "timed", NEVER
-        elif trial % 3 == 0:
-            kind, kill_at = "before-journal", rng.randrange(0, journal)
-        else:
-            kind, kill_at = "after-journal", rng.randrange(journal, operations + 1)
-        order(child, roots[target], out, kill_at)
+    builder = Builder()
+    try:
+        assert builder.build(roots[0], out)[0] == 0
         started = time.perf_counter()
-        upcoming = spawn()  # its imports overlap with the running build
-        if kind == "timed":
-            time.sleep(max(0.0, rng.uniform(0.0, duration * 1.2) - (time.perf_counter() - started)))
-            kill_group(child)
-        code, said = finish(child)
-        kill_group(child)  # nothing the build started outlives it
-        child = upcoming
-        assert code in (0, -signal.SIGKILL), f"trial {trial}: the build failed ({code}) instead of being killed"
-        kinds[kind] += 1
-        atomic.recover(out)
-        after = published_hashes(out)
-        if kind == "timed":
-            assert after in (current, new), f"trial {trial}: a mixed release"
-            if "journal-open" not in said and code != 0:
-                assert after == current, f"trial {trial}: killed before its journal, yet not the old release"
-        else:  # killed just before an operation: the journal decides, exactly
-            expected = new if "journal" in said or code == 0 else current
-            assert after == expected, f"trial {trial} ({kind}, operation {kill_at}, reported {said}): " + \
-                ("a mixed release" if after not in (current, new) else "the wrong release")
-        outcomes["new" if after == new else "old"] += 1
-        assert descriptor_matches_files(out), f"trial {trial}: descriptor and files disagree"
-        assert store_holds_the_graph(out), f"trial {trial}: the store is not the release's graph"
-    figures("crash-safety", {"trials": TRIALS, "seed": SEED, "rebuild_seconds": round(duration, 2),
-                             "operations_in_a_rebuild": operations, "journal_at_operation": journal, **kinds,
-                             "kept_old_release": outcomes["old"], "completed_new_release": outcomes["new"]})
-    assert outcomes["old"] > 0 and outcomes["new"] > 0  # the kills landed both before and after the commit
-    order(child, roots[0], out, NEVER)
-    assert finish(child)[0] == 0
-    assert published_hashes(out) == releases[0]
+        code, said = builder.build(roots[1], out)
+        duration = time.perf_counter() - started
+        assert code == 0 and published_hashes(out) == releases[1]
+        operations, journal = said["done"], said["journal"]  # operations in a rebuild; the first after the journal
+        assert 0 < journal < operations
+
+        rng = random.Random(SEED)
+        outcomes = {"old": 0, "new": 0}
+        kinds = {"before-journal": 0, "after-journal": 0, "timed": 0}
+        for trial in range(TRIALS):
+            current = published_hashes(out)
+            target = 1 if current == releases[0] else 0  # every trial replaces the release it finds
+            new = releases[target]
+            if trial % 3 == 2:
+                kind, kill_at = "timed", NEVER
+            elif trial % 3 == 0:
+                kind, kill_at = "before-journal", rng.randrange(0, journal)
+            else:
+                kind, kill_at = "after-journal", rng.randrange(journal, operations + 1)
+            pid = builder.start(roots[target], out, kill_at)
+            if kind == "timed":
+                time.sleep(rng.uniform(0.0, duration * 1.2))
+                kill_group(pid)
+            code, said = builder.finish()
+            kill_group(pid)  # nothing the build started outlives it
+            assert code in (0, -signal.SIGKILL), f"trial {trial}: the build failed ({code}) instead of being killed"
+            kinds[kind] += 1
+            atomic.recover(out)
+            after = published_hashes(out)
+            if kind == "timed":
+                assert after in (current, new), f"trial {trial}: a mixed release"
+                if "journal-open" not in said and code != 0:
+                    assert after == current, f"trial {trial}: killed before its journal, yet not the old release"
+            else:  # killed just before an operation: the journal decides, exactly
+                expected = new if "journal" in said or code == 0 else current
+                assert after == expected, f"trial {trial} ({kind}, operation {kill_at}, said {said}): " + \
+                    ("a mixed release" if after not in (current, new) else "the wrong release")
+            outcomes["new" if after == new else "old"] += 1
+            assert descriptor_matches_files(out), f"trial {trial}: descriptor and files disagree"
+            assert store_holds_the_graph(out), f"trial {trial}: the store is not the release's graph"
+        figures("crash-safety", {"trials": TRIALS, "seed": SEED, "rebuild_seconds": round(duration, 2),
+                                 "operations_in_a_rebuild": operations, "journal_at_operation": journal, **kinds,
+                                 "kept_old_release": outcomes["old"], "completed_new_release": outcomes["new"]})
+        assert outcomes["old"] > 0 and outcomes["new"] > 0  # the kills landed both before and after the commit
+        assert builder.build(roots[0], out)[0] == 0
+        assert published_hashes(out) == releases[0]
+    finally:
+        builder.close()
