@@ -46,7 +46,7 @@ run: setup
 # longest modules first (tests/conftest.py SLOWEST_FIRST); the run prints its wall time and its slowest tests.
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
+	$(PY) -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=30
 
 # Benchmarks (not tests): bench/build.py times `cowork-data build --root` on a generated project (cold, against the
 # store's own bulk load of the same N-Quads by pyoxigraph and by the oxigraph CLI, no change, one source changed;

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import frictionless
 import pytest
-from rdflib import Graph
 
 from cowork_data.pipeline import build, published_hashes
 from cowork_data.validate.schemas import TABLES
 from tests.conftest import copy_project
+from tests.rdf_files import same_graph, triples_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,12 +111,10 @@ def test_rapper_parses_the_graph(release) -> None:
 
 
 def test_turtle_and_ntriples_hold_the_same_graph(release) -> None:
-    from rdflib.compare import isomorphic
-
-    ttl = Graph().parse(release.output / "data" / "graph" / "cowork-data.ttl", format="turtle")
-    nt = Graph().parse(release.output / "data" / "graph" / "cowork-data.nt", format="nt")
+    ttl = triples_of(release.output / "data" / "graph" / "cowork-data.ttl", "turtle")
+    nt = triples_of(release.output / "data" / "graph" / "cowork-data.nt", "nt")
     assert len(nt) == release.triples
-    assert isomorphic(ttl, nt)
+    assert same_graph(ttl, nt)
 
 
 def test_graph_uses_the_design_vocabularies(release) -> None:
