@@ -20,6 +20,7 @@ import pytest
 import cowork_data
 from cowork_data.errors import UsageError
 from cowork_data.release import ReleaseTooLarge
+from tests.rdf_files import same_graph, triples_of
 from tests.test_queries import run as cli_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,12 +126,11 @@ def test_ask_construct_and_a_bad_query(release) -> None:
 
 
 def test_graph_is_the_published_graph_and_refuses_a_large_one(release) -> None:
-    from rdflib import Graph
-
     opened = cowork_data.open(release.output)
     graph = opened.graph()
-    reference = Graph().parse(release.output / "data" / "graph" / "cowork-data.nt", format="nt")
+    reference = triples_of(release.output / "data" / "graph" / "cowork-data.nt", "nt")
     assert len(graph) == len(reference) == opened.triples() > 1000
+    assert same_graph(graph, reference)
     with pytest.raises(ReleaseTooLarge) as info:
         opened.graph(max_triples=100)
     assert "oltre il limite di 100" in info.value.message_it and "above the limit of 100" in info.value.message_en

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import re
@@ -158,6 +159,17 @@ def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site: SiteRe
     pages = sorted(out.rglob("*.html"))
     assert len(pages) == len(site.pages) > 30
     parsed = {p: parse(p) for p in pages}
+    inside = out.resolve()
+
+    @functools.cache
+    def resolved(folder: Path, path: str) -> tuple[Path, bool, bool]:
+        """A link's target (a folder's index.html), whether it is a file and whether it stays in the site; the same
+        relative link from the same folder is resolved once (every page links the same styles and scripts)."""
+        target = (folder / path).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        return target, target.is_file(), inside in target.parents
+
     checked = 0
     for page, html in parsed.items():
         for tag, attr, value in html.links:
@@ -168,11 +180,10 @@ def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site: SiteRe
             if url.scheme in ("mailto", "tel"):
                 continue
             assert not url.scheme, f"{page}: unexpected URL {value}"
-            target = (page.parent / unquote(url.path)).resolve() if url.path else page
-            if target.is_dir():
-                target = target / "index.html"
-            assert target.is_file(), f"{page.relative_to(out)}: {value} does not resolve"
-            assert out.resolve() in target.parents, f"{page}: {value} leaves the site"
+            target, is_file, stays = resolved(page.parent, unquote(url.path)) if url.path else \
+                (page, page.is_file(), inside in page.parents)
+            assert is_file, f"{page.relative_to(out)}: {value} does not resolve"
+            assert stays, f"{page}: {value} leaves the site"
             if url.fragment and target.suffix == ".html":
                 ids = parsed[target].ids if target in parsed else parse(target).ids
                 assert unquote(url.fragment).split("=")[0] in ids or url.fragment.startswith("spazio="), \
