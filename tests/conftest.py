@@ -10,8 +10,10 @@ Test hygiene, for every run (also under pytest-xdist, where the hooks below run 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -46,11 +48,24 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - the pipeline's Release
-    """A release built offline into a temporary directory (the repository's own data/ stays untouched)."""
+    """A release built offline into a temporary directory (the repository's own data/ stays untouched), once per
+    run: under xdist the first worker that needs it builds it into the run's shared temporary directory, under a
+    lock, and the others read it there (the tests only read a release; those that change one copy it)."""
     from cowork_data.pipeline import build
 
-    out = tmp_path_factory.mktemp("release")
-    return build(root=copy_project(tmp_path_factory.mktemp("work") / "root"), output=out)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        out = tmp_path_factory.mktemp("release")
+        return build(root=copy_project(tmp_path_factory.mktemp("work") / "root"), output=out)
+    shared = tmp_path_factory.getbasetemp().parent / "release"  # the run's folder, above each worker's own
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "result.pickle"
+        if not made.exists():  # (a worker whose build failed leaves no result: the next one builds afresh)
+            work = Path(tempfile.mkdtemp(dir=shared))
+            result = build(root=copy_project(work / "root"), output=work / "out")
+            made.write_bytes(pickle.dumps(result))
+        return pickle.loads(made.read_bytes())  # noqa: S301 - written just above by this run
 
 
 #: The sources of the Italian project alone (without the French national inventory): a build of ~2 s instead of ~15,
