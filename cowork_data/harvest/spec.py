@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from cowork_data.config import Source
@@ -68,8 +69,18 @@ def _fail(source: Source, key: str, it: str, en: str) -> ConfigError:
 def harvest_spec(source: Source) -> HarvestSpec:
     """The harvest settings of `source` (raises `ConfigError` naming the key at fault)."""
     try:
-        table = tomllib.loads(source.path.read_text(encoding="utf-8")).get("harvest", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = source.path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
+    return _spec(source, text)
+
+
+@lru_cache(maxsize=256)
+def _spec(source: Source, text: str) -> HarvestSpec:
+    """:func:`harvest_spec` of a file's text (a build asks it several times per source; TOML parsing is slow)."""
+    try:
+        table = tomllib.loads(text).get("harvest", {})
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
     suffix = PurePosixPath(source.snapshots[0]).suffix.lstrip(".").lower()
     default_format = suffix if suffix in FORMATS else "csv"

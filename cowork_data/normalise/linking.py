@@ -128,15 +128,27 @@ def _municipality(row: dict[str, str]) -> str:
     return f"{row.get('country', '')}:{code}" if code else ""
 
 
+#: What a record's evidence is measured from: its name without generic words, its address, its point.
+Features = tuple[str, tuple[str, str], tuple[float, float] | None]
+
+
+def _features(row: dict[str, str]) -> Features:
+    return _name(row.get("name", "")), _address(row), _point(row)
+
+
 def evidence(a: dict[str, str], b: dict[str, str]) -> Evidence:
     """The name, address and distance evidence of two records."""
-    name = fuzz.ratio(_name(a.get("name", "")), _name(b.get("name", ""))) / 100
-    (street_a, number_a), (street_b, number_b) = _address(a), _address(b)
+    return _evidence(_features(a), _features(b))
+
+
+def _evidence(a: Features, b: Features) -> Evidence:
+    name = fuzz.ratio(a[0], b[0]) / 100
+    (street_a, number_a), (street_b, number_b) = a[1], b[1]
     address = None
     if street_a and street_b:
         address = 0.0 if number_a and number_b and number_a != number_b else \
             fuzz.token_sort_ratio(f"{street_a} {number_a}", f"{street_b} {number_b}") / 100
-    pa, pb = _point(a), _point(b)
+    pa, pb = a[2], b[2]
     return Evidence(name, address, _metres(pa, pb) if pa and pb else None)
 
 
@@ -144,7 +156,7 @@ def _cell(lat: float, lon: float, size: float) -> tuple[int, int]:
     return int(lat // size), int(lon // size)
 
 
-def _candidates(rows: list[dict[str, str]], near: float) -> dict[int, set[int]]:
+def _candidates(rows: list[dict[str, str]], near: float, features: list[Features]) -> dict[int, set[int]]:
     """Pairs of rows worth comparing: near points (a grid of cells about `near` metres wide), the same street and
     house number, or the same municipality when a side has no point."""
     size = near / 111_000
@@ -152,12 +164,12 @@ def _candidates(rows: list[dict[str, str]], near: float) -> dict[int, set[int]]:
     by_municipality: dict[str, list[int]] = defaultdict(list)
     by_address: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
-        point = _point(row)
+        _, address, point = features[i]
         if point:
             cells[_cell(*point, size)].append(i)
         if key := _municipality(row):
             by_municipality[key].append(i)
-        if (address := _address(row))[0]:
+        if address[0]:
             by_address[address].append(i)
     pairs: dict[int, set[int]] = defaultdict(set)
     for members in by_address.values():
@@ -169,7 +181,7 @@ def _candidates(rows: list[dict[str, str]], near: float) -> dict[int, set[int]]:
                 for dx in (-1, 0, 1):
                     pairs[i].update(cells.get((y + dy, x + dx), ()))
     for members in by_municipality.values():
-        unplaced = [i for i in members if _point(rows[i]) is None]
+        unplaced = [i for i in members if features[i][2] is None]
         for i in unplaced:
             pairs[i].update(members)
             for j in members:
@@ -182,7 +194,8 @@ def link_spaces(spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESH
     t = thresholds
     report = LinkReport()
     rows = sorted(spaces, key=lambda r: (r["source_id"], r["id"]))
-    pairs = _candidates(rows, t.near)
+    features = [_features(row) for row in rows]  # once per record, not once per pair
+    pairs = _candidates(rows, t.near, features)
     for i, row in enumerate(rows):
         matches: dict[str, list[tuple[dict[str, str], Evidence]]] = defaultdict(list)
         doubts: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -190,7 +203,7 @@ def link_spaces(spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESH
             other = rows[j]
             if j >= i or other["source_id"] == row["source_id"]:
                 continue
-            found = evidence(row, other)
+            found = _evidence(features[i], features[j])
             if found.distance is not None and found.distance > t.near:
                 continue
             place = (found.distance is not None and found.distance <= t.distance) or (

@@ -8,20 +8,20 @@ by streaming from its sorted lines.
 
 from __future__ import annotations
 
+import os
+import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from rdflib import Literal, URIRef
 
-from cowork_data.errors import PublishError
 from cowork_data.graph import iris
-from cowork_data.graph.terms import literal_text
+from cowork_data.pipeline.cache import digest
 from cowork_data.pipeline.graphs import graph_stats
-from cowork_data.publish.catalog import FILE_TEXTS, catalog_graph
+from cowork_data.publish.catalog import FILE_TEXTS, catalog_lines
 from cowork_data.publish.lines import line_chunks, sort_unique
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE, GRAPH_FILES
 from cowork_data.publish.publisher import load_publisher
@@ -34,15 +34,34 @@ PART_IT = "i grafi con nome di alcune fonti; l'unione delle parti è il grafo."
 PART_EN = "the named graphs of some sources; the union of the parts is the graph."
 
 
-def _term(node: Any) -> str:
-    if isinstance(node, Literal):
-        return literal_text(node)
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    raise PublishError(f"Il catalogo ha un nodo vuoto: {node!r}", f"The catalogue has a blank node: {node!r}")
+class _Parts:
+    """What the catalogue takes from each source, cached per source (``{cache}/catalogue.pickle``): the figures of
+    its graph with its links, keyed by the graph's and the links' signature, and its public bodies, keyed by the
+    entry's key and the base. A rebuild recomputes them for the changed sources only."""
+
+    def __init__(self, plan: Any) -> None:
+        self.path = plan.cache.directory / "catalogue.pickle"
+        try:
+            self.known: dict[str, dict[str, Any]] = pickle.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            self.known = {}
+        self.now: dict[str, dict[str, Any]] = {}
+
+    def get(self, entry: Any, part: str, key: str, make: Callable[[], Any]) -> Any:
+        known = self.known.get(entry.source_id, {}).get(part)
+        value = known[1] if known is not None and known[0] == key else make()
+        self.now.setdefault(entry.source_id, {})[part] = (key, value)
+        return value
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".catalogue.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.path)
 
 
-def counts(plan: Any) -> tuple[int, Counter[str], Counter[str], int, int]:
+def counts(plan: Any, parts: _Parts | None = None) -> tuple[int, Counter[str], Counter[str], int, int]:
+    parts = parts or _Parts(plan)
     triples, subjects, links = 0, 0, 0
     classes: Counter[str] = Counter()
     graphs: Counter[str] = Counter()
@@ -50,8 +69,11 @@ def counts(plan: Any) -> tuple[int, Counter[str], Counter[str], int, int]:
         stats = entry.stats
         extra = plan.links.get(entry.source_id)
         if extra is not None and len(extra):  # the graph with its links: counted again, on both (links are few)
-            lines = [extra, *line_chunks(entry.graph)] if entry.graph is not None else [extra]
-            stats = graph_stats(pl.concat(lines).unique())
+            def linked(entry: Any = entry, extra: pl.Series = extra) -> dict[str, Any]:
+                lines = [extra, *line_chunks(entry.graph)] if entry.graph is not None else [extra]
+                return graph_stats(pl.concat(lines).unique())
+
+            stats = parts.get(entry, "stats", digest(entry.stats.get("graph_key", ""), *extra.to_list()), linked)
         n = stats.get("triples", 0)
         graphs[f"{plan.base}graph/{entry.source_id}"] = n
         triples += n
@@ -90,24 +112,30 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
                     "description_en": f"{text_en} Part {n} of {len(parts)}: {PART_EN}"})
         else:
             published.append({"name": name, "path": path, "mediatype": mediatype})
+    parts = _Parts(plan)
     originators = []
     for entry in plan.entries:
-        frame = entry.tables.get("organisations")
-        if frame is None:
-            continue
-        for row in frame.select("id", "kind", "legal_name", "ipa_code").iter_rows(named=True):
-            if row["kind"] == "public-body" and row["ipa_code"]:
-                originators.append((str(iris.organization_iri(plan.base, row["id"])), row["legal_name"],
-                                    row["ipa_code"]))
+        if "organisations" in entry.tables:
+            originators += parts.get(entry, "originators", digest(entry.key, plan.base),
+                                     lambda entry=entry: _public_bodies(entry, plan.base))
     dumps = [part["path"] for part in files.get("nt") or []] or ["data/graph/cowork-data.nt"]
-    graph = catalog_graph(stage, files=published, publisher=load_publisher(plan.root),
-                          originators=sorted(originators), counts=counts(plan), modified=last_modified,
+    lines = catalog_lines(stage, files=published, publisher=load_publisher(plan.root),
+                          originators=sorted(originators), counts=counts(plan, parts), modified=last_modified,
                           version=plan.version, base=plan.base, dumps=dumps,
                           source_datasets=[e.info for e in plan.entries if e.info.get("attribution")])
     path = stage / CATALOG_FILE[1]
     with tempfile.TemporaryDirectory(dir=stage) as tmp:
-        lines = Path(tmp) / "catalog.nt"
-        lines.write_text("".join(f"{_term(s)} {_term(p)} {_term(o)} .\n" for s, p, o in graph), encoding="utf-8")
+        unsorted = Path(tmp) / "catalog.nt"
+        unsorted.write_text("".join(lines), encoding="utf-8")
         sorted_lines = Path(tmp) / "catalog.sorted.nt"
-        sort_unique([lines], sorted_lines, tmp=Path(tmp))
+        sort_unique([unsorted], sorted_lines, tmp=Path(tmp))
         write_turtle(sorted_lines, path, prefixes(plan.base), f"{plan.base}")
+    parts.save()
+
+
+def _public_bodies(entry: Any, base: str) -> list[tuple[str, str, str]]:
+    """The public bodies (with an IPA code) among a source's organisations: (IRI, name, code)."""
+    frame = entry.tables["organisations"]
+    bodies = frame.filter((pl.col("kind") == "public-body") & (pl.col("ipa_code") != ""))
+    return [(str(iris.organization_iri(base, row["id"])), row["legal_name"], row["ipa_code"])
+            for row in bodies.select("id", "legal_name", "ipa_code").iter_rows(named=True)]

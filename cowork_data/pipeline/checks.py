@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from cowork_data.pipeline.cache import Entry
+from cowork_data.pipeline.tables import Combined
 from cowork_data.table_schemas import TABLES, schema_descriptor
 from cowork_data.validate.report import Finding
 from cowork_data.validate.table import make_finding
@@ -97,31 +98,30 @@ def _place(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 class _Tables:
-    """Every source's rows of a table in one frame (made once per table), each row with its position ``_n`` in
-    its source's table."""
+    """Every source's rows of a table in one frame (:class:`cowork_data.pipeline.tables.Combined`), each row with
+    its position ``_n`` in its source's table."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self.entries = entries
+    def __init__(self, combined: Combined) -> None:
+        self.combined = combined
         self.frames: dict[str, pl.DataFrame | None] = {}
 
     def column(self, table: str, names: Sequence[str]) -> pl.DataFrame:
         if table not in self.frames:
-            frames = [e.tables[table].with_row_index("_n", offset=2)
-                      for e in self.entries if table in e.tables and len(e.tables[table])]
-            self.frames[table] = pl.concat(frames, how="diagonal_relaxed") if frames else None
+            self.frames[table] = self.combined.table(table)
         frame = self.frames[table]
         if frame is None:
             return pl.DataFrame(schema={**dict.fromkeys(names, pl.String), "source_id": pl.String,
                                         "source_record": pl.String, "_n": pl.UInt32})
-        return frame.select(*names, "source_id", "source_record", "_n").with_columns(
+        return frame.select(*names, "source_id", "source_record", (pl.col("_row") + 2).alias("_n")).with_columns(
             pl.col(n).replace("", None) for n in names)
 
 
-def between_sources(entries: Sequence[Entry], root: Path | None) -> list[Finding]:
-    """Foreign keys against the referenced tables of every source, and keys that two sources repeat."""
+def between_sources(entries: Sequence[Entry] | Combined, root: Path | None) -> list[Finding]:
+    """Foreign keys against the referenced tables of every source, and keys that two sources repeat (``entries``:
+    the sources' entries, or their tables combined)."""
     found: list[Finding] = []
     schemas = {t: schema_descriptor(t, root) for t in TABLES}
-    tables = _Tables(entries)
+    tables = _Tables(entries if isinstance(entries, Combined) else Combined(entries))
     for table in TABLES:
         schema = schemas[table]
         for fk in schema.get("foreignKeys", []):

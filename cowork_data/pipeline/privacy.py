@@ -8,6 +8,8 @@ context) are scanned in full every build. Typed literals (numbers, dates, codes)
 
 from __future__ import annotations
 
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +44,24 @@ def literal_findings(values: pl.DataFrame) -> dict[tuple[str, str], list[Finding
     return found
 
 
-def _catalogue(path: Path) -> list[Finding]:
-    """The catalogue's literals (read by pyoxigraph: it grows with the sources)."""
+def _catalogue(path: Path, clean: Path | None = None) -> list[Finding]:
+    """The catalogue's literals (read by pyoxigraph: it grows with the sources). ``clean``: a file of the
+    (field, text) pairs a scan by this code found nothing in, kept between builds, so that a rebuild scans only
+    new texts."""
     import pyoxigraph as ox
 
+    from cowork_data.pipeline.cache import code_version
+
+    known: set[tuple[str, str]] = set()
+    if clean is not None:  # the pairs found clean by this version of the code (its rules may change)
+        try:
+            version, known = pickle.loads(clean.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            version = None
+        known = known if version == code_version() else set()
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
+    now: set[tuple[str, str]] = set()
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if isinstance(triple.object, ox.Literal) and not _typed(triple.object):
             key = (triple.predicate.value, triple.object.value)
@@ -55,8 +69,19 @@ def _catalogue(path: Path) -> list[Finding]:
                 continue
             seen.add(key)
             field = "url" if any(k in key[0] for k in SKIP_PREDICATES) else key[0]
-            found.extend(scan_text(key[1], where={"file": str(path), "field": field,
-                                                  "focus_node": str(triple.subject.value)}))
+            if (field, key[1]) in known:
+                now.add((field, key[1]))
+                continue
+            hits = list(scan_text(key[1], where={"file": str(path), "field": field,
+                                                 "focus_node": str(triple.subject.value)}))
+            if not hits:
+                now.add((field, key[1]))
+            found.extend(hits)
+    if clean is not None and now != known:
+        clean.parent.mkdir(parents=True, exist_ok=True)
+        tmp = clean.with_name(f".{clean.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((code_version(), now), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, clean)
     return found
 
 
@@ -70,7 +95,7 @@ def scan(stage: Path, plan: Any) -> None:
     """Raise :class:`ValidationFailed` if the release would publish personal data of natural persons."""
     found = [f for entry in plan.entries for f in entry.stats.get("privacy", [])]
     found += scan_paths([stage / "datapackage.json", stage / CONTEXT_FILE[1]])
-    found += _catalogue(stage / CATALOG_FILE[1])
+    found += _catalogue(stage / CATALOG_FILE[1], plan.cache.directory / "privacy-clean.pickle")
     if found:
         report = Report()
         report.extend(found)

@@ -25,7 +25,7 @@ from cowork_data.pipeline import store as store_stage
 from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
 from cowork_data.pipeline.inputs import published_facts
 from cowork_data.pipeline.parts import FORMATS, GraphInput, write_parts
-from cowork_data.pipeline.tables import write_tables
+from cowork_data.pipeline.tables import Combined, write_tables
 from cowork_data.publish.package import descriptor, write_descriptor
 from cowork_data.publish.rdf import context, prefixes, write_context
 from cowork_data.validate.report import Finding
@@ -78,6 +78,8 @@ class Plan:
     table_findings: Sequence[Finding]
     #: The graph ``insee``: the French communes the spaces name, their départements and régions.
     places: pl.Series = field(default_factory=lambda: pl.Series("line", [], dtype=pl.String))
+    #: The sources' tables combined (:class:`cowork_data.pipeline.tables.Combined`; default: made from ``entries``).
+    combined: Any = None
 
 
 def graph_inputs(plan: Plan) -> list[GraphInput]:
@@ -139,7 +141,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
             shutil.rmtree(tmp, ignore_errors=True)
         write_context(data / "graph" / "context.jsonld", base=plan.base)
         say("publish", "data/*.csv, data/*.parquet")
-        out["rows"] = write_tables(plan.entries, plan.schemas, data)
+        out["rows"] = write_tables(plan.combined or Combined(plan.entries), plan.schemas, data)
         nquads = [data / "graph" / name for name in sorted(out["parts"])]
         say("validate-graph", "SHACL")
         checked = store_stage.check(plan, stage, nquads, graphs, manifest, say)

@@ -32,6 +32,7 @@ from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_
 from cowork_data.pipeline.checks import between_sources, source_check
 from cowork_data.pipeline.inputs import SourceIndex, fingerprint, ids_digest, last_build, record_build
 from cowork_data.pipeline.sources import prepare, rows_of
+from cowork_data.pipeline.tables import Combined
 from cowork_data.reference import load_comuni
 from cowork_data.table_schemas import TABLES, schema_descriptor
 from cowork_data.validate.report import Report
@@ -140,10 +141,11 @@ def build(
     notes = {e.source_id: e.notes for e in entries if e.notes}
     for source_id, note in sorted(notes.items()):
         say("normalise", f"{source_id}: {note_line(note)}")
-    links = links_of(root, entries, say)
+    combined = Combined(entries, cache.directory / "tables")
+    links = links_of(root, entries, say, combined)
 
     say("validate-tables", f"{sum(len(f) for e in entries for f in e.tables.values())} righe / rows")
-    table_report = _check_tables(entries, root, engine)
+    table_report = _check_tables(entries, root, engine, combined)
     if not table_report.valid:
         raise ValidationFailed(
             f"I dati non rispettano lo schema: {len(table_report.errors)} errori; nulla è stato pubblicato.",
@@ -157,7 +159,7 @@ def build(
     istat, link_lines = graph_stage.special_graphs(entries, links, decl=decl, base=base)
     places = graph_stage.place_graph(entries, decl=decl, base=base)
     plan = release.Plan(root=root, output=output, cache=cache, entries=entries, istat=istat, links=link_lines,
-                        places=places,
+                        places=places, combined=combined,
                         base=base, engine=engine, store=store, version=__version__,
                         schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
     result = release.publish(plan, say)
@@ -180,13 +182,12 @@ def _report(findings: Sequence[Any]) -> Report:
     return report
 
 
-def links_of(root: Path, entries: Sequence[Entry], say: Progress) -> list[dict[str, str]]:
+def links_of(root: Path, entries: Sequence[Entry], say: Progress,
+             combined: Combined | None = None) -> list[dict[str, str]]:
     """The same space in two sources (:mod:`cowork_data.normalise.linking`): the links frozen in
     ``ids/same-as.csv`` and the new ones, which :func:`build` freezes only once it has published."""
-    import polars as pl
-
-    frames = [e.tables["_links"] for e in entries if "_links" in e.tables and len(e.tables["_links"])]
-    spaces = pl.concat(frames, how="diagonal_relaxed").fill_null("").to_dicts() if frames else []
+    frame = (combined or Combined(entries)).table("_links")
+    spaces = frame.drop("_src", "_row").fill_null("").to_dicts() if frame is not None else []
     found = update_links(root / SAME_AS_FILE, spaces, save=False)
     for doubt in found.ambiguous:
         say("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
@@ -194,7 +195,7 @@ def links_of(root: Path, entries: Sequence[Entry], say: Progress) -> list[dict[s
              "distance_m": link.distance_m, "address_score": link.address_score} for link in found.links]
 
 
-def _check_tables(entries: Sequence[Entry], root: Path, engine: str) -> Report:
+def _check_tables(entries: Sequence[Entry], root: Path, engine: str, combined: Combined) -> Report:
     report = Report()
     if engine == "reference":
         from cowork_data.validate.table import validate_tables
@@ -206,7 +207,7 @@ def _check_tables(entries: Sequence[Entry], root: Path, engine: str) -> Report:
                     tables[name].extend(rows_of(frame))
         report.extend(validate_tables(tables, root=root).findings)
         return report
-    report.extend([f for e in entries for f in e.findings] + between_sources(entries, root))
+    report.extend([f for e in entries for f in e.findings] + between_sources(combined, root))
     return report
 
 

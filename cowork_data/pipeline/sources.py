@@ -24,7 +24,7 @@ from cowork_data.normalise.tables import fields
 from cowork_data.pipeline.cache import Cache, Entry, digest
 from cowork_data.reference import Comuni
 
-__all__ = ["Prepared", "frames_of", "prepare", "rows_of", "source_info"]
+__all__ = ["Prepared", "batch_frames", "frames_of", "prepare", "rows_of", "source_info"]
 
 Progress = Callable[[str, str], None]
 #: Checks the rows of many sources at once: ``[(source id, rows per table)]`` → findings per source id.
@@ -66,11 +66,34 @@ def _download_url(source: Source, provenance: Mapping[str, Any]) -> str:
 
 def frames_of(tables: Mapping[str, Sequence[Mapping[str, str]]], root: Path | None) -> dict[str, pl.DataFrame]:
     """Canonical rows as string frames in schema field order (every field present)."""
-    out = {}
-    for name, rows in tables.items():
+    return batch_frames([tables], root)[0]
+
+
+def batch_frames(batch: Sequence[Mapping[str, Sequence[Mapping[str, str]]]],
+                 root: Path | None) -> list[dict[str, pl.DataFrame]]:
+    """:func:`frames_of` of many sources' rows at once: one frame per table, cut into the sources' frames (a frame
+    per source costs more than its rows when sources hold a few rows each); the ``spaces`` of a source also give its
+    ``_links`` (:func:`link_frame`)."""
+    out: list[dict[str, pl.DataFrame]] = [{} for _ in batch]
+    names_seen = sorted({name for tables in batch for name in tables})
+    for name in names_seen:
         names = fields(name, root)
-        out[name] = pl.DataFrame({f: [row.get(f, "") for row in rows] for f in names},
-                                 schema=dict.fromkeys(names, pl.String))
+        owners: list[int] = []
+        rows: list[Mapping[str, str]] = []
+        for k, tables in enumerate(batch):
+            if name in tables:
+                owners += [k] * len(tables[name])
+                rows += tables[name]
+        frame = pl.DataFrame({"_owner": owners, **{f: [row.get(f, "") for row in rows] for f in names}},
+                             schema={"_owner": pl.Int64, **dict.fromkeys(names, pl.String)})
+        parts = frame.partition_by("_owner", as_dict=True, include_key=False, maintain_order=True)
+        empty = frame.clear().drop("_owner")
+        links = {key: link_frame(part) for key, part in parts.items()} if name == "spaces" else {}
+        for k, tables in enumerate(batch):
+            if name in tables:
+                out[k][name] = parts.get((k,), empty)
+                if name == "spaces":
+                    out[k]["_links"] = links.get((k,), link_frame(empty))
     return out
 
 
@@ -100,10 +123,8 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
 
     def flush() -> None:
         findings = check([(s.id, rows) for _i, s, _info, rows in pending], root) if check else {}
-        for i, source, info, rows in pending:
-            tables = frames_of(rows, root)
-            if "spaces" in tables:
-                tables["_links"] = link_frame(tables["spaces"])
+        frames = batch_frames([rows for _i, _s, _info, rows in pending], root)
+        for (i, source, info, _rows), tables in zip(pending, frames, strict=True):
             entries[i] = Entry(key=entry_key(source, info, crosswalk, versions), source_id=source.id, tables=tables,
                                findings=findings.get(source.id, []), crosswalk=crosswalk.rows(source.id), info=info,
                                notes=notes.get(source.id, {}), dirty=True)
@@ -115,6 +136,7 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
         return "\n".join("\t".join(row) for row in crosswalk.rows(source_id))
 
     rows_pending = 0
+    listed: Comuni | None = None
     for n, source in enumerate(sources, 1):
         facts = index.facts(source, frozen(source.id)) if index else ""
         known = index.key(source, facts) if index else None
@@ -133,7 +155,9 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
             continue
         if not rebuilt or len(rebuilt) % 500 == 0:
             progress("normalise", f"{source.id} ({n}/{len(sources)})")
-        rows = normalise(source, snapshot, comuni=comuni(), crosswalk=crosswalk, notes=notes)
+        if listed is None:
+            listed = comuni()
+        rows = normalise(source, snapshot, comuni=listed, crosswalk=crosswalk, notes=notes)
         pending.append((len(entries) - 1, source, info, rows))
         rebuilt.append(source.id)
         rows_pending += sum(map(len, rows.values()))

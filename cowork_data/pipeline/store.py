@@ -9,6 +9,7 @@ published store (``build --no-store``) the check runs on a store of its own, del
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ def check(plan: Any, stage: Path, nquads: Sequence[Path], graphs: Sequence[Graph
     vocab_files = sorted((plan.root / "vocab").glob("*.ttl"))
     vocab_key = tree_digest(vocab_files, plan.root)
     path = stage / "store" if plan.store else plan.output / "build" / "check-store"
+    # A store an earlier build of this process opened can outlive it in a reference cycle (through an exception's
+    # traceback) until the collector runs, and RocksDB refuses a second open of the same directory in one process.
+    gc.collect()
     if path.exists():
         shutil.rmtree(path)
     published = plan.output / "build" / "store"

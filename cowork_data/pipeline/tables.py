@@ -7,6 +7,8 @@ Schema types them), zstd-compressed, without statistics, so the same rows give t
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,33 +18,112 @@ import polars as pl
 from cowork_data.pipeline.cache import Entry
 from cowork_data.publish.tables import sort_key
 
-__all__ = ["sorted_table", "write_tables"]
+__all__ = ["Combined", "sorted_table", "write_tables"]
 
 #: ``safety.PLAIN_NUMBER`` as polars reads it (Python's ``$`` also matches before a final line break).
 _PLAIN_NUMBER = r"^[+-]?[0-9][0-9 .,]*\n?$"
 _TRIGGERS = r"^[=+\-@\t\r]"
 
 
-def sorted_table(entries: Sequence[Entry], table: str, descriptor: Mapping[str, Any]) -> pl.DataFrame:
+class Combined:
+    """Every source's rows of a table in one frame, in the entries' order, each row with its source (``_src``) and
+    its position in that source's table (``_row``). With ``directory``, each table is kept in
+    ``{directory}/{table}.pickle`` with the entry keys it holds, so a rebuild replaces only the rows of the sources
+    whose entry changed (an entry's key covers everything its tables depend on) instead of concatenating every
+    source's frame again."""
+
+    def __init__(self, entries: Sequence[Entry], directory: Path | None = None) -> None:
+        self.entries = entries
+        self.directory = directory
+        self.frames: dict[str, pl.DataFrame | None] = {}
+        self.position = {e.source_id: n for n, e in enumerate(entries)}
+
+    def table(self, name: str) -> pl.DataFrame | None:
+        """The table's rows (None: no source has a row of it); a column some sources lack is null there. With a
+        directory, nothing is held between calls (the frame is read back from it): one table at a time is in
+        memory beside the entries."""
+        if self.directory is not None:
+            return self._make(name)
+        if name not in self.frames:
+            self.frames[name] = self._make(name)
+        return self.frames[name]
+
+    def _make(self, name: str) -> pl.DataFrame | None:
+        current = {e.source_id: e.key for e in self.entries if name in e.tables}
+        path = self.directory / f"{name}.pickle" if self.directory else None
+        previous = _load(path)
+        keep: set[str] = set()
+        if previous is not None:
+            keep = {sid for sid, key in previous["keys"].items() if current.get(sid) == key}
+            if len(current) - len(keep) > max(len(current) // 4, 1):  # most changed: concatenate afresh
+                keep = set()
+        fresh = [e for e in self.entries if name in e.tables and e.source_id not in keep and len(e.tables[name])]
+        parts = [_with_origin(fresh, name)] if fresh else []
+        if keep and previous is not None and previous["frame"] is not None:
+            stale = set(previous["keys"]) - keep
+            kept = previous["frame"]
+            parts.insert(0, kept.filter(~pl.col("_src").is_in(sorted(stale))) if stale else kept)
+        frame = _concat(parts) if parts else None
+        if frame is not None:
+            order = pl.col("_src").replace_strict(self.position, return_dtype=pl.UInt32)
+            frame = frame.sort(order, pl.col("_row"), maintain_order=True)
+        if path is not None and (previous is None or previous["keys"] != current):
+            _save(path, {"keys": current, "frame": frame})
+        return frame
+
+
+def _with_origin(entries: Sequence[Entry], name: str) -> pl.DataFrame:
+    frames = [e.tables[name] for e in entries]
+    frame = _concat(frames)
+    sources = [e.source_id for e, f in zip(entries, frames, strict=True) for _ in range(f.height)]
+    rows = [n for f in frames for n in range(f.height)]
+    return frame.with_columns(pl.Series("_src", sources, dtype=pl.String), pl.Series("_row", rows, dtype=pl.UInt32))
+
+
+def _concat(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    same = all(f.schema == frames[0].schema for f in frames)
+    return pl.concat(frames, how="vertical" if same else "diagonal_relaxed")
+
+
+def _load(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        record = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None
+    return record if isinstance(record, dict) and {"keys", "frame"} <= set(record) else None
+
+
+def _save(path: Path, record: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
+
+
+#: A key column that holds only these is sorted as numbers by polars (else by the Python key of the CSV writer).
+_DIGITS = r"^[0-9]{1,18}$"
+
+
+def sorted_table(combined: Combined, table: str, descriptor: Mapping[str, Any]) -> pl.DataFrame:
     """The rows of ``table`` from every source (in source order), sorted by the primary key like
     :func:`cowork_data.publish.tables.sort_key` (integer keys numerically, before other values), stably."""
     names = [f["name"] for f in descriptor["fields"]]
-    frames = [e.tables[table] for e in entries if table in e.tables and len(e.tables[table])]
-    if not frames:
+    frame = combined.table(table)
+    if frame is None:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
-    frame = pl.concat(frames, how="diagonal_relaxed")  # one concatenation: a column a source lacks is null
     frame = frame.select(pl.col(n).fill_null("") if n in frame.columns else pl.lit("").alias(n) for n in names)
     pk = descriptor.get("primaryKey") or []
     pk = [pk] if isinstance(pk, str) else list(pk)
     if not pk:
         return frame
-    types = {f["name"]: f.get("type") for f in descriptor["fields"]}
-    if any(types.get(name) == "integer" for name in pk):  # numbers sort numerically: the exact Python key
-        key = sort_key(descriptor)
-        rows = frame.select(pk).to_dicts()
-        order = sorted(range(len(rows)), key=lambda i: key(rows[i]))
-        return frame[order]
-    return frame.sort(pk, maintain_order=True)
+    integers = [name for name in pk if {f["name"]: f.get("type") for f in descriptor["fields"]}.get(name) == "integer"]
+    if all(frame[name].str.contains(_DIGITS).all() for name in integers):  # numbers sort numerically
+        return frame.sort([pl.col(n).cast(pl.Int64) if n in integers else pl.col(n) for n in pk], maintain_order=True)
+    key = sort_key(descriptor)  # the exact Python key
+    rows = frame.select(pk).to_dicts()
+    return frame[sorted(range(len(rows)), key=lambda i: key(rows[i]))]
 
 
 def safe(frame: pl.DataFrame) -> pl.DataFrame:
@@ -83,12 +164,12 @@ def typed(frame: pl.DataFrame, descriptor: Mapping[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(out)
 
 
-def write_tables(entries: Sequence[Entry], schemas: Mapping[str, Mapping[str, Any]], data: Path) -> dict[str, int]:
+def write_tables(combined: Combined, schemas: Mapping[str, Mapping[str, Any]], data: Path) -> dict[str, int]:
     """Write ``data/{table}.csv`` and ``.parquet`` for every table; returns the rows per table."""
     data.mkdir(parents=True, exist_ok=True)
     rows = {}
     for table, descriptor in schemas.items():
-        sorted_frame = sorted_table(entries, table, descriptor)
+        sorted_frame = sorted_table(combined, table, descriptor)
         frame = safe(sorted_frame)
         with (data / f"{table}.csv").open("wb") as fh:  # an empty cell is written as nothing, as csv does
             frame.with_columns(pl.all().replace("", None)).write_csv(fh, quote_style="necessary",

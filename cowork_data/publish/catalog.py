@@ -14,7 +14,9 @@
 - SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/): the endpoint of
   ``cowork-data serve``, its result formats and its dataset (union default graph, one named graph per source).
 
-Every node is an IRI (no blank nodes), so rdflib writes the same bytes for the same release.
+Every node is an IRI (no blank nodes), so the same release gives the same bytes. The parts that grow with the
+release (an agent and an attribution per public body, a VoID subset and a service graph per named graph) are written
+as N-Triples lines directly (:func:`catalog_lines`); the rest is a small rdflib graph.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from cowork_data.errors import PublishError
+from cowork_data.graph.terms import escape, literal_text
 from cowork_data.i18n import both
 from cowork_data.namespaces import (
     CLV,
@@ -48,7 +52,7 @@ from cowork_data.namespaces import (
 )
 from cowork_data.publish.publisher import Publisher
 
-__all__ = ["PublishedFile", "catalog_graph", "describe_service", "write_catalog"]
+__all__ = ["PublishedFile", "catalog_graph", "catalog_lines", "describe_service", "write_catalog"]
 
 EU = "http://publications.europa.eu/resource/authority/"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -111,28 +115,67 @@ def _agent(graph: Graph, node: URIRef, name: str, identifier: str) -> None:
     graph.add((node, DCT.identifier, Literal(identifier)))
 
 
-def catalog_graph(
+_TYPE = f"<{RDF.type}>"
+_INTEGER = f"^^<{XSD.integer}>"
+
+
+def _term(node: Any) -> str:
+    """A node of the catalogue as an N-Triples term."""
+    if isinstance(node, Literal):
+        return literal_text(node)
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    raise PublishError(f"Il catalogo ha un nodo vuoto: {node!r}", f"The catalogue has a blank node: {node!r}")
+
+
+def _originator_lines(dataset: str, iri: str, name: str, code: str) -> list[str]:
+    """:func:`_agent` and the qualified attribution of one public body, as N-Triples lines."""
+    body, attribution = f"<{iri}>", f"<{dataset}#originator-{code}>"
+    return [f"{body} {_TYPE} <{FOAF.Agent}> .\n", f"{body} {_TYPE} <{DCATAPIT.Agent}> .\n",
+            f'{body} <{FOAF.name}> "{escape(name)}" .\n', f'{body} <{DCT.identifier}> "{escape(code)}" .\n',
+            f"<{dataset}> <{PROV.qualifiedAttribution}> {attribution} .\n",
+            f"{attribution} {_TYPE} <{PROV.Attribution}> .\n", f"{attribution} <{PROV.agent}> {body} .\n",
+            f"{attribution} <{DCAT.hadRole}> <{ORIGINATOR}> .\n"]
+
+
+def catalog_graph(stage: Path, **options: Any) -> Graph:
+    """The catalogue of the files written under ``stage`` as an rdflib graph (the options of :func:`_catalog`)."""
+    bulk: list[str] = []
+    g = _catalog(stage, bulk, **options)
+    g.parse(data="".join(bulk), format="nt")
+    return g
+
+
+def catalog_lines(stage: Path, **options: Any) -> list[str]:
+    """The catalogue's N-Triples lines, unsorted and possibly repeated (the options of :func:`_catalog`)."""
+    bulk: list[str] = []
+    g = _catalog(stage, bulk, **options)
+    return [f"{_term(s)} {_term(p)} {_term(o)} .\n" for s, p, o in g] + bulk
+
+
+def _catalog(
     stage: Path,
+    bulk: list[str],
     *,
     files: Sequence[PublishedFile],
     publisher: Publisher,
     originators: Sequence[tuple[str, str, str]],
-    nquads: Path | None = None,
     modified: str,
     version: str,
     base: str = DEFAULT_BASE,
-    counts: Counts | None = None,
+    counts: Counts,
     dumps: Sequence[str] = ("data/graph/cowork-data.nt",),
     source_datasets: Sequence[Mapping[str, Any]] = (),
 ) -> Graph:
-    """The catalogue of the files written under ``stage``.
+    """The catalogue of the files written under ``stage``; the parts that grow with the release are appended to
+    ``bulk`` as N-Triples lines instead.
 
     ``files``: the published files (``name``, ``path`` relative to ``stage``, ``mediatype``; a table also
     ``title``, ``title_en``, ``description``, ``description_en`` and ``schema``); ``publisher``: who publishes the
     release (publisher, rights holder, contact point); ``originators``: ``(organisation IRI, name, IPA code)`` of
-    the public bodies whose data the release holds; ``nquads``: the N-Quads file, from which VoID counts triples,
-    classes and graphs, unless ``counts`` gives them (``(triples, instances per class, triples per graph, distinct
-    subjects, links to OntoPiA cities)``); ``modified``: the release's ``last_modified`` (ISO date or date-time).
+    the public bodies whose data the release holds; ``counts``: what VoID counts (``(triples, instances per class,
+    triples per graph, distinct subjects, links to OntoPiA cities)``); ``modified``: the release's
+    ``last_modified`` (ISO date or date-time).
     A file given with ``bytes`` and ``sha256`` is described from them instead of being read.
     ``source_datasets``: the sources whose licence asks for an attribution (``id``, ``title``, ``publisher``,
     ``url``, ``licence``, ``attribution``, ``published``), each a dataset of its own that the release's dataset
@@ -192,7 +235,7 @@ def catalog_graph(
           "and fund them (funding, admissions, awards, outcomes), from municipal registries.")
     g.add((dataset, DCT.publisher, agent))
     g.add((dataset, DCT.rightsHolder, agent))
-    _originators(g, dataset, originators)
+    _originators(g, dataset, originators, bulk)
     g.add((dataset, DCT.modified, day))
     g.add((dataset, DCAT.version, Literal(version)))
     frequency = URIRef(f"{EU}frequency/IRREG")
@@ -226,25 +269,16 @@ def catalog_graph(
         _source_dataset(g, catalog, dataset, source, base)
     for file in files:
         _distribution(g, stage, dataset, file, base)
-    if counts is None:
-        assert nquads is not None
-        counts = _counts(nquads)
-    _void(g, dataset, endpoint, counts, base, dumps)
-    describe_service(g, service, endpoint, counts[2], dataset=dataset)
+    _void(g, dataset, endpoint, counts, base, dumps, bulk)
+    describe_service(g, service, endpoint, counts[2], dataset=dataset, lines=bulk)
     return g
 
 
-def _originators(g: Graph, dataset: URIRef, originators: Sequence[tuple[str, str, str]]) -> None:
+def _originators(g: Graph, dataset: URIRef, originators: Sequence[tuple[str, str, str]], bulk: list[str]) -> None:
     """The public bodies whose data the release holds, as DCAT-AP 3 qualified attributions (role: originator)."""
     g.add((ORIGINATOR, RDF.type, DCAT.Role))
     for iri, name, code in originators:
-        body = URIRef(iri)
-        _agent(g, body, name, code)
-        attribution = URIRef(f"{dataset}#originator-{code}")
-        g.add((dataset, PROV.qualifiedAttribution, attribution))
-        g.add((attribution, RDF.type, PROV.Attribution))
-        g.add((attribution, PROV.agent, body))
-        g.add((attribution, DCAT.hadRole, ORIGINATOR))
+        bulk += _originator_lines(str(dataset), iri, name, code)
 
 
 def _source_dataset(g: Graph, catalog: URIRef, dataset: URIRef, source: Mapping[str, Any], base: str) -> None:
@@ -360,31 +394,8 @@ def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, b
         g.add((node, DCT.conformsTo, standard))
 
 
-def _counts(nquads: Path) -> Counts:
-    """Triples (distinct), instances per class, triples per graph, distinct subjects, links to OntoPiA cities."""
-    import pyoxigraph as ox
-
-    triples: set[str] = set()
-    classes: Counter[str] = Counter()
-    graphs: Counter[str] = Counter()
-    subjects: set[str] = set()
-    links = 0
-    rdf_type = str(RDF.type)
-    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
-        graphs[quad.graph_name.value] += 1
-        key = str(quad.triple)
-        if key in triples:
-            continue
-        triples.add(key)
-        subjects.add(quad.subject.value)
-        if quad.predicate.value == rdf_type:
-            classes[quad.object.value] += 1
-        if quad.predicate.value == str(CLV.hasCity) and quad.object.value.startswith(ONTOPIA_CITIES):
-            links += 1
-    return len(triples), classes, graphs, subjects, links
-
-
-def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str, dumps: Sequence[str]) -> None:
+def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str, dumps: Sequence[str],
+          bulk: list[str]) -> None:
     total, classes, graphs, subjects, links = counts
     g.add((dataset, VOID.triples, Literal(total)))
     g.add((dataset, VOID.distinctSubjects, Literal(subjects if isinstance(subjects, int) else len(subjects))))
@@ -402,11 +413,9 @@ def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str
         g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(n)))
     for name, n in sorted(graphs.items()):
-        subset = URIRef(f"{dataset}#graph-{name.rsplit('/', 1)[-1]}")
-        g.add((dataset, VOID.subset, subset))
-        g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, SD.name, URIRef(name)))
-        g.add((subset, VOID.triples, Literal(n)))
+        subset = f"<{dataset}#graph-{name.rsplit('/', 1)[-1]}>"
+        bulk += [f"<{dataset}> <{VOID.subset}> {subset} .\n", f"{subset} {_TYPE} <{VOID.Dataset}> .\n",
+                 f"{subset} <{SD.name}> <{name}> .\n", f'{subset} <{VOID.triples}> "{int(n)}"{_INTEGER} .\n']
     cities = URIRef(ONTOPIA_CITIES.rstrip("/"))
     linkset = URIRef(f"{dataset}#linkset-ontopia-cities")
     g.add((dataset, VOID.subset, linkset))
@@ -420,11 +429,12 @@ def _void(g: Graph, dataset: URIRef, endpoint: URIRef, counts: Counts, base: str
 
 
 def describe_service(g: Graph, service: URIRef, endpoint: URIRef, graphs: Mapping[str, int | None], *,
-                     dataset: URIRef | None = None) -> None:
+                     dataset: URIRef | None = None, lines: list[str] | None = None) -> None:
     """SPARQL 1.1 Service Description of the endpoint ``endpoint`` (also a ``dcat:DataService``), added to ``g``.
 
     ``graphs``: the named graph IRIs with their triple counts (``None``: not counted); ``dataset``: the DCAT dataset
-    the service serves. Used by the catalogue and by the endpoint itself, which serves it at ``GET /sparql``.
+    the service serves; ``lines``: where the named graphs' triples go as N-Triples lines (else into ``g``). Used by
+    the catalogue and by the endpoint itself, which serves it at ``GET /sparql``.
     """
     for cls in (SD.Service, DCAT.DataService):
         g.add((service, RDF.type, cls))
@@ -447,16 +457,18 @@ def describe_service(g: Graph, service: URIRef, endpoint: URIRef, graphs: Mappin
     g.add((default, RDFS.comment, Literal("L'unione dei grafi con nome e del vocabolario.", lang="it")))
     g.add((default, RDFS.comment, Literal("The union of the named graphs and of the vocabulary.", lang="en")))
     tails = Counter(name.rsplit("/", 1)[-1] for name in graphs)
+    out = lines if lines is not None else []
     for name, n in sorted(graphs.items()):
         tail = name.rsplit("/", 1)[-1]
         if tails[tail] > 1 or not re.fullmatch(r"[A-Za-z0-9._-]+", tail):  # keep the node IRIs distinct and valid
             tail = hashlib.sha256(name.encode()).hexdigest()[:12]
-        named = URIRef(f"{service}-graph-{tail}")
-        g.add((sd_dataset, SD.namedGraph, named))
-        g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, URIRef(name)))
+        term = f"<{service}-graph-{tail}>"
+        out += [f"<{sd_dataset}> <{SD.namedGraph}> {term} .\n", f"{term} {_TYPE} <{SD.NamedGraph}> .\n",
+                f"{term} <{SD.name}> <{name}> .\n"]
         if n is not None:
-            g.add((named, VOID.triples, Literal(n)))
+            out.append(f'{term} <{VOID.triples}> "{int(n)}"{_INTEGER} .\n')
+    if lines is None and out:
+        g.parse(data="".join(out), format="nt")
 
 
 def write_catalog(path: Path, graph: Graph) -> None:
