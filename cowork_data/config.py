@@ -66,6 +66,8 @@ class Source:
     #: The attribution the licence asks for ("CGET, Mission Coworking, 2019"), repeated where the data is published.
     attribution: str = ""
     columns: dict[str, str] = field(default_factory=dict, hash=False)
+    #: The file's `[harvest]` table as parsed with the rest (None: not parsed; `harvest_spec` reads the file).
+    harvest: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def licence(self) -> dict[str, str]:
@@ -161,6 +163,7 @@ def _parse(path: Path) -> Source:
         attribution=r.get("attribution", str, required=False),
         columns=dict(columns),
         path=path,
+        harvest=data.get("harvest", {}),
     )
 
 

@@ -67,21 +67,27 @@ def _fail(source: Source, key: str, it: str, en: str) -> ConfigError:
 
 
 def harvest_spec(source: Source) -> HarvestSpec:
-    """The harvest settings of `source` (raises `ConfigError` naming the key at fault)."""
+    """The harvest settings of `source` (raises `ConfigError` naming the key at fault): its `[harvest]` table as
+    parsed with the rest of its catalogue file, or read from the file."""
+    if source.harvest is not None:
+        return _spec(source, source.harvest)
     try:
         text = source.path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
-    return _spec(source, text)
+    return _spec(source, _table(source, text))
 
 
 @lru_cache(maxsize=256)
-def _spec(source: Source, text: str) -> HarvestSpec:
-    """:func:`harvest_spec` of a file's text (a build asks it several times per source; TOML parsing is slow)."""
+def _table(source: Source, text: str) -> dict:
+    """The `[harvest]` table of a catalogue file's text (TOML parsing is slow; read only)."""
     try:
-        table = tomllib.loads(text).get("harvest", {})
+        return tomllib.loads(text).get("harvest", {})
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
+
+
+def _spec(source: Source, table: dict) -> HarvestSpec:
     suffix = PurePosixPath(source.snapshots[0]).suffix.lstrip(".").lower()
     default_format = suffix if suffix in FORMATS else "csv"
     if not table:

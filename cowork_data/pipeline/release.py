@@ -54,10 +54,10 @@ def package_source(info: Mapping[str, Any]) -> dict[str, str]:
     return {"title": title, "url": str(info.get("url") or "")}
 
 
-def _french(entries: Sequence[Entry]) -> bool:
+def _french(plan: Plan) -> bool:
     """Whether a source publishes French spaces (then INSEE's list is a source of the release)."""
-    return any("spaces" in e.tables and "country" in e.tables["spaces"].columns
-               and (e.tables["spaces"]["country"] == "FR").any() for e in entries)
+    spaces = (plan.combined or Combined(plan.entries)).table("spaces")
+    return spaces is not None and "country" in spaces.columns and bool((spaces["country"] == "FR").any())
 
 
 @dataclass
@@ -164,7 +164,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         write_descriptor(stage / "datapackage.json",
                          descriptor(stage, schemas=plan.schemas,
                                     sources=[*map(package_source, infos), ISTAT_SOURCE, CITIES_SOURCE, EXONYMS_SOURCE,
-                                             BOUNDARIES_SOURCE, *([INSEE_SOURCE] if _french(plan.entries) else [])],
+                                             BOUNDARIES_SOURCE, *([INSEE_SOURCE] if _french(plan) else [])],
                                     last_modified=last_modified, version=plan.version, graph_parts=files))
         from cowork_data.pipeline.privacy import scan
 

@@ -28,7 +28,7 @@ from cowork_data.normalise.ids import Crosswalk
 from cowork_data.normalise.linking import SAME_AS_FILE, Link, freeze_links, update_links
 from cowork_data.pipeline import graphs as graph_stage
 from cowork_data.pipeline import release
-from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, tree_digest
+from cowork_data.pipeline.cache import Cache, Entry, code_version, digest, table_rows, tree_digest
 from cowork_data.pipeline.checks import between_sources, source_check
 from cowork_data.pipeline.inputs import SourceIndex, fingerprint, ids_digest, last_build, record_build
 from cowork_data.pipeline.sources import prepare, rows_of
@@ -144,7 +144,7 @@ def build(
     combined = Combined(entries, cache.directory / "tables")
     links = links_of(root, entries, say, combined)
 
-    say("validate-tables", f"{sum(len(f) for e in entries for f in e.tables.values())} righe / rows")
+    say("validate-tables", f"{sum(table_rows(e.tables, t) for e in entries for t in e.tables)} righe / rows")
     table_report = _check_tables(entries, root, engine, combined)
     if not table_report.valid:
         raise ValidationFailed(
@@ -157,7 +157,10 @@ def build(
     lent = graph_stage.lookups(decl, entries)
     graph_stage.write_source_graphs(entries, decl=decl, base=base, cache=cache, lent=lent)
     istat, link_lines = graph_stage.special_graphs(entries, links, decl=decl, base=base)
-    places = graph_stage.place_graph(entries, decl=decl, base=base)
+    # every source's spaces at once, from the combined table (read from the cache), not from each source's
+    spaces = combined.table("spaces")
+    places = graph_stage.place_graph([Entry(key="", source_id="", tables={"spaces": spaces}, findings=[])]
+                                     if spaces is not None else [], decl=decl, base=base)
     plan = release.Plan(root=root, output=output, cache=cache, entries=entries, istat=istat, links=link_lines,
                         places=places, combined=combined,
                         base=base, engine=engine, store=store, version=__version__,

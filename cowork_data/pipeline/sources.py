@@ -128,6 +128,7 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
             entries[i] = Entry(key=entry_key(source, info, crosswalk, versions), source_id=source.id, tables=tables,
                                findings=findings.get(source.id, []), crosswalk=crosswalk.rows(source.id), info=info,
                                notes=notes.get(source.id, {}), dirty=True)
+            cache.save_tables(entries[i])  # read back when used: the build holds a batch of rows, not every source's
             if index:  # the key with the identifiers minted now, as the next build will compute it
                 index.remember(source, index.facts(source, frozen(source.id)), entries[i].key)
         pending.clear()

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from cowork_data.pipeline.cache import Entry
+from cowork_data.pipeline.cache import Entry, Tables, table_rows
 from cowork_data.publish.tables import sort_key
 
 __all__ = ["Combined", "sorted_table", "write_tables"]
@@ -30,36 +30,69 @@ class Combined:
     its position in that source's table (``_row``). With ``directory``, each table is kept in
     ``{directory}/{table}.pickle`` with the entry keys it holds, so a rebuild replaces only the rows of the sources
     whose entry changed (an entry's key covers everything its tables depend on) instead of concatenating every
-    source's frame again."""
+    source's frame again; the tables are made in one pass over the entries (each source's tables read once from the
+    cache and let go) and read back from the directory when asked for, one at a time."""
 
     def __init__(self, entries: Sequence[Entry], directory: Path | None = None) -> None:
         self.entries = entries
         self.directory = directory
         self.frames: dict[str, pl.DataFrame | None] = {}
         self.position = {e.source_id: n for n, e in enumerate(entries)}
+        self.names: set[str] | None = None
 
     def table(self, name: str) -> pl.DataFrame | None:
-        """The table's rows (None: no source has a row of it); a column some sources lack is null there. With a
-        directory, nothing is held between calls (the frame is read back from it): one table at a time is in
-        memory beside the entries."""
-        if self.directory is not None:
-            return self._make(name)
-        if name not in self.frames:
-            self.frames[name] = self._make(name)
-        return self.frames[name]
+        """The table's rows (None: no source has a row of it); a column some sources lack is null there."""
+        if self.directory is None:
+            if name not in self.frames:
+                fresh = [(e.source_id, e.tables[name]) for e in self.entries
+                         if name in e.tables and table_rows(e.tables, name)]
+                self.frames[name] = self._make(name, fresh, set(), None)
+            return self.frames[name]
+        self._prime()
+        assert self.names is not None
+        record = _load(self._path(name)) if name in self.names else None
+        return record["frame"] if record is not None else None
 
-    def _make(self, name: str) -> pl.DataFrame | None:
-        current = {e.source_id: e.key for e in self.entries if name in e.tables}
-        path = self.directory / f"{name}.pickle" if self.directory else None
-        previous = _load(path)
-        keep: set[str] = set()
-        if previous is not None:
-            keep = {sid for sid, key in previous["keys"].items() if current.get(sid) == key}
-            if len(current) - len(keep) > max(len(current) // 4, 1):  # most changed: concatenate afresh
-                keep = set()
-        fresh = [e for e in self.entries if name in e.tables and e.source_id not in keep and len(e.tables[name])]
-        parts = [_with_origin(fresh, name)] if fresh else []
-        if keep and previous is not None and previous["frame"] is not None:
+    def _path(self, name: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{name}.pickle"
+
+    def _current(self, name: str) -> dict[str, str]:
+        return {e.source_id: e.key for e in self.entries if name in e.tables}
+
+    def _prime(self) -> None:
+        if self.names is not None:
+            return
+        self.names = {name for e in self.entries for name in e.tables}
+        keep: dict[str, set[str]] = {}
+        recorded: dict[str, dict[str, str] | None] = {}
+        for name in sorted(self.names):
+            previous = _load(self._path(name))
+            current = self._current(name)
+            recorded[name] = previous["keys"] if previous is not None else None
+            kept = {sid for sid, key in (recorded[name] or {}).items() if current.get(sid) == key}
+            keep[name] = kept if len(current) - len(kept) <= max(len(current) // 4, 1) else set()
+        fresh: dict[str, list[tuple[str, pl.DataFrame]]] = {name: [] for name in self.names}
+        for entry in self.entries:
+            wanted = [n for n in entry.tables if entry.source_id not in keep[n] and table_rows(entry.tables, n)]
+            for name in wanted:
+                fresh[name].append((entry.source_id, entry.tables[name]))
+            if wanted and isinstance(entry.tables, Tables):
+                entry.tables.release()
+        for name in sorted(self.names):
+            rows = fresh.pop(name)
+            if rows or recorded[name] != self._current(name):
+                self._make(name, rows, keep[name], self._path(name))
+
+    def _make(self, name: str, fresh: list[tuple[str, pl.DataFrame]], keep: set[str],
+              path: Path | None) -> pl.DataFrame | None:
+        previous = _load(path) if keep and path is not None else None
+        if keep and previous is None:  # the recorded table is gone since: every source's rows again
+            fresh = [(e.source_id, e.tables[name]) for e in self.entries
+                     if name in e.tables and table_rows(e.tables, name)]
+            keep = set()
+        parts = [_with_origin(fresh)] if fresh else []
+        if previous is not None and previous["frame"] is not None:
             stale = set(previous["keys"]) - keep
             kept = previous["frame"]
             parts.insert(0, kept.filter(~pl.col("_src").is_in(sorted(stale))) if stale else kept)
@@ -67,16 +100,15 @@ class Combined:
         if frame is not None:
             order = pl.col("_src").replace_strict(self.position, return_dtype=pl.UInt32)
             frame = frame.sort(order, pl.col("_row"), maintain_order=True)
-        if path is not None and (previous is None or previous["keys"] != current):
-            _save(path, {"keys": current, "frame": frame})
+        if path is not None:
+            _save(path, {"keys": self._current(name), "frame": frame})
         return frame
 
 
-def _with_origin(entries: Sequence[Entry], name: str) -> pl.DataFrame:
-    frames = [e.tables[name] for e in entries]
-    frame = _concat(frames)
-    sources = [e.source_id for e, f in zip(entries, frames, strict=True) for _ in range(f.height)]
-    rows = [n for f in frames for n in range(f.height)]
+def _with_origin(fresh: Sequence[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
+    frame = _concat([f for _sid, f in fresh])
+    sources = [sid for sid, f in fresh for _ in range(f.height)]
+    rows = [n for _sid, f in fresh for n in range(f.height)]
     return frame.with_columns(pl.Series("_src", sources, dtype=pl.String), pl.Series("_row", rows, dtype=pl.UInt32))
 
 
