@@ -72,19 +72,16 @@ def harvest_spec(source: Source) -> HarvestSpec:
     if source.harvest is not None:
         return _spec(source, source.harvest)
     try:
-        text = source.path.read_text(encoding="utf-8")
-    except OSError as exc:
+        table = _table(source.path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
-    return _spec(source, _table(source, text))
+    return _spec(source, table)
 
 
 @lru_cache(maxsize=256)
-def _table(source: Source, text: str) -> dict:
+def _table(text: str) -> dict:
     """The `[harvest]` table of a catalogue file's text (TOML parsing is slow; read only)."""
-    try:
-        return tomllib.loads(text).get("harvest", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
+    return tomllib.loads(text).get("harvest", {})
 
 
 def _spec(source: Source, table: dict) -> HarvestSpec:

@@ -73,9 +73,9 @@ class Tables(Mapping[str, pl.DataFrame]):
         self._frames: dict[str, pl.DataFrame] | None = None
 
     def __getitem__(self, name: str) -> pl.DataFrame:
-        if name not in self.rows:
-            raise KeyError(name)
         if self._frames is None:
+            if name not in self.rows:
+                return {}[name]  # the KeyError of a mapping, without reading the file
             self._frames = pickle.loads(self.path.read_bytes())
         return self._frames[name]
 

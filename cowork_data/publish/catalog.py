@@ -125,7 +125,7 @@ def _term(node: Any) -> str:
         return literal_text(node)
     if isinstance(node, URIRef):
         return f"<{node}>"
-    raise PublishError(f"Il catalogo ha un nodo vuoto: {node!r}", f"The catalogue has a blank node: {node!r}")
+    raise PublishError("error.catalogue-blank-node", node=repr(node))
 
 
 def _originator_lines(dataset: str, iri: str, name: str, code: str) -> list[str]:
