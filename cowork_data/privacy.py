@@ -285,14 +285,15 @@ def scan_csv(path: Path) -> Iterator[Finding]:
                                                       "field": name})
 
 
-def _json_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
+def json_strings(data: object, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every string of a JSON document with the key it is the value of."""
     if isinstance(data, dict):
         for k, v in data.items():
             # a literal with a language or datatype ({"@value": …}) belongs to the property around it
-            yield from _json_strings(v, key if k == "@value" else k)
+            yield from json_strings(v, key if k == "@value" else k)
     elif isinstance(data, list):
         for v in data:
-            yield from _json_strings(v, key)
+            yield from json_strings(v, key)
     elif isinstance(data, str):
         yield key, data
 
@@ -304,7 +305,7 @@ def _field(name: str) -> str:
 
 def scan_json(path: Path) -> Iterator[Finding]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    for key, text in _json_strings(data):
+    for key, text in json_strings(data):
         yield from scan_text(text, where={"file": str(path), "field": _field(key)})
 
 

@@ -8,6 +8,7 @@ context) are scanned in full every build. Typed literals (numbers, dates, codes)
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from cowork_data.errors import ValidationFailed
-from cowork_data.privacy import SKIP_PREDICATES, scan_paths, scan_text
+from cowork_data.privacy import SKIP_PREDICATES, json_strings, scan_text
 from cowork_data.publish.lines import unescape_literal
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE
 from cowork_data.validate.report import Finding, Report
@@ -36,52 +37,72 @@ def literal_findings(values: pl.DataFrame) -> dict[tuple[str, str], list[Finding
     """Personal data in each distinct (predicate, escaped text) of ``values``."""
     found: dict[tuple[str, str], list[Finding]] = {}
     for predicate, text in values.select("p", "text").iter_rows():
-        name = predicate.strip("<>")
-        field = "url" if any(k in name for k in SKIP_PREDICATES) else name
-        hits = list(scan_text(unescape_literal(text), where={"file": "", "field": field}))
+        hits = list(scan_text(unescape_literal(text), where={"file": "", "field": _field(predicate.strip("<>"))}))
         if hits:
             found[(predicate, text)] = hits
     return found
 
 
-def _catalogue(path: Path, clean: Path | None = None) -> list[Finding]:
-    """The catalogue's literals (read by pyoxigraph: it grows with the sources). ``clean``: a file of the
-    (field, text) pairs a scan by this code found nothing in, kept between builds, so that a rebuild scans only
-    new texts."""
+class _Clean:
+    """The (field, text) pairs a scan by this version of the code found nothing in, kept between builds in
+    ``path`` (the rules may change with the code), so that a rebuild scans only the texts it has not seen: what
+    :func:`cowork_data.privacy.scan_text` finds depends on the text and its field alone."""
+
+    def __init__(self, path: Path) -> None:
+        from cowork_data.pipeline.cache import code_version
+
+        self.path, self.version = path, code_version()
+        try:
+            version, known = pickle.loads(path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            version, known = None, set()
+        self.known: set[tuple[str, str]] = known if version == self.version else set()
+        self.now: set[tuple[str, str]] = set()
+
+    def scan(self, text: str, where: dict[str, Any]) -> list[Finding]:
+        key = (str(where.get("field", "")), text)
+        if key in self.known:
+            self.now.add(key)
+            return []
+        hits = list(scan_text(text, where=where))
+        if not hits:
+            self.now.add(key)
+        return hits
+
+    def save(self) -> None:
+        if self.now == self.known:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((self.version, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, self.path)
+
+
+def _field(name: str) -> str:
+    return "url" if any(k in name for k in SKIP_PREDICATES) else name
+
+
+def _json(path: Path, clean: _Clean) -> list[Finding]:
+    """:func:`cowork_data.privacy.scan_json`, each text scanned unless found clean before."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [f for key, text in json_strings(data)
+            for f in clean.scan(text, {"file": str(path), "field": _field(key)})]
+
+
+def _catalogue(path: Path, clean: _Clean) -> list[Finding]:
+    """The catalogue's literals (read by pyoxigraph: it grows with the sources), each distinct one once."""
     import pyoxigraph as ox
 
-    from cowork_data.pipeline.cache import code_version
-
-    known: set[tuple[str, str]] = set()
-    if clean is not None:  # the pairs found clean by this version of the code (its rules may change)
-        try:
-            version, known = pickle.loads(clean.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            version = None
-        known = known if version == code_version() else set()
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    now: set[tuple[str, str]] = set()
     for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if isinstance(triple.object, ox.Literal) and not _typed(triple.object):
             key = (triple.predicate.value, triple.object.value)
             if key in seen:
                 continue
             seen.add(key)
-            field = "url" if any(k in key[0] for k in SKIP_PREDICATES) else key[0]
-            if (field, key[1]) in known:
-                now.add((field, key[1]))
-                continue
-            hits = list(scan_text(key[1], where={"file": str(path), "field": field,
-                                                 "focus_node": str(triple.subject.value)}))
-            if not hits:
-                now.add((field, key[1]))
-            found.extend(hits)
-    if clean is not None and now != known:
-        clean.parent.mkdir(parents=True, exist_ok=True)
-        tmp = clean.with_name(f".{clean.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps((code_version(), now), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, clean)
+            found.extend(clean.scan(key[1], {"file": str(path), "field": _field(key[0]),
+                                             "focus_node": str(triple.subject.value)}))
     return found
 
 
@@ -94,8 +115,11 @@ def _typed(literal: object) -> bool:
 def scan(stage: Path, plan: Any) -> None:
     """Raise :class:`ValidationFailed` if the release would publish personal data of natural persons."""
     found = [f for entry in plan.entries for f in entry.stats.get("privacy", [])]
-    found += scan_paths([stage / "datapackage.json", stage / CONTEXT_FILE[1]])
-    found += _catalogue(stage / CATALOG_FILE[1], plan.cache.directory / "privacy-clean.pickle")
+    clean = _Clean(plan.cache.directory / "privacy-clean.pickle")
+    for path in sorted([stage / "datapackage.json", stage / CONTEXT_FILE[1]]):  # as scan_paths orders them
+        found += _json(path, clean)
+    found += _catalogue(stage / CATALOG_FILE[1], clean)
+    clean.save()
     if found:
         report = Report()
         report.extend(found)
