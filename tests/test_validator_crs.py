@@ -49,3 +49,44 @@ def test_a_system_that_cannot_be_told_is_one_finding_and_nothing_is_converted(tm
     sheet = [f for f in report.findings if not f.row]
     assert [f.code for f in sheet] == ["crs-unknown"] and "non sono stati convertiti" in sheet[0].message_it
     assert not [f for f in report.findings if f.code == "coordinates-projected"]
+
+
+def _geojson(path: Path, points: list[tuple[str, str, float, float]], crs: str | None) -> Path:
+    import json
+
+    document: dict = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"Denominazione": name, "Tipologia": "coworking", "Comune": comune},
+         "geometry": {"type": "Point", "coordinates": [x, y]}} for name, comune, x, y in points]}
+    if crs is not None:
+        document["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_a_geojson_crs_member_is_the_system_used(tmp_path: Path) -> None:
+    points = [("Spazio inventato 1", "Milano", 1514881.5, 5034556.8),
+              ("Spazio inventato 2", "Milano", 1518025.6, 5042275.4)]  # Sesto San Giovanni
+    path = _geojson(tmp_path / "elenco.geojson", points, "urn:ogc:def:crs:EPSG::3003")
+    from cowork_data.validate.files import read_tables
+
+    assert read_tables(path)[0].crs == "urn:ogc:def:crs:EPSG::3003"
+    report = validate_file(path)
+    found = sorted((f.row, f.code) for f in report.findings)
+    assert found == [(2, "coordinates-projected"), (3, "coordinates-projected"), (3, "point-other-comune")]
+    first = next(f for f in report.findings if f.code == "coordinates-projected")
+    assert "EPSG:3003, come dichiara il file (urn:ogc:def:crs:EPSG::3003)" in first.message_it
+    assert "as the file declares" in first.message_en and "45.464200" in first.message_it
+
+
+def test_a_geojson_crs_member_decides_what_the_ranges_cannot(tmp_path: Path) -> None:
+    """No comune named: Gauss-Boaga fuso Ovest and Web Mercator both put these points on Italian land."""
+    points = [("Spazio inventato 1", "", 1514881.5, 5034556.8), ("Spazio inventato 2", "", 1521434.1, 5047941.1)]
+    undeclared = validate_file(_geojson(tmp_path / "senza.geojson", points, None))
+    assert "crs-ambiguous" in {f.code for f in undeclared.findings}
+    assert "coordinates-projected" not in {f.code for f in undeclared.findings}
+    report = validate_file(_geojson(tmp_path / "elenco.geojson", points, "EPSG:3003"))
+    codes = sorted((f.row or 0, f.code) for f in report.findings)
+    assert codes == [(2, "comune-from-point"), (2, "coordinates-projected"), (3, "comune-from-point"),
+                     (3, "coordinates-projected")]
+    filled = {f.row: f.message_it for f in report.findings if f.code == "comune-from-point"}
+    assert "Milano" in filled[2] and "Monza" in filled[3]

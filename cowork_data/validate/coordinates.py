@@ -3,11 +3,12 @@ told by :func:`cowork_data.geo.crs.detect` (the harvest's detection, issue 18) a
 checks, so that each point is checked against its comune like any other; each converted row is a warning naming
 the system and the degrees it will be published as, which ``fix`` writes.
 
-When several systems put the points in Italy, the provinces of the comuni the sheet names decide (``inside``):
-Gauss-Boaga fuso Ovest and Web Mercator both put many a point on Italian land, only one of them where the list's
-comuni are. A system that cannot be told
-(unknown, ambiguous, a declared one that puts the points abroad) is one finding for the sheet and nothing is
-converted: the system is never guessed.
+A system the file declares (a GeoJSON ``crs`` member, carried by :class:`~cowork_data.validate.files.TableFile`)
+is used as declared, and the warning says so. Otherwise, when several systems put the points in Italy, the
+provinces of the comuni the sheet names decide (``inside``): Gauss-Boaga fuso Ovest and Web Mercator both put many
+a point on Italian land, only one of them where the list's comuni are. A system that cannot be told (unknown,
+ambiguous, a declared one that puts the points abroad) is one finding for the sheet and nothing is converted: the
+system is never guessed.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ def projected(tf: TableFile, positions: Mapping[int, str]) -> tuple[list[list[st
 
     xs = [parse_number(cell(r, lon)) for r in tf.rows]
     ys = [parse_number(cell(r, lat)) for r in tf.rows]
-    if all(x is None or y is None or _degrees(x, y) for x, y in zip(xs, ys, strict=True)):
-        return None, []
-    from cowork_data.geo.crs import FAMILIES, detect
+    from cowork_data.geo.crs import FAMILIES, detect, parse_crs
 
+    declared = parse_crs(tf.crs) if tf.crs else None
+    projected_declared = declared is not None and declared not in FAMILIES["geographic"]
+    if not projected_declared and all(x is None or y is None or _degrees(x, y) for x, y in zip(xs, ys, strict=True)):
+        return None, []
     where = f"{tf.header[lon]}/{tf.header[lat]}"
-    detection = detect(xs, ys, where=where)
+    detection = detect(xs, ys, where=where, declared=tf.crs)
     if detection.candidates and (inside := _inside(tf, columns)) is not None:  # ambiguous: the list's comuni decide
         narrowed = detect(xs, ys, where=where, inside=inside)
         detection = narrowed if narrowed.ok else detection
@@ -58,8 +61,9 @@ def projected(tf: TableFile, positions: Mapping[int, str]) -> tuple[list[list[st
                       for f in detection.findings]
     if detection.epsg in FAMILIES["geographic"]:
         return None, []
-    system = i18n.Text.of("label.crs-system", name=i18n.Text.of(f"geo.crs.{detection.epsg}"),
-                          epsg=detection.epsg)
+    name = i18n.Text.of(f"geo.crs.{detection.epsg}")
+    system = (i18n.Text.of("label.crs-system-declared", name=name, epsg=detection.epsg, declared=tf.crs)
+              if declared is not None else i18n.Text.of("label.crs-system", name=name, epsg=detection.epsg))
     rows = [list(r) for r in tf.rows]
     found = []
     for i, point in enumerate(detection.points):

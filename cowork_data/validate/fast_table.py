@@ -35,7 +35,7 @@ from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
 from cowork_data.validate.table import frictionless_code, make_finding, source_place
 
-__all__ = ["validate_tables"]
+__all__ = ["rows_errors", "validate_tables"]
 
 LIMIT_ERRORS = 100_000  # as table.validate_tables asks frictionless
 _SAFE_PATTERN = re.compile(r"^[\^$\[\]\-()|?*+{}.,0-9a-zA-Z_/:\\]*$")
@@ -152,12 +152,12 @@ def _accept_expr(name: str, spec: dict[str, Any], missing: list[str]) -> pl.Expr
     return (accepted | (is_missing & pl.lit(not constraints.get("required")))).alias("ok")
 
 
-def _table_errors(table: str, rows: Sequence[Mapping[str, str]], fields: list[_Field], descriptor: dict[str, Any],
-                  typed_keys: dict[str, dict[str, list[Any]]], lookups: dict[tuple[str, tuple[str, ...]], set]
-                  ) -> list[_Error]:
+def _table_errors(table: str, rows: Sequence[Any], fields: list[_Field], descriptor: dict[str, Any],
+                  typed_keys: dict[str, dict[str, list[Any]]], lookups: dict[tuple[str, tuple[str, ...]], set],
+                  columns: Mapping[str, list[Any]] | None = None) -> list[_Error]:
     n = len(rows)
     missing = descriptor.get("missingValues", [""])
-    columns = {f.name: _column(rows, f.name) for f in fields}
+    columns = columns if columns is not None else {f.name: _column(rows, f.name) for f in fields}
     cell_errors: dict[int, list[_Error]] = {}
     typed: dict[str, list[Any]] = {}
     key_fields = set(_key_fields(descriptor)) | {f.name for f in fields if f.unique}
@@ -293,6 +293,21 @@ def _typed(field: _Field, value: str, missing: list[str]) -> Any:
     if field.string and value not in missing:
         return value
     return field.reader(value)[0]
+
+
+def rows_errors(data: Sequence[Sequence[str]], schema: Mapping[str, Any]) -> list[Any] | None:
+    """The errors frictionless gives for ``Resource(data=data, schema=schema).validate(limit_errors=100_000)``
+    (``data[0]`` the field names, the rows as text, all as long as the header), in its order, with the attributes
+    :func:`cowork_data.validate.table.validate_rows` reads; None when the header is not the schema's field names
+    once each, or no field at all (left to frictionless). Proven equal by ``tests/test_validate_engines.py``.
+    """
+    names = list(data[0]) if data else []
+    fields, descriptor = _compiled(json.dumps(dict(schema), sort_keys=True))
+    if not names or names != [f.name for f in fields] or len(set(names)) != len(names):
+        return None
+    rows = data[1:]
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
+    return _table_errors("", rows, fields, descriptor, {}, {}, columns)  # type: ignore[return-value]
 
 
 def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None,

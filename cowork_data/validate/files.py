@@ -44,6 +44,8 @@ class TableFile:
     notes: list[str] = field(default_factory=list)
     records: list[list[str]] = field(default_factory=list)
     format: str = "csv"
+    #: The coordinate reference system the file declares (a GeoJSON ``crs`` member), ``""`` when it declares none.
+    crs: str = ""
 
 
 def read_table_file(path: Path | str) -> TableFile:
@@ -150,4 +152,4 @@ def _table(path: Path, book: Workbook, sheet: Sheet) -> TableFile:
     notes = [*book.notes, *([f"header on row {start + 1}"] if start else [])]
     return TableFile(path=path, header=header, rows=records[start + 1:], encoding=book.encoding or book.format,
                      delimiter=book.delimiter, sheet=sheet.name, header_row=start + 1, notes=notes, records=records,
-                     format=book.format)
+                     format=book.format, crs=str(sheet.meta.get("crs") or ""))

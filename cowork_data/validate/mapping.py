@@ -44,9 +44,27 @@ def load_mapping_file(path: Path | str) -> dict[str, str]:
     return {str(k): v for k, v in data.items()}
 
 
+#: The columns the GeoJSON and KML readers make of a Point's position (:mod:`cowork_data.readers.records`).
+POINT_COLUMNS = {"geometry.lon": "longitude", "geometry.lat": "latitude"}
+
+
 def resolve_mapping(header: Sequence[str], table: str, explicit: Mapping[str, str] | None = None,
                     root: Path | None = None) -> dict[int, str]:
-    """Column position → field: the explicit mapping first, then automatic matching for the other columns."""
+    """Column position → field: the explicit mapping first, then automatic matching for the other columns; a
+    GeoJSON or KML point is the latitude and longitude when no column holds them."""
+    return _with_point(_resolve(header, table, explicit, root), header, table, root)
+
+
+def _with_point(mapping: dict[int, str], header: Sequence[str], table: str, root: Path | None) -> dict[int, str]:
+    columns = {POINT_COLUMNS[h]: i for i, h in enumerate(header) if h in POINT_COLUMNS and i not in mapping}
+    if len(columns) == 2 and not set(columns) & set(mapping.values()) and set(columns) <= set(
+            field_names(table, root)):
+        mapping = dict(sorted({**mapping, **{i: name for name, i in columns.items()}}.items()))
+    return mapping
+
+
+def _resolve(header: Sequence[str], table: str, explicit: Mapping[str, str] | None = None,
+             root: Path | None = None) -> dict[int, str]:
     if not explicit:
         return match_columns(list(header), table, root)
     known = set(field_names(table, root))

@@ -49,6 +49,23 @@ def finding_text(code: str, part: Literal["message", "hint"], lang: str, params:
 
 
 _TEXTS: dict[tuple[Any, ...], str] = {}
+_FOUR: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+
+
+def _finding_texts(code: str, params: Mapping[str, Any], field_name: str) -> tuple[str, str, str, str]:
+    """Message and hint in Italian and in English (:func:`finding_text` four times, with one key: making the key
+    of the parameters costs more than filling a message it finds remembered)."""
+    cat = i18n.catalogue()
+    key = (cat, code, field_name, repr(sorted(params.items())))
+    texts = _FOUR.get(key)
+    if texts is None:
+        if len(_FOUR) > 50_000:
+            _FOUR.clear()
+        texts = _FOUR[key] = (_finding_text(cat, code, "message", i18n.DEFAULT, params, ""),
+                              _finding_text(cat, code, "message", i18n.FALLBACK, params, ""),
+                              _finding_text(cat, code, "hint", i18n.DEFAULT, params, field_name),
+                              _finding_text(cat, code, "hint", i18n.FALLBACK, params, field_name))
+    return texts
 
 
 def _finding_text(cat: i18n.Catalogue, code: str, part: str, lang: str, params: Mapping[str, Any],
@@ -91,12 +108,9 @@ class Finding:
     @classmethod
     def of(cls, code: str, params: Mapping[str, Any], **attributes: Any) -> Finding:
         """A finding whose message and hint are the catalogue's for ``code``, filled with ``params``."""
-        name = attributes.get("field", "")
-        return cls(code=code, params=params,
-                   message_it=finding_text(code, "message", i18n.DEFAULT, params),
-                   message_en=finding_text(code, "message", i18n.FALLBACK, params),
-                   hint_it=finding_text(code, "hint", i18n.DEFAULT, params, name),
-                   hint_en=finding_text(code, "hint", i18n.FALLBACK, params, name), **attributes)
+        message_it, message_en, hint_it, hint_en = _finding_texts(code, params, attributes.get("field", ""))
+        return cls(code=code, params=params, message_it=message_it, message_en=message_en, hint_it=hint_it,
+                   hint_en=hint_en, **attributes)
 
     @property
     def cell(self) -> str:
@@ -117,9 +131,13 @@ class Finding:
         return finding_text(self.code, "hint", lang, self.params, self.field)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "params"}
+        data = {name: getattr(self, name) for name in _FIELDS}
         data["cell"] = self.cell
-        return {k: v for k, v in data.items() if v not in ("", None)}
+        return {k: v for k, v in data.items() if v != "" and v is not None}
+
+
+#: The attributes of a finding its dictionary holds (``params`` are what its texts were made from).
+_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "params")
 
 
 @dataclass
@@ -161,9 +179,10 @@ class SheetReport:
     def valid(self) -> bool:
         return not any(f.severity == "error" for f in self.findings)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, dicts: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """``dicts``: the findings' dictionaries already made (by ``id``), shared rather than made again."""
         return {"sheet": self.sheet, "table": self.table, "valid": self.valid, "stats": _stats(self.findings),
-                "findings": [f.to_dict() for f in self.findings]}
+                "findings": [dicts[id(f)] if dicts else f.to_dict() for f in self.findings]}
 
 
 @dataclass
@@ -181,9 +200,9 @@ class FileReport:
     def findings(self) -> list[Finding]:
         return [f for s in self.sheets for f in s.findings]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, dicts: Mapping[int, dict[str, Any]] | None = None) -> dict[str, Any]:
         return {"file": self.file, "valid": self.valid, "stats": _stats(self.findings),
-                "sheets": [s.to_dict() for s in self.sheets]}
+                "sheets": [s.to_dict(dicts) for s in self.sheets]}
 
 
 class Report:
@@ -265,6 +284,7 @@ class Report:
         return [[getattr(f, k) for k in keys] for task in self.tasks for f in task.findings]
 
     def to_dict(self) -> dict[str, Any]:
+        dicts = {id(f): f.to_dict() for f in self.findings}  # the flat list and the tree share them
         return {
             "valid": self.valid,
             "files": list(self.files),
@@ -272,8 +292,8 @@ class Report:
             "counts": self.counts(),
             "mapping": dict(self.mapping),
             "sheets": [s.to_dict() for s in self.sheets],
-            "findings": [f.to_dict() for f in self.findings],
-            "tree": [task.to_dict() for task in self.tasks],
+            "findings": [dicts[id(f)] for f in self.findings],
+            "tree": [task.to_dict(dicts) for task in self.tasks],
         }
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 from cowork_data.declaration import inverse_paths
@@ -67,14 +66,12 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
     return list(found.values())
 
 
-@cache
 def _checks() -> tuple[Any, list[Any]]:
-    """The core shapes and their compiled checks, once per process."""
-    from cowork_data.validate.fastshacl import compile_shapes
-    from cowork_data.validate.shapes import load_shapes
+    """The core shapes and their compiled checks, once per process (kept between processes:
+    :mod:`cowork_data.validate.compiled_shapes`)."""
+    from cowork_data.validate.compiled_shapes import compiled_shapes
 
-    shapes = load_shapes(("core",))
-    return shapes, compile_shapes(shapes)
+    return compiled_shapes(("core",))
 
 
 def _shacl(canonical: list[dict[str, str]]) -> list[Finding]:

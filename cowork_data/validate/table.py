@@ -85,6 +85,7 @@ def validate_rows(
     column_offset: int = 1,
     mapping: Mapping[int, str] | None = None,
     root: Path | None = None,
+    engine: str = "fast",
 ) -> Report:
     """Validate one table as laid out in the user's file.
 
@@ -92,6 +93,9 @@ def validate_rows(
     is the row before it) and ``column_offset`` the file column number of ``header[0]``. Columns are matched to
     the schema through ``mapping`` (position → field) or by header name; unmatched columns are ignored and
     listed in the report's mapping. Foreign keys are not checked: a single file has nothing to refer to.
+    ``engine`` runs the Table Schema checks through the polars engine of the build (``"fast"``,
+    :func:`cowork_data.validate.fast_table.rows_errors`) or frictionless row by row (``"reference"``): the same
+    findings.
     """
     descriptor = schema_descriptor(table, root)
     fields = {f["name"]: f for f in descriptor["fields"]}
@@ -133,8 +137,7 @@ def validate_rows(
         column = names.index(name) if name in names else -1
         if column in blank:
             data[index + 1][column] = ""
-    resource = frictionless.Resource(data=data, schema=frictionless.Schema.from_descriptor(sub_schema))
-    result = resource.validate(limit_errors=100_000)
+    errors = schema_errors(data, sub_schema, engine=engine)
     abroad = sum(1 for _, _, code, _ in hits if code == "row-outside-italy")
     filled = sum(1 for row in rows if any(str(cell).strip() for cell in row))
     if abroad and 2 * abroad > filled:  # said once for the list, besides one finding per row
@@ -149,26 +152,25 @@ def validate_rows(
         }
 
     found: list[Finding] = []
-    for task in result.tasks:
-        for error in task.errors:
-            row_number = getattr(error, "row_number", None)
-            name = getattr(error, "field_name", "") or ""
-            index = (row_number - 2) if row_number else None
-            if index is not None and (index, name) in superseded:
-                continue
-            at = place(index, name) if index is not None else {}
-            if not at and getattr(error, "field_number", None):
-                at = {"row": first_row - 1, "column": positions[error.field_number - 1] + column_offset}
-            found.append(
-                make_finding(
-                    frictionless_code(error, fields.get(name)),
-                    field=fields.get(name),
-                    value="" if getattr(error, "cell", None) is None else str(error.cell),
-                    note=getattr(error, "note", ""),
-                    **at,
-                    **where,
-                )
+    for error in errors:
+        row_number = getattr(error, "row_number", None)
+        name = getattr(error, "field_name", "") or ""
+        index = (row_number - 2) if row_number else None
+        if index is not None and (index, name) in superseded:
+            continue
+        at = place(index, name) if index is not None else {}
+        if not at and getattr(error, "field_number", None):
+            at = {"row": first_row - 1, "column": positions[error.field_number - 1] + column_offset}
+        found.append(
+            make_finding(
+                frictionless_code(error, fields.get(name)),
+                field=fields.get(name),
+                value="" if getattr(error, "cell", None) is None else str(error.cell),
+                note=getattr(error, "note", ""),
+                **at,
+                **where,
             )
+        )
     for index, name, code, params in hits:
         params = dict(params)
         if "other_row" in params:
@@ -179,6 +181,20 @@ def validate_rows(
     report.extend(found)
     report.mapping = {str(header[p]): mapping[p] for p in positions}
     return report
+
+
+def schema_errors(data: Sequence[Sequence[str]], schema: Mapping[str, Any], *, engine: str = "fast") -> list[Any]:
+    """frictionless' errors for ``data`` (the field names, then the rows) against ``schema``, through the fast
+    engine (any ``engine`` but ``"reference"``) or frictionless (``"reference"``, or a header the fast engine
+    leaves to it)."""
+    if engine != "reference":
+        from cowork_data.validate.fast_table import rows_errors
+
+        errors = rows_errors(data, schema)
+        if errors is not None:
+            return errors
+    resource = frictionless.Resource(data=data, schema=frictionless.Schema.from_descriptor(schema))
+    return [error for task in resource.validate(limit_errors=100_000).tasks for error in task.errors]
 
 
 def _mojibake(header: Sequence[str], rows: Sequence[Sequence[str]], mapping: Mapping[int, str],
