@@ -91,3 +91,23 @@ def test_a_french_list_and_a_sheet_with_no_known_column_agree() -> None:
     _same(header, rows, table_name="spaces")
     _same(["Colonna", "Altra"], [["a", "b"], ["", ""]], mapping={}, table_name="spaces")
 
+
+
+def test_the_string_reader_is_frictionless_own() -> None:
+    """The fast engine reads plain string fields without frictionless: the same values and notes."""
+    from cowork_data.validate.fast_table import string_reader
+    from cowork_data.validate.table import frictionless_library
+
+    specs = [{"name": "a", "type": "string", "constraints": {"required": True, "pattern": "^[0-9]{5}$"}},
+             {"name": "b", "constraints": {"enum": ["x", "y", 3], "minLength": 1, "maxLength": 2}},
+             {"name": "c", "type": "string", "constraints": {"unique": True, "required": False}},
+             {"name": "d", "type": "string", "format": "default", "constraints": {"pattern": "[a-z]+|Z"}}]
+    cells = ["", "x", "y", "3", "xy", "xyz", "20121", "20121\n", "2012", " 20121", "Z", "az", "AZ", "é", "None"]
+    for spec in specs:
+        schema = {"fields": [spec], "missingValues": ["", "None"]}
+        reference = frictionless_library().Schema.from_descriptor(schema).fields[0].create_cell_reader()
+        fast = string_reader(spec, schema["missingValues"])
+        assert fast is not None
+        assert [fast(c) for c in cells] == [reference(c) for c in cells]
+    assert string_reader({"name": "n", "type": "number"}, [""]) is None
+    assert string_reader({"name": "u", "type": "string", "format": "uri"}, [""]) is None

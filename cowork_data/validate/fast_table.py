@@ -27,15 +27,14 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import frictionless
 import polars as pl
 
 from cowork_data.validate import checks
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
-from cowork_data.validate.table import frictionless_code, make_finding, source_place
+from cowork_data.validate.table import frictionless_code, frictionless_library, make_finding, source_place
 
-__all__ = ["rows_errors", "validate_tables"]
+__all__ = ["rows_errors", "string_reader", "validate_tables"]
 
 LIMIT_ERRORS = 100_000  # as table.validate_tables asks frictionless
 _SAFE_PATTERN = re.compile(r"^[\^$\[\]\-()|?*+{}.,0-9a-zA-Z_/:\\]*$")
@@ -70,15 +69,93 @@ class _Field:
 @cache
 def _compiled(descriptor_json: str) -> tuple[list[_Field], dict[str, Any]]:
     descriptor = json.loads(descriptor_json)
-    schema = frictionless.Schema.from_descriptor(
-        {k: v for k, v in descriptor.items() if k in ("fields", "primaryKey", "foreignKeys", "missingValues")})
+    missing = descriptor.get("missingValues", [""])
+    readers = [string_reader(spec, missing) or _Deferred(descriptor_json, i)
+               for i, spec in enumerate(descriptor["fields"])]
     fields = []
-    for field, spec in zip(schema.fields, descriptor["fields"], strict=True):
+    for reader, spec in zip(readers, descriptor["fields"], strict=True):
         constraints = spec.get("constraints", {})
-        fields.append(_Field(name=field.name, spec=spec, reader=field.create_cell_reader(),
+        fields.append(_Field(name=spec["name"], spec=spec, reader=reader,
                              required=bool(constraints.get("required")), unique=bool(constraints.get("unique")),
                              string=spec.get("type", "string") == "string" and not spec.get("format")))
     return fields, descriptor
+
+
+class _Deferred:
+    """frictionless' cell reader of field ``index``, made on its first cell: frictionless is imported only when a
+    cell needs it (0.3-0.6 s of a cold call)."""
+
+    __slots__ = ("descriptor_json", "index", "reader")
+
+    def __init__(self, descriptor_json: str, index: int) -> None:
+        self.descriptor_json, self.index, self.reader = descriptor_json, index, None
+
+    def __call__(self, cell: Any) -> tuple[Any, dict[str, str] | None]:
+        if self.reader is None:
+            self.reader = _frictionless_readers(self.descriptor_json)[self.index]
+        return self.reader(cell)
+
+
+@cache
+def _frictionless_readers(descriptor_json: str) -> list[Any]:
+    descriptor = json.loads(descriptor_json)
+    schema = frictionless_library().Schema.from_descriptor(
+        {k: v for k, v in descriptor.items() if k in ("fields", "primaryKey", "foreignKeys", "missingValues")})
+    return [field.create_cell_reader() for field in schema.fields]
+
+
+#: frictionless' StringField.supported_constraints, in its order (the order of a cell's notes).
+_STRING_CONSTRAINTS = ("required", "minLength", "maxLength", "pattern", "enum")
+
+
+def string_reader(spec: Mapping[str, Any], missing: Sequence[str]) -> Any:
+    """frictionless' cell reader of a plain string field (``create_cell_reader``: the same cells, types and notes,
+    proven by ``tests/test_validate_engines.py``), without importing frictionless; None for any other field."""
+    constraints = spec.get("constraints", {})
+    if (spec.get("type", "string") != "string" or spec.get("format", "default") not in ("default", None)
+            or "missingValues" in spec or set(constraints) - {*_STRING_CONSTRAINTS, "unique"}):
+        return None
+    tests = []
+    for name in _STRING_CONSTRAINTS:
+        value = constraints.get(name)
+        if value is None:
+            continue
+        if name == "pattern":
+            test: Any = re.compile(f"^{value}$")
+        elif name == "enum":  # the enum's values read as strings: a value that is no string is None to frictionless
+            test = [v if isinstance(v, str) else None for v in value]
+        else:
+            test = value
+        tests.append((name, test, f'constraint "{name}" is "{value}"'))
+    missing = list(missing)
+
+    def passes(name: str, test: Any, cell: str | None) -> bool:  # frictionless' check_<name>
+        if name == "required":
+            return not (test and cell is None)
+        if cell is None:
+            return True
+        if name == "minLength":
+            return len(cell) >= test
+        if name == "maxLength":
+            return len(cell) <= test
+        if name == "pattern":
+            return test.match(cell) is not None
+        return cell in test
+
+    def reader(cell: Any) -> tuple[Any, dict[str, str] | None]:
+        notes: dict[str, str] | None = None
+        if str(cell) in missing:
+            cell = None
+        if cell is not None and not isinstance(cell, str):
+            cell, notes = None, {"type": 'type is "string/default"'}
+        if not notes:
+            for name, test, note in tests:
+                if not passes(name, test, cell):
+                    notes = notes or {}
+                    notes[name] = note
+        return cell, notes
+
+    return reader
 
 
 _COLUMNS: dict[int, tuple[Sequence[Mapping[str, str]], dict[str, list[Any]]]] = {}
@@ -141,6 +218,9 @@ def _accept_expr(name: str, spec: dict[str, Any], missing: list[str]) -> pl.Expr
             ok = ok & col.str.contains(f"^(?:{value})$") & ~col.str.contains("\n")
         elif name == "enum" and kind == "string":
             ok = ok & col.is_in([str(v) for v in value])
+        elif name in ("minimum", "maximum") and number is not None and kind == "integer" and type(value) is int \
+                and abs(value) < 2 ** 53:  # integers compare exactly as floats below 2**53: the bound itself passes
+            ok = ok & ((number >= float(value)) if name == "minimum" else (number <= float(value)))
         elif name in ("minimum", "maximum") and number is not None and isinstance(value, int | float):
             margin = 1e-9 * max(1.0, abs(float(value)))
             ok = ok & ((number > float(value) + margin) if name == "minimum" else (number < float(value) - margin))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cowork_data import i18n
@@ -131,13 +131,12 @@ class Finding:
         return finding_text(self.code, "hint", lang, self.params, self.field)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in _FIELDS}
-        data["cell"] = self.cell
-        return {k: v for k, v in data.items() if v != "" and v is not None}
-
-
-#: The attributes of a finding its dictionary holds (``params`` are what its texts were made from).
-_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "params")
+        """The finding's attributes in their order, then its cell, leaving out the empty ones and ``params``
+        (what its texts were made from)."""
+        data = {k: v for k, v in self.__dict__.items() if v != "" and v is not None and k != "params"}
+        if cell := self.cell:
+            data["cell"] = cell
+        return data
 
 
 @dataclass

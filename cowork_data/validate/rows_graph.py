@@ -86,10 +86,10 @@ def _shacl(canonical: list[dict[str, str]]) -> list[Finding]:
     if not canonical:
         return []
     shapes, checks = _checks()
-    text = "".join(line for lines in nquad_lines({"spaces": canonical}, sources={}, quads=False)
-                   for line in lines.to_list())
+    text = "".join([lines.str.join("").item() if len(lines) else ""
+                    for lines in nquad_lines({"spaces": canonical}, sources={}, quads=False)])
     store = ox.Store()
-    store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
     for path in vocab_files():
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     return findings(shapes, run(store, checks))

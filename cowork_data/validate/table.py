@@ -9,10 +9,9 @@ Two entry points share one finding model:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import frictionless
 
 from cowork_data import i18n
 from cowork_data.profiles import ITALY, PROFILES, Profile
@@ -20,13 +19,20 @@ from cowork_data.validate import checks
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import DERIVED_FIELDS, TABLES, match_columns, schema_descriptor
 
-frictionless.system.trusted = True  # schemas are local files of the project, never fetched
-
 #: What a finding says about where it is (the other keywords of :func:`make_finding` are message parameters).
 _PLACES = frozenset({"file", "sheet", "table", "row", "column", "column_label", "focus_node", "path", "constraint",
                      "shape"})
 #: Type errors of string formats get their own code: "not an e-mail address" says more than "not the type".
 FORMAT_CODES = {"email": "email-invalid", "uri": "url-invalid"}
+
+
+def frictionless_library() -> Any:
+    """frictionless, imported when first needed (0.3-0.6 s of a cold call, which a file whose cells the fast engine
+    reads alone does without), trusted: the schemas are local files of the project, never fetched."""
+    import frictionless
+
+    frictionless.system.trusted = True
+    return frictionless
 
 
 def make_finding(
@@ -48,13 +54,19 @@ def make_finding(
         "value": value,
         "title": {"it": field.get("title", name), "en": field.get("title_en", name)},
         "example": field.get("example", "—"),
-        "expected": i18n.Text.of(f"type.{kind}") if i18n.catalogue().has(f"type.{kind}") else kind,
+        "expected": _expected(i18n.catalogue(), kind),
         "constraint": constraint_text(note),
         "other": where.pop("other", ""),
     }
     # the parameters of a check's own message (anything that is not a place of the finding)
     params.update({k: where.pop(k) for k in [k for k in where if k not in _PLACES]})
     return Finding.of(code, params, severity=severity or checks.severity(code), field=name, value=value, **where)
+
+
+@lru_cache(maxsize=64)
+def _expected(cat: i18n.Catalogue, kind: str) -> i18n.Text | str:
+    """The name of a Table Schema type in the user's language (remembered: asked for every finding)."""
+    return i18n.Text.of(f"type.{kind}") if cat.has(f"type.{kind}") else kind
 
 
 def constraint_text(note: str) -> i18n.Text | str:
@@ -193,6 +205,7 @@ def schema_errors(data: Sequence[Sequence[str]], schema: Mapping[str, Any], *, e
         errors = rows_errors(data, schema)
         if errors is not None:
             return errors
+    frictionless = frictionless_library()
     resource = frictionless.Resource(data=data, schema=frictionless.Schema.from_descriptor(schema))
     return [error for task in resource.validate(limit_errors=100_000).tasks for error in task.errors]
 
@@ -247,6 +260,7 @@ def _cell(row: Sequence[str], pos: int) -> str:
 
 def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None = None) -> Report:
     """Validate the canonical tables of a build together: schema, keys, foreign keys and extra checks."""
+    frictionless = frictionless_library()
     report = Report()
     resources = []
     for table in TABLES:
