@@ -50,7 +50,7 @@ test: setup
 
 # Benchmarks (not tests): bench/build.py times `cowork-data build --root` on a generated project (cold, against the
 # store's own bulk load of the same N-Quads by pyoxigraph and by the oxigraph CLI, no change, one source changed;
-# each step of the cold build with its time and memory; bench/results/build-*.json; BENCH_1M=1 adds 1M spaces);
+# each step of the cold build with its wall and CPU time and memory; bench/results/build-*.json; BENCH_1M=1 adds 1M spaces);
 # bench_validate.py times the validation of a municipality's file; load_endpoint.py puts 16 clients on the SPARQL endpoint for 60 s.
 bench: $(STAMP)
 	$(PY) bench/build.py

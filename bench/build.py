@@ -5,7 +5,8 @@ defects). For each size, in one run, each step in a fresh process (its peak RSS 
 
 1. ``cold``: the build with no cache and no release, through the function ``cowork-data build --root P --output O
    --json`` calls, with a progress callback that records, at each step of the build (a stage, a part of the
-   publish stage), the time and the process's resident and peak memory (``VmRSS``, ``VmHWM``): ``cold.steps``;
+   publish stage), the wall time, the CPU time of the process (every thread) and its resident and peak memory
+   (``VmRSS``, ``VmHWM``): ``cold.steps``;
 2. ``floor``: a new on-disk store bulk-loading the N-Quads files that build published, by the two loaders on
    offer: pyoxigraph's ``Store.bulk_load`` (the one the build uses, ``floor_pyoxigraph``) and the ``oxigraph``
    CLI's ``load`` (PyPI ``oxigraph``, every file in parallel, ``floor_cli``); ``floor`` is the faster of the two
@@ -70,11 +71,15 @@ def _run(cmd: list[str]) -> dict[str, Any]:
 
 
 STEPS = """
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 from cowork_data.pipeline import build
 
 start, steps, last = time.perf_counter(), [], None
+
+def cpu():
+    times = os.times()
+    return times.user + times.system
 
 def memory():
     out = {}
@@ -91,13 +96,13 @@ def say(stage, message):
     if step != last and not (stage == "normalise" and last and last.startswith("normalise")):
         last = step
         found = memory()
-        steps.append({"at_s": round(time.perf_counter() - start, 2), "step": step[:60],
+        steps.append({"at_s": round(time.perf_counter() - start, 2), "cpu_s": round(cpu(), 2), "step": step[:60],
                       "rss_mb": found["VmRSS"], "peak_rss_mb": found["VmHWM"]})
 
 result = build(root=Path(sys.argv[1]), output=Path(sys.argv[2]), progress=say)
 found = memory()
-steps.append({"at_s": round(time.perf_counter() - start, 2), "step": "done", "rss_mb": found["VmRSS"],
-              "peak_rss_mb": found["VmHWM"]})
+steps.append({"at_s": round(time.perf_counter() - start, 2), "cpu_s": round(cpu(), 2), "step": "done",
+              "rss_mb": found["VmRSS"], "peak_rss_mb": found["VmHWM"]})
 print(json.dumps({**result.to_dict(), "steps": steps}))
 """
 
@@ -114,7 +119,8 @@ def _build(project: Path, output: Path, *, steps: bool = False) -> dict[str, Any
                "triples": summary["triples"], "store_quads": summary["store_quads"]}
     if steps:  # each step's time: until the next step starts
         marks = summary["steps"]
-        record["steps"] = [{**m, "seconds": round(n["at_s"] - m["at_s"], 2)} for m, n in pairwise(marks)]
+        record["steps"] = [{**m, "seconds": round(n["at_s"] - m["at_s"], 2),
+                            "cpu_seconds": round(n["cpu_s"] - m["cpu_s"], 2)} for m, n in pairwise(marks)]
     return record
 
 
@@ -223,6 +229,25 @@ def main() -> None:
         args.results.mkdir(parents=True, exist_ok=True)
         (args.results / f"build-{spaces}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(summary, indent=2), flush=True)
+        print(headline(summary), flush=True)
+
+
+def headline(result: dict[str, Any]) -> str:
+    """The figures the issue asks for, in a few lines."""
+    cold, floor = result.get("cold", {}), result.get("floor", {})
+    if "error" in cold or not floor:
+        return f"{result['spaces']} spaces: the cold build failed ({cold.get('error', '')[-300:]})"
+    lines = [f"{result['spaces']} spaces in {result['sources']} sources, {cold['triples']} triples "
+             f"({result['triples_per_space']} per space), {result['bytes_per_space']} bytes published per space",
+             f"cold build {cold['seconds']} s, peak RSS {cold['peak_rss_mb']} MB; floor {floor['seconds']} s "
+             f"({floor['loader']}; " + ", ".join(f"{k.removeprefix('floor_')} {v['seconds']} s"
+                                                  for k, v in result.items() if k.startswith("floor_"))
+             + f"): {result['ratio_cold_to_floor']}x",
+             f"nothing changed {result['no_change']['seconds']} s; one source changed "
+             f"{result['one_source']['seconds']} s ({round(100 * result['one_source_share_of_cold'], 1)} % of cold)"]
+    lines += [f"  {s['step']:<50} {s['seconds']:>8} s {s.get('cpu_seconds', '')!s:>8} cpu s {s['peak_rss_mb']:>6} MB"
+              for s in cold.get("steps", [])]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
