@@ -17,6 +17,7 @@ from cowork_data.reference import load_comuni
 from tests.conftest import ROOT, copy_project
 from tests.fixtures.harvest.project import POLICY, sha_tree
 from tests.fixtures.harvest.server import ReplayServer, Route
+from tests.fixtures.harvest.sources import source_toml as fixture_source
 
 SAMPLES = ROOT / "sources" / "samples"
 IT = {"Denominazione": "name", "Tipologia": "type", "Indirizzo": "address", "CAP": "postcode", "Telefono": "phone",
@@ -80,36 +81,9 @@ EXPECTED = [
 
 def source_toml(case: str, base: str) -> str:
     table, columns, _ = CASES[case]
-    spec = dict(table)
-    spec["url"] = base + spec["url"]
-    harvest_lines = "\n".join(f'{k} = "{v}"' for k, v in spec.items())
-    column_lines = "\n".join(f'"{k}" = "{v}"' for k, v in columns.items())
-    return f'''id = "sample-{case}"
-title = "Esempio {case} (righe inventate / invented rows)"
-publisher = "Comune di Esempio"
-url = "https://dati.example.org/"
-adapter = "ckan"
-format = "milano-csv"
-tables = ["spaces"]
-comune = "015146"
-space_type = "coworking"
-snapshot = "sources/snapshots/sample-{case}/elenco.{SUFFIX[table["format"]]}"
-fixture = true
-
-[fixture_note]
-it = "Righe inventate."
-en = "Invented rows."
-
-[licence]
-id = "CC0-1.0"
-url = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-[harvest]
-{harvest_lines}
-
-[columns]
-{column_lines}
-'''
+    return fixture_source(f"sample-{case}", title=f"Esempio {case} (righe inventate / invented rows)", adapter="ckan",
+                          snapshot=f"elenco.{SUFFIX[table['format']]}", columns=columns,
+                          harvest={**table, "url": base + table["url"]})
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from cowork_data.reference import load_comuni
 from tests.conftest import ROOT, copy_project
 from tests.fixtures.harvest.project import POLICY
 from tests.fixtures.harvest.server import ReplayServer, Route
+from tests.fixtures.harvest.sources import write_source
 
 HERE = ROOT / "tests" / "fixtures" / "harvest" / "ckan"
 SHOW = (HERE / "package_show.json").read_bytes()
@@ -113,35 +114,9 @@ def server() -> Iterator[ReplayServer]:
 
 def _source(root: Path, name: str, kind: str, url: str, columns: dict[str, str], *, snapshot: str,
             dataset: str = "") -> None:
-    mapping = "\n".join(f'"{k}" = "{v}"' for k, v in columns.items())
-    dataset_line = f'dataset = "{dataset}"\n' if dataset else ""
-    (root / "sources" / f"{name}.toml").write_text(f'''id = "{name}"
-title = "Esempio CKAN (righe inventate / invented rows)"
-publisher = "Comune di Esempio"
-url = "https://dati.example.org/"
-adapter = "{kind if kind != 'datastore' else 'ckan'}"
-format = "milano-csv"
-tables = ["spaces"]
-comune = "015146"
-space_type = "coworking"
-snapshot = "sources/snapshots/{name}/{snapshot}"
-fixture = true
-
-[fixture_note]
-it = "Righe inventate."
-en = "Invented rows."
-
-[licence]
-id = "CC0-1.0"
-url = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-[harvest]
-kind = "{kind}"
-url = "{url}"
-{dataset_line}
-[columns]
-{mapping}
-''', encoding="utf-8")
+    write_source(root, name, title="Esempio CKAN (righe inventate / invented rows)",
+                 adapter=kind if kind != "datastore" else "ckan", snapshot=snapshot, columns=columns,
+                 harvest={"kind": kind, "url": url, **({"dataset": dataset} if dataset else {})})
 
 
 def _spaces(root: Path, name: str) -> list[dict[str, str]]:

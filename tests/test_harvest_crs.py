@@ -20,6 +20,7 @@ from tests.conftest import copy_project
 from tests.fixtures.geo.comune_points import geojson, inside, rings
 from tests.fixtures.harvest.project import POLICY
 from tests.fixtures.harvest.server import ReplayServer, Route
+from tests.fixtures.harvest.sources import write_source
 
 MILANO = rings()
 GEOJSON, WGS84 = geojson(40, 3003)
@@ -27,36 +28,11 @@ UNDECLARED, _ = geojson(40, 3003, declare=False)
 
 
 def _source(root: Path, name: str, url: str, *, crs: str = "") -> None:
-    crs_line = f'crs = "{crs}"\n' if crs else ""
-    (root / "sources" / f"{name}.toml").write_text(f'''id = "{name}"
-title = "Punti in Gauss-Boaga (punti inventati / invented points)"
-publisher = "Comune di Milano"
-url = "https://dati.example.org/"
-adapter = "file"
-format = "milano-csv"
-tables = ["spaces"]
-comune = "015146"
-space_type = "coworking"
-snapshot = "sources/snapshots/{name}/punti.geojson"
-fixture = true
-
-[fixture_note]
-it = "Punti inventati dentro i confini del comune."
-en = "Invented points inside the comune's boundary."
-
-[licence]
-id = "CC0-1.0"
-url = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-[harvest]
-kind = "file"
-url = "{url}"
-format = "geojson"
-{crs_line}
-[columns]
-ID = "record_id"
-DENOMINAZIONE = "name"
-''', encoding="utf-8")
+    write_source(root, name, title="Punti in Gauss-Boaga (punti inventati / invented points)",
+                 publisher="Comune di Milano", adapter="file", snapshot="punti.geojson",
+                 note=("Punti inventati dentro i confini del comune.", "Invented points inside the comune's boundary."),
+                 harvest={"kind": "file", "url": url, "format": "geojson", **({"crs": crs} if crs else {})},
+                 columns={"ID": "record_id", "DENOMINAZIONE": "name"})
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from cowork_data.harvest.run import harvest
 from tests.conftest import ROOT, copy_project
 from tests.fixtures.harvest.project import POLICY
 from tests.fixtures.harvest.server import ReplayServer, Route
+from tests.fixtures.harvest.sources import write_source
 
 HERE = ROOT / "tests" / "fixtures" / "harvest" / "catalogues"
 UNIBO = (HERE / "catalog_dati_unibo.rdf").read_bytes()
@@ -146,34 +147,9 @@ def test_format_tokens(value: str, token: str) -> None:
 # ---- at harvest, through a real server --------------------------------------------------------------------------
 
 def _source(root: Path, name: str, url: str, dataset: str) -> None:
-    (root / "sources" / f"{name}.toml").write_text(f'''id = "{name}"
-title = "Esempio DCAT (righe inventate / invented rows)"
-publisher = "Comune di Esempio"
-url = "https://dati.example.org/"
-adapter = "dcat"
-format = "milano-csv"
-tables = ["spaces"]
-comune = "015146"
-snapshot = "sources/snapshots/{name}/spazi.csv"
-fixture = true
-
-[fixture_note]
-it = "Righe inventate."
-en = "Invented rows."
-
-[licence]
-id = "CC0-1.0"
-url = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-[harvest]
-kind = "dcat"
-url = "{url}"
-format = "csv"
-dataset = "{dataset}"
-
-[columns]
-Denominazione = "name"
-''', encoding="utf-8")
+    write_source(root, name, title="Esempio DCAT (righe inventate / invented rows)", adapter="dcat",
+                 snapshot="spazi.csv", space_type="", columns={"Denominazione": "name"},
+                 harvest={"kind": "dcat", "url": url, "format": "csv", "dataset": dataset})
 
 
 @pytest.fixture(scope="module")

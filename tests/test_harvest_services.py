@@ -21,48 +21,29 @@ from tests.conftest import ROOT, copy_project
 from tests.fixtures.harvest import server as faults
 from tests.fixtures.harvest.project import POLICY, sha_tree
 from tests.fixtures.harvest.server import ReplayServer, Route
+from tests.fixtures.harvest.sources import CC0
+from tests.fixtures.harvest.sources import source_toml as fixture_source
 
 SAMPLES = ROOT / "sources" / "samples"
-# source id → (server path, sample, [harvest] lines, [columns] lines, licence)
+# source id → (server path, sample, [harvest] table, [columns] table, licence)
 SERVICES = {
-    "osm-fr": ("/api/interpreter", "overpass/interpreter.json", 'kind = "overpass"\ncountry = "FR"',
-               '"tags.name" = "name"\n"tags.amenity" = "type"', ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/")),
-    "wikidata-fr": ("/sparql", "wikidata/sparql.json", 'kind = "wikidata"\ncountry_qid = "Q142"',
-                    '"itemLabel" = "name"\n"type" = "type"', ("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/")),
-    "fablabs-io": ("/0/labs.json", "fablabs/labs.json", 'kind = "fablabs"', '"name" = "name"\n"kind_name" = "type"',
+    "osm-fr": ("/api/interpreter", "overpass/interpreter.json", {"kind": "overpass", "country": "FR"},
+               {"tags.name": "name", "tags.amenity": "type"},
+               ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/")),
+    "wikidata-fr": ("/sparql", "wikidata/sparql.json", {"kind": "wikidata", "country_qid": "Q142"},
+                    {"itemLabel": "name", "type": "type"}, CC0),
+    "fablabs-io": ("/0/labs.json", "fablabs/labs.json", {"kind": "fablabs"}, {"name": "name", "kind_name": "type"},
                    ("fablabs.io", "https://www.fablabs.io/")),
 }
 SUFFIX = {"osm-fr": "interpreter.json", "wikidata-fr": "sparql.json", "fablabs-io": "labs.json"}
 
 
 def source_toml(source_id: str, base: str) -> str:
-    path, _, harvest_lines, column_lines, (licence_id, licence_url) = SERVICES[source_id]
-    return f'''id = "{source_id}"
-title = "{source_id} (risposta registrata, righe inventate / recorded answer, invented rows)"
-publisher = "test"
-url = "https://example.org/{source_id}"
-adapter = "{harvest_lines.split('"')[1]}"
-format = "milano-csv"
-tables = ["spaces"]
-comune = "015146"
-snapshot = "sources/snapshots/{source_id}/{SUFFIX[source_id]}"
-fixture = true
-
-[fixture_note]
-it = "Righe inventate."
-en = "Invented rows."
-
-[licence]
-id = "{licence_id}"
-url = "{licence_url}"
-
-[harvest]
-url = "{base}{path}"
-{harvest_lines}
-
-[columns]
-{column_lines}
-'''
+    path, _, harvest, columns, licence = SERVICES[source_id]
+    return fixture_source(source_id, title=f"{source_id} (risposta registrata, righe inventate / recorded answer, "
+                          "invented rows)", publisher="test", url=f"https://example.org/{source_id}",
+                          adapter=str(harvest["kind"]), snapshot=SUFFIX[source_id], space_type="", licence=licence,
+                          harvest={"url": f"{base}{path}", **harvest}, columns=columns)
 
 
 @pytest.fixture
