@@ -15,7 +15,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,20 +22,12 @@ sys.path.insert(0, str(ROOT))
 
 from pyproj import Transformer  # noqa: E402
 
+from bench.timing import best  # noqa: E402
 from cowork_data.geo.boundaries import boundaries  # noqa: E402
 from cowork_data.harvest.describe import describe  # noqa: E402
 from tests.fixtures.geo.comune_points import geojson  # noqa: E402
 
 POINTS = 16000
-
-
-def best(runs: int, work) -> float:  # noqa: ANN001
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
