@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from openpyxl.utils import get_column_letter
+
 from bench.generate import FEATURES, vat
 from cowork_data.normalise.ids import slugify
 
@@ -223,18 +225,11 @@ def _xlsx(columns: Sequence[str], rows: list[dict[str, str]]) -> bytes:
             return f'<c r="{ref}"><v>{value}</v></c>'
         return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
 
-    def col(n: int) -> str:
-        name = ""
-        while n:
-            n, r = divmod(n - 1, 26)
-            name = chr(65 + r) + name
-        return name
-
     sheet = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxml'
              'formats.org/spreadsheetml/2006/main"><sheetData>']
     grid = [list(columns)] + [[row[c] for c in columns] for row in rows]
     for r, values in enumerate(grid, 1):
-        cells = "".join(cell(f"{col(c)}{r}", v, r > 1 and columns[c - 1].startswith("TELEFONO"))
+        cells = "".join(cell(f"{get_column_letter(c)}{r}", v, r > 1 and columns[c - 1].startswith("TELEFONO"))
                         for c, v in enumerate(values, 1) if v)
         sheet.append(f'<row r="{r}">{cells}</row>')
     sheet.append("</sheetData></worksheet>")

@@ -22,6 +22,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
@@ -78,14 +80,6 @@ def zip_bytes(entries: list[tuple[str, bytes]], *, stored: tuple[str, ...] = ())
     return out.getvalue()
 
 
-def _col(n: int) -> str:
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -93,8 +87,8 @@ def _esc(text: str) -> str:
 def sheet_xml(rows: list[list[str]], *, doctype: str = "", body: str = "", extra_cells: str = "") -> bytes:
     xml_rows = []
     for r, row in enumerate(rows, start=1):
-        cells = "".join(f'<c r="{_col(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{_esc(v)}</t></is></c>'
-                        for c, v in enumerate(row, start=1) if v != "")
+        cells = "".join(f'<c r="{get_column_letter(c)}{r}" t="inlineStr"><is><t xml:space="preserve">{_esc(v)}</t>'
+                        "</is></c>" for c, v in enumerate(row, start=1) if v != "")
         xml_rows.append(f'<row r="{r}">{cells}</row>')
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{doctype}'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
