@@ -1,9 +1,9 @@
 """Namespaces of the knowledge graph (DESIGN.md section 4).
 
-Vocabularies whose terms we pick from a fixed list are ``DefinedNamespace`` classes, so a mistyped term raises
-``AttributeError`` instead of minting a new IRI: the project vocabulary ``CW`` (a test checks it matches
-``vocab/cw.ttl``) and the OntoPiA ontologies we use (COV, CLV, L0, TI, PRJ, CPV, only the terms we use). The rest are
-plain ``Namespace`` objects.
+Vocabularies whose terms we pick from a fixed list are ``DefinedNamespace`` classes made from that list, so a
+mistyped term raises ``AttributeError`` instead of minting a new IRI: the project vocabulary ``CW`` (a test checks it
+matches ``vocab/cw.ttl``) and the OntoPiA ontologies we use (COV, CLV, L0, TI, PRJ, CPV, only the terms we use). The
+rest are plain ``Namespace`` objects.
 
 City IRIs
 ---------
@@ -15,121 +15,45 @@ valid on the record's date, chosen by :func:`cowork_data.cities.city_iri`.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta
 
 DEFAULT_BASE = "https://w3id.org/cowork-data/"
 VOCAB_BASE = "https://w3id.org/cowork-data/vocab/"
 ONTOPIA_CITIES = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/"
 
 
-class CW(DefinedNamespace):
-    """The project vocabulary, ``vocab/cw.ttl``."""
-
-    _NS = Namespace("https://w3id.org/cowork-data/vocab#")
-    _fail = True
-
-    Workspace: URIRef
-    RegistryAdmission: URIRef
-    CallOutcome: URIRef
-    call: URIRef
-    admittedWorkspace: URIRef
-    awardCap: URIRef
-    awardCapShare: URIRef
-    legalAct: URIRef
-    applications: URIRef
-    admitted: URIRef
-    rejected: URIRef
-    pending: URIRef
-    asOf: URIRef
-    approximate: URIRef
-    fixture: URIRef
-    servicesNote: URIRef
-    openingHoursNote: URIRef
-    wheelchair: URIRef
-    nameSimilarity: URIRef
-    addressSimilarity: URIRef
-    distance: URIRef
-    population: URIRef
+def _closed(name: str, iri: str, doc: str, terms: str) -> type[DefinedNamespace]:
+    """A ``DefinedNamespace`` of exactly ``terms`` (separated by white space): a term not listed raises
+    ``AttributeError`` instead of minting a new IRI."""
+    return DefinedNamespaceMeta(name, (DefinedNamespace,), {
+        "__doc__": doc, "__module__": __name__, "__annotations__": dict.fromkeys(terms.split(), URIRef),
+        "_NS": Namespace(iri), "_fail": True})
 
 
-class COV(DefinedNamespace):
-    """OntoPiA Core Organization Vocabulary (the terms we use)."""
+CW = _closed("CW", "https://w3id.org/cowork-data/vocab#", "The project vocabulary, ``vocab/cw.ttl``.", """
+    Workspace RegistryAdmission CallOutcome call admittedWorkspace awardCap awardCapShare legalAct applications
+    admitted rejected pending asOf approximate fixture servicesNote openingHoursNote wheelchair nameSimilarity
+    addressSimilarity distance population""")
 
-    _NS = Namespace("https://w3id.org/italia/onto/COV/")
-    _fail = True
+COV = _closed("COV", "https://w3id.org/italia/onto/COV/", "OntoPiA Core Organization Vocabulary (terms we use).", """
+    Organization PrivateOrganization PublicOrganization LegalStatus PrivateOrgActivityType legalName taxCode
+    VATnumber IPAcode hasLegalStatus hasPrivateOrgActivityType""")
 
-    Organization: URIRef
-    PrivateOrganization: URIRef
-    PublicOrganization: URIRef
-    LegalStatus: URIRef
-    PrivateOrgActivityType: URIRef
-    legalName: URIRef
-    taxCode: URIRef
-    VATnumber: URIRef
-    IPAcode: URIRef
-    hasLegalStatus: URIRef
-    hasPrivateOrgActivityType: URIRef
+CLV = _closed("CLV", "https://w3id.org/italia/onto/CLV/", "OntoPiA Core Location Vocabulary (the terms we use).", """
+    Address City hasAddress fullAddress postCode hasCity hasCountry hasProvince hasRegion Province Region
+    situatedWithin""")
 
+L0 = _closed("L0", "https://w3id.org/italia/onto/l0/", "OntoPiA top-level ontology (the terms we use).", """
+    identifier name description""")
 
-class CLV(DefinedNamespace):
-    """OntoPiA Core Location Vocabulary (the terms we use)."""
+TI = _closed("TI", "https://w3id.org/italia/onto/TI/", "OntoPiA Time ontology (the terms we use).", """
+    TimeInterval atTime startTime endTime""")
 
-    _NS = Namespace("https://w3id.org/italia/onto/CLV/")
-    _fail = True
+PRJ = _closed("PRJ", "https://w3id.org/italia/onto/Project/", "OntoPiA Project ontology (the terms we use).", """
+    Call""")
 
-    Address: URIRef
-    City: URIRef
-    hasAddress: URIRef
-    fullAddress: URIRef
-    postCode: URIRef
-    hasCity: URIRef
-    hasCountry: URIRef
-    hasProvince: URIRef
-    hasRegion: URIRef
-    Province: URIRef
-    Region: URIRef
-    situatedWithin: URIRef
-
-
-class L0(DefinedNamespace):
-    """OntoPiA top-level ontology (the terms we use)."""
-
-    _NS = Namespace("https://w3id.org/italia/onto/l0/")
-    _fail = True
-
-    identifier: URIRef
-    name: URIRef
-    description: URIRef
-
-
-class TI(DefinedNamespace):
-    """OntoPiA Time ontology (the terms we use)."""
-
-    _NS = Namespace("https://w3id.org/italia/onto/TI/")
-    _fail = True
-
-    TimeInterval: URIRef
-    atTime: URIRef
-    startTime: URIRef
-    endTime: URIRef
-
-
-class PRJ(DefinedNamespace):
-    """OntoPiA Project ontology (the terms we use)."""
-
-    _NS = Namespace("https://w3id.org/italia/onto/Project/")
-    _fail = True
-
-    Call: URIRef
-
-
-class CPV(DefinedNamespace):
-    """OntoPiA Core Person Vocabulary (the terms we use)."""
-
-    _NS = Namespace("https://w3id.org/italia/onto/CPV/")
-    _fail = True
-
-    Person: URIRef
+CPV = _closed("CPV", "https://w3id.org/italia/onto/CPV/", "OntoPiA Core Person Vocabulary (the terms we use).", """
+    Person""")
 
 
 SCHEMA = Namespace("http://schema.org/")
