@@ -16,8 +16,8 @@ from cowork_data.profiles import ITALY, PROFILES, Profile
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, hits_where, row_text, stripped
 
 __all__ = ["BELFIORE_CODE", "E164_IT", "ELEVEN_DIGITS", "FISCAL_FIELDS", "ISTAT_CODE", "PERSONAL_TAX_CODE", "Comuni",
-           "PersonalCodes", "Phones", "VatCheckDigits", "comune_by_name", "fiscal_fields", "foreign_phone",
-           "phone_e164"]
+           "PersonalCodes", "Phones", "VatCheckDigits", "comune_by_name", "fiscal_cells", "fiscal_columns",
+           "fiscal_fields", "foreign_phone", "phone_e164"]
 
 #: Fields holding an organisation's 11-digit fiscal code or partita IVA.
 FISCAL_FIELDS = frozenset(
@@ -41,6 +41,21 @@ def fiscal_fields(table: str) -> list[str]:
     return sorted(FISCAL_FIELDS | ({"id"} if table == "organisations" else set()))
 
 
+def fiscal_cells(table: str, rows: Rows) -> Iterator[tuple[int, str, str]]:
+    """``(row index, field, text)`` of every fiscal-code cell of ``rows``, row by row, fields in name order."""
+    fields = set(fiscal_fields(table))
+    for i, row in enumerate(rows):
+        for name in sorted(fields & row.keys()):
+            yield i, name, row_text(row, name)
+
+
+def fiscal_columns(table: str, columns: Columns) -> Iterator[tuple[str, pl.Series]]:
+    """``(field, stripped cells)`` of every fiscal-code field of ``table`` that ``columns`` holds, in name order."""
+    for name in fiscal_fields(table):
+        if name in columns:
+            yield name, stripped(columns.series(name))
+
+
 class VatCheckDigits(Check):
     """An 11-digit partita IVA whose check digit (or office code) python-stdnum rejects."""
 
@@ -49,18 +64,12 @@ class VatCheckDigits(Check):
     build = True
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
-        fields = set(fiscal_fields(table))
-        for i, row in enumerate(rows):
-            for name in sorted(fields & row.keys()):
-                value = row_text(row, name)
-                if ELEVEN_DIGITS.match(value) and not iva.is_valid(value):
-                    yield i, name, "vat-check-digit", {}
+        for i, name, value in fiscal_cells(table, rows):
+            if ELEVEN_DIGITS.match(value) and not iva.is_valid(value):
+                yield i, name, "vat-check-digit", {}
 
     def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
-        for name in fiscal_fields(table):
-            if name not in columns:
-                continue
-            series = stripped(columns.series(name))
+        for name, series in fiscal_columns(table, columns):
             candidates = series.str.contains(r"^[0-9]{11}$")
             invalid = invalid_vat(series.filter(candidates).unique())
             if invalid:
@@ -98,18 +107,13 @@ class PersonalCodes(Check):
              Kind("fiscal-code-check-digit", replaces_cell=True))
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
-        fields = set(fiscal_fields(table))
-        for i, row in enumerate(rows):
-            for name in sorted(fields & row.keys()):
-                code = _personal_code(row_text(row, name))
-                if code:
-                    yield i, name, code, {}
+        for i, name, value in fiscal_cells(table, rows):
+            code = _personal_code(value)
+            if code:
+                yield i, name, code, {}
 
     def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
-        for name in fiscal_fields(table):
-            if name not in columns:
-                continue
-            series = stripped(columns.series(name))
+        for name, series in fiscal_columns(table, columns):
             # ASCII cells are decided by the pattern itself; any other cell goes through Python's upper().
             ascii_match = series.str.contains(rf"(?i)^(?:{PERSONAL_TAX_CODE})$")
             candidates = ascii_match | ~series.str.contains(r"^[\x00-\x7f]*$")
