@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,10 +11,20 @@ from cowork_data.errors import UnreadableSnapshot
 from cowork_data.readers import cell_value as cell_text
 from cowork_data.readers import sheet_from_records
 
-__all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "header_key", "table_from_records"]
+__all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_text", "header_key", "json_document",
+           "table_from_records"]
 
 #: OpenDataSoft's labels of its own geographic fields, by the field name an export "with names" gives them.
 _ODS_LABELS = {"geo_point": "geo_point_2d", "geo_shape": "geo_shape"}
+
+
+def json_document(data: bytes, key: str) -> Any:
+    """``data`` read as JSON (UTF-8, a byte-order mark allowed); bytes that are not JSON raise
+    :class:`UnreadableSnapshot` with the catalogue message ``key`` (its ``detail``: what the parser said)."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UnreadableSnapshot(key, detail=str(exc)[:200]) from exc
 
 
 def header_key(name: str) -> str:

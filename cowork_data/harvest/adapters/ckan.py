@@ -17,7 +17,14 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
-from cowork_data.harvest.adapters.base import Dataset, Distribution, RawTable, UnreadableSnapshot, cell_text
+from cowork_data.harvest.adapters.base import (
+    Dataset,
+    Distribution,
+    RawTable,
+    UnreadableSnapshot,
+    cell_text,
+    json_document,
+)
 from cowork_data.harvest.adapters.dcat import format_token
 from cowork_data.harvest.licences import normalise_licence
 
@@ -37,10 +44,7 @@ def datastore_search_url(base_url: str, resource_id: str, *, limit: int = 1000) 
 
 def answer(data: bytes) -> dict[str, Any]:
     """The ``result`` of a CKAN answer; raises :class:`UnreadableSnapshot` for JSON that is not one, or an error."""
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableSnapshot("error.ckan-not-json", detail=str(exc)[:200]) from exc
+    document = json_document(data, "error.ckan-not-json")
     if not isinstance(document, dict) or "success" not in document:
         raise UnreadableSnapshot("error.ckan-not-ckan")
     if not document.get("success") or not isinstance(document.get("result"), dict | list):

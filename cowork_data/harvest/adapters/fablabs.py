@@ -10,21 +10,15 @@ country or status is the normaliser's job (`country_code`, `activity_status` col
 
 from __future__ import annotations
 
-import json
-
-from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, cell_text, table_from_records
+from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, cell_text, json_document, table_from_records
 
 __all__ = ["parse"]
 
 
 def parse(data: bytes, *, expected: tuple[str, ...] = (), fmt: str = "fablabs-json") -> RawTable:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableSnapshot(f"JSON di fablabs.io non valido: {exc}", f"invalid fablabs.io JSON: {exc}") from exc
+    document = json_document(data, "error.fablabs-not-json")
     if not isinstance(document, list) or not all(isinstance(lab, dict) for lab in document):
-        raise UnreadableSnapshot("la risposta di fablabs.io non è un elenco di laboratori",
-                                 "the fablabs.io answer is not a list of labs")
+        raise UnreadableSnapshot("error.fablabs-not-labs")
     records = []
     for lab in document:
         record = {key: cell_text(value) for key, value in lab.items() if not isinstance(value, (dict, list))}

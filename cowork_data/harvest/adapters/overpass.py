@@ -11,10 +11,9 @@ refused, never taken for the whole dataset.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
-from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, cell_text, table_from_records
+from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, cell_text, json_document, table_from_records
 
 __all__ = ["ATTRIBUTION", "LICENCE", "ServiceError", "TAGS", "parse", "query", "query_url"]
 
@@ -43,20 +42,15 @@ def query_url(endpoint: str, overpass_query: str) -> str:
 
 
 def parse(data: bytes, *, expected: tuple[str, ...] = (), fmt: str = "overpass-json") -> RawTable:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableSnapshot(f"JSON di Overpass non valido: {exc}", f"invalid Overpass JSON: {exc}") from exc
+    document = json_document(data, "error.overpass-not-json")
     if not isinstance(document, dict) or not isinstance(document.get("elements"), list):
-        raise UnreadableSnapshot("risposta Overpass senza `elements`", "Overpass answer without `elements`")
+        raise UnreadableSnapshot("error.overpass-no-elements")
     remark = str(document.get("remark") or "")
     if "error" in remark.lower():
-        raise ServiceError(f"Overpass segnala un errore, risposta incompleta: {remark}",
-                           f"Overpass reports an error, the answer is incomplete: {remark}")
+        raise ServiceError("error.overpass-error", remark=remark)
     notice = str((document.get("osm3s") or {}).get("copyright") or "")
     if notice and "odbl" not in notice.lower():
-        raise UnreadableSnapshot(f"licenza inattesa nella risposta Overpass: {notice}",
-                                 f"unexpected licence in the Overpass answer: {notice}")
+        raise UnreadableSnapshot("error.overpass-licence", notice=notice)
     records = []
     for element in document["elements"]:
         if not isinstance(element, dict) or element.get("type") not in ("node", "way", "relation"):

@@ -9,10 +9,9 @@ is invalid JSON here, never a shorter list.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
-from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, table_from_records
+from cowork_data.harvest.adapters.base import RawTable, UnreadableSnapshot, json_document, table_from_records
 
 __all__ = ["CLASSES", "LICENCE", "parse", "query", "query_url"]
 
@@ -43,24 +42,19 @@ def query_url(endpoint: str, sparql: str) -> str:
 
 
 def parse(data: bytes, *, expected: tuple[str, ...] = (), fmt: str = "sparql-json") -> RawTable:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise UnreadableSnapshot(f"risultati SPARQL JSON non validi (forse troncati): {exc}",
-                                 f"invalid SPARQL JSON results (cut short?): {exc}") from exc
+    document = json_document(data, "error.sparql-not-json")
     head, results = (document.get("head"), document.get("results")) if isinstance(document, dict) else (None, None)
     if not isinstance(head, dict) or not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
-        raise UnreadableSnapshot("non sono risultati SPARQL JSON (mancano head o results.bindings)",
-                                 "not SPARQL JSON results (head or results.bindings missing)")
+        raise UnreadableSnapshot("error.sparql-not-results")
     variables = [str(v) for v in head.get("vars") or []]
     records = []
     for solution in results["bindings"]:
         if not isinstance(solution, dict):
-            raise UnreadableSnapshot("soluzione SPARQL non valida", "invalid SPARQL solution")
+            raise UnreadableSnapshot("error.sparql-solution")
         record = dict.fromkeys(variables, "")
         for name, binding in solution.items():
             if not isinstance(binding, dict) or "value" not in binding:
-                raise UnreadableSnapshot(f"legame SPARQL non valido: {name}", f"invalid SPARQL binding: {name}")
+                raise UnreadableSnapshot("error.sparql-binding", name=name)
             record[name] = str(binding["value"])
             for extra in ("xml:lang", "datatype"):
                 if extra in binding:
