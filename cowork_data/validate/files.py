@@ -95,12 +95,7 @@ def _chosen(path: Path, book: Workbook) -> list[TableFile]:
         (matching if _schema_matches(table.header) >= 2 else fallback).append(table)
     if matching or fallback:
         return matching or [max(fallback, key=lambda t: len(t.records))]
-    raise UnreadableFileError(
-        f"Nessun foglio di {path} contiene una tabella con intestazione.",
-        f"No sheet of {path} holds a table with a header.",
-        hint_it="Metti i nomi delle colonne nella prima riga del foglio e i dati sotto.",
-        hint_en="Put the column names in the first row of the sheet and the data below.",
-    )
+    raise UnreadableFileError("error.sheet-no-header", path=path)
 
 
 def _no_rows(path: Path, fmt: str) -> UnreadableFileError:
