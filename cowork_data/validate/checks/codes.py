@@ -128,13 +128,17 @@ class PersonalCodes(Check):
 def phone_e164(value: str, region: str = "IT") -> str | None:
     """The E.164 form of a phone number of ``region`` (a country profile's phone region) written another way, or
     None when it is not a valid number."""
+    number = _valid_number(value, region)
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _valid_number(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """``text`` parsed as a phone number of ``region`` (None: it must carry its country prefix), if valid."""
     try:
-        number = phonenumbers.parse(value, region)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def foreign_phone(value: str, profile: Profile = ITALY) -> tuple[str, str, str] | None:
@@ -144,13 +148,8 @@ def foreign_phone(value: str, profile: Profile = ITALY) -> tuple[str, str, str] 
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
-    if not text.startswith("+"):
-        return None
-    try:
-        number = phonenumbers.parse(text, None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
+    number = _valid_number(text, None) if text.startswith("+") else None
+    if number is None:
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if re.match(profile.phone_pattern, e164):
