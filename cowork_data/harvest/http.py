@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from cowork_data import __version__
+from cowork_data import __version__, i18n
 from cowork_data.errors import HarvestError
 from cowork_data.netsafety import UnsafeURLError, check_url, safe_session
 
@@ -37,34 +37,15 @@ _REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 
 # cause code → (Italian, English) description
-CAUSES: dict[str, tuple[str, str]] = {
-    "scheme": ("schema dell'URL non ammesso (solo http e https)", "URL scheme not allowed (http and https only)"),
-    "connect-timeout": ("tempo scaduto per la connessione", "connect timeout"),
-    "read-timeout": ("tempo scaduto durante la lettura della risposta", "read timeout while reading the response"),
-    "connection": ("connessione non riuscita", "connection failed"),
-    "http-status": ("il server ha risposto con un errore", "the server answered with an error"),
-    "retry-after-too-long": ("il server chiede di riprovare troppo tardi", "the server asks to retry too late"),
-    "redirect-loop": ("ciclo di reindirizzamenti", "redirect loop"),
-    "too-many-redirects": ("troppi reindirizzamenti", "too many redirects"),
-    "truncated": ("risposta troncata (meno byte di Content-Length)",
-                  "truncated body (fewer bytes than Content-Length)"),
-    "too-large": ("risposta oltre il limite di dimensione", "body over the size limit"),
-    "decompression-bomb": ("contenuto decompresso oltre il limite (possibile bomba gzip)",
-                           "decompressed content over the limit (possible gzip bomb)"),
-    "unsolicited-304": ("risposta 304 a una richiesta non condizionale", "304 answer to a non-conditional request"),
-    "unsafe-address": ("indirizzo privato o locale non ammesso", "private or local address not allowed"),
-}
 
 
 class FetchError(HarvestError):
-    """A URL could not be fetched; `cause` is a key of `CAUSES`."""
+    """A URL could not be fetched; ``cause`` names why (``too-large``), the catalogue's ``error.fetch.cause.<cause>``,
+    and ``detail`` adds the figures (``Content-Length 900 > 500``)."""
 
     def __init__(self, cause: str, url: str, detail: str = "", *, status: int | None = None) -> None:
-        it, en = CAUSES[cause]
-        suffix = f" ({detail})" if detail else ""
-        super().__init__(f"{it}{suffix}: {url}", f"{en}{suffix}: {url}",
-                         hint_it="Riprova più tardi o verifica l'URL nel file della fonte.",
-                         hint_en="Try again later or check the URL in the source file.")
+        super().__init__("error.fetch", cause=i18n.Text.of(f"error.fetch.cause.{cause}"), url=url,
+                         detail=f" ({detail})" if detail else "")
         self.cause = cause
         self.url = url
         self.status = status
