@@ -12,13 +12,20 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from cowork_data import i18n
 from cowork_data.errors import ConfigError
 
-__all__ = ["PUBLISHER_FILE", "Publisher", "load_publisher"]
+__all__ = ["PUBLISHER_FILE", "SHAPES", "Publisher", "load_publisher"]
 
 PUBLISHER_FILE = "publisher.toml"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: The keys of ``publisher.toml``, each a text of this shape (the catalogue's ``error.publisher-shape.what.<key>`` says
+#: it in words).
+SHAPES = {
+    "name": re.compile(r"\S"),
+    "identifier": re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+    "email": re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    "homepage": re.compile(r"^https?://"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,24 +44,17 @@ def load_publisher(root: Path) -> Publisher:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"File dell'editore illeggibile: {path} ({exc})", f"Cannot read the publisher file: {path} "
-                          f"({exc})", hint_it="Crealo con name, identifier, homepage, email.",
-                          hint_en="Create it with name, identifier, homepage, email.") from exc
+        raise ConfigError("error.publisher-unreadable", path=path, detail=exc) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: TOML non valido ({exc})", f"{path}: invalid TOML ({exc})") from exc
+        raise ConfigError("error.publisher-toml", path=path, detail=exc) from exc
     values = {}
-    for key in ("name", "identifier", "homepage", "email"):
+    for key in SHAPES:
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{path}: manca «{key}» (un testo).", f"{path}: “{key}” (a text) is missing.")
+            raise ConfigError("error.publisher-missing", path=path, key=key)
         values[key] = value.strip()
-    checks = (
-        ("identifier", _IDENTIFIER.match(values["identifier"]), "lettere, cifre, _ . -", "letters, digits, _ . -"),
-        ("email", _EMAIL.match(values["email"]), "un indirizzo e-mail", "an e-mail address"),
-        ("homepage", values["homepage"].startswith(("https://", "http://")), "un URL http(s)", "an http(s) URL"),
-    )
-    for key, ok, what_it, what_en in checks:
-        if not ok:
-            raise ConfigError(f"{path}: «{key}» deve essere {what_it}: {values[key]!r}.",
-                              f"{path}: “{key}” must be {what_en}: {values[key]!r}.")
+    for key, shape in SHAPES.items():
+        if not shape.match(values[key]):
+            raise ConfigError("error.publisher-shape", path=path, key=key, value=repr(values[key]),
+                              what=i18n.Text.of(f"error.publisher-shape.what.{key}"))
     return Publisher(**values)
