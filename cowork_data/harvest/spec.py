@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from cowork_data import i18n
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError
 from cowork_data.geo.crs import parse_crs
@@ -60,10 +61,10 @@ class HarvestSpec:
         return self.kind in CATALOGUES
 
 
-def _fail(source: Source, key: str, it: str, en: str) -> ConfigError:
-    return ConfigError(f"{source.path.name}: chiave `harvest.{key}`: {it}",
-                       f"{source.path.name}: key `harvest.{key}`: {en}",
-                       hint_it=f"Correggi il file {source.path}.", hint_en=f"Fix the file {source.path}.")
+def _fail(source: Source, key: str, **params: object) -> ConfigError:
+    """The error of the key ``harvest.<key>`` of a source, why in the catalogue's ``error.harvest-key.reason.<key>``."""
+    return ConfigError("error.harvest-key", source=source.path.name, key=key, path=str(source.path),
+                       reason=i18n.Text.of(f"error.harvest-key.reason.{key}", **params))
 
 
 def harvest_spec(source: Source) -> HarvestSpec:
@@ -94,19 +95,17 @@ def _spec(source: Source, table: dict) -> HarvestSpec:
         return HarvestSpec(kind="local", url="", format=default_format)
     kind = table.get("kind", "file")
     if kind not in KINDS:
-        raise _fail(source, "kind", f"valore {kind!r} non ammesso ({', '.join(sorted(KINDS))}).",
-                    f"value {kind!r} not allowed ({', '.join(sorted(KINDS))}).")
+        raise _fail(source, "kind", value=repr(kind), allowed=", ".join(sorted(KINDS)))
     fmt = table.get("format", SERVICE_FORMATS.get(kind, default_format))
     if fmt not in FORMATS:
-        raise _fail(source, "format", f"formato {fmt!r} sconosciuto ({', '.join(sorted(FORMATS))}).",
-                    f"unknown format {fmt!r} ({', '.join(sorted(FORMATS))}).")
+        raise _fail(source, "format", value=repr(fmt), allowed=", ".join(sorted(FORMATS)))
     url = table.get("url", "")
     if kind == "ckan" and not url and source.ckan is not None:
         url = package_show_url(source.ckan.base_url, source.ckan.dataset_id)
     if kind == "datastore" and not url and source.ckan is not None:
         url = datastore_search_url(source.ckan.base_url, source.ckan.resource_id)
     if kind != "local" and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-        raise _fail(source, "url", "manca o non è un URL http(s).", "is missing or not an http(s) URL.")
+        raise _fail(source, "url")
     if kind in ("overpass", "wikidata") and isinstance(url, str):
         url = _query_url(source, kind, url, table)
     formats = table.get("formats", ["CSV"])
@@ -125,19 +124,17 @@ def _query_url(source: Source, kind: str, endpoint: str, table: dict) -> str:
     if not text and kind == "overpass":
         country = table.get("country", "")
         if not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
-            raise _fail(source, "country", "manca o non è un codice ISO 3166-1 alpha-2 (es. FR).",
-                        "is missing or not an ISO 3166-1 alpha-2 code (e.g. FR).")
+            raise _fail(source, "country")
         text = overpass.query(country)
     if not text and kind == "wikidata":
         qid = table.get("country_qid", "")
         classes = table.get("classes", {})
         if not (isinstance(qid, str) and qid[:1] == "Q" and qid[1:].isdigit()):
-            raise _fail(source, "country_qid", "manca o non è un elemento Wikidata (es. Q142).",
-                        "is missing or not a Wikidata item (e.g. Q142).")
+            raise _fail(source, "country_qid")
         if not isinstance(classes, dict):
-            raise _fail(source, "classes", "deve essere una tabella codice → QID.", "must be a table code → QID.")
+            raise _fail(source, "classes")
         text = sparql.query(qid, {str(k): str(v) for k, v in classes.items()} or None)
     if not isinstance(text, str) or not text.strip():
-        raise _fail(source, "query", "deve essere un testo non vuoto.", "must be a non-empty string.")
+        raise _fail(source, "query")
     build = overpass.query_url if kind == "overpass" else sparql.query_url
     return build(endpoint, text)
