@@ -23,10 +23,9 @@ _HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+h
 def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:
     """The parsed table of a snapshot that passes the checks; raises :class:`ShapeError` otherwise."""
     if not data.strip():
-        raise ShapeError("empty", "file vuoto", "empty file")
+        raise ShapeError("empty", "error.shape-empty")
     if fmt != "html" and _HTML.match(data.lstrip(b"\xef\xbb\xbf")[:4096]):
-        raise ShapeError("html-instead-of-data", f"pagina HTML al posto di un file {fmt.upper()}",
-                         f"HTML page instead of a {fmt.upper()} file")
+        raise ShapeError("html-instead-of-data", "error.shape-html", format=fmt.upper())
     expected = tuple(source.columns)
     try:
         table = parse_table(fmt, data, expected=expected)
@@ -34,11 +33,9 @@ def check_shape(source: Source, fmt: str, data: bytes) -> RawTable:
         # a service that answers with an error of its own (an Overpass remark) says so in its cause
         raise ShapeError(getattr(exc, "cause", "unreadable"), exc.reason_it, exc.reason_en) from exc
     if not any(any(cell.strip() for cell in row) for row in table.rows):
-        raise ShapeError("no-records", "nessun record (solo intestazione o file vuoto)",
-                         "no records (header only or empty file)")
+        raise ShapeError("no-records", "error.shape-no-records")
     present = {header_key(repair(h)) for h in table.header}
     missing = [name for name in expected if header_key(name) not in present]
     if missing:
-        raise ShapeError("columns-changed", f"colonne attese mancanti: {', '.join(missing)}",
-                         f"expected columns missing: {', '.join(missing)}")
+        raise ShapeError("columns-changed", "error.shape-columns-changed", columns=", ".join(missing))
     return table
