@@ -49,9 +49,16 @@ def _modules() -> dict[Path, ast.Module]:
     return {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}
 
 
+def _template_keys() -> set[str]:
+    """The keys the site's templates show: ``say("label.site.…")``."""
+    return {key for path in sorted(PACKAGE.rglob("*.j2"))
+            for key in re.findall(r"""\bsay\(\s*["']([^"']+)["']""", path.read_text(encoding="utf-8"))}
+
+
 def _code_strings() -> tuple[set[str], set[str]]:
-    """Literal keys and the constant heads of f-string keys (``f"finding.{code}.message"`` → ``finding.``)."""
-    literals: set[str] = set()
+    """Literal keys (in the code and the templates) and the constant heads of f-string keys
+    (``f"finding.{code}.message"`` → ``finding.``)."""
+    literals: set[str] = _template_keys()
     prefixes: set[str] = set()
     for tree in _modules().values():
         for node in ast.walk(tree):

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from cowork_data import i18n
 from cowork_data.errors import UsageError
 from cowork_data.publish.assets import schema_versions
 from cowork_data.site import places, views
@@ -67,6 +68,11 @@ def bi(it: str, en: str) -> Markup:
     return Markup('{} <span class="en" lang="en">{}</span>').format(it, en)
 
 
+def say(key: str, /, **params: Any) -> Markup:
+    """The catalogue's message ``key`` as :func:`bi` shows it (the pages' own texts are ``label.site.*`` keys)."""
+    return bi(*i18n.both(key, **params))
+
+
 def code_spans(text: str) -> Markup:
     """Escaped text with `backticks` as ``<code>``."""
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
@@ -94,7 +100,7 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.globals.update(
-            bi=bi, md=code_spans, num=format_number, json_script=json_script, data=data,
+            bi=bi, say=say, md=code_spans, num=format_number, json_script=json_script, data=data,
             space_type=lambda code: bi(*label(SPACE_TYPES, code)),
             call_type=lambda code: bi(*label(CALL_TYPES, code)),
             status=lambda code: bi(*label(STATUSES, code)),
