@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cowork_data import i18n
+
 __all__ = ["Sheet", "Workbook", "find_header", "subject", "trim"]
 
 #: Rows searched for a header (title rows above it are skipped).
@@ -82,6 +84,11 @@ def find_header(rows: list[list[str]]) -> int:
         if sum(1 for c in row if c.strip()) >= 2:
             return i
     return 0
+
+
+def subject_text(name: str) -> i18n.Text:
+    """:func:`subject` as a parameter of a catalogue message (``{subject} è vuoto.``)."""
+    return i18n.Text.of("label.file.named", name=name) if name else i18n.Text.of("label.file.unnamed")
 
 
 def subject(name: str) -> tuple[str, str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from cowork_data import i18n
 from cowork_data.errors import NotATableError, UnreadableFileError, UsageError
 from cowork_data.readers.decoding import BOMS, decode
 from cowork_data.readers.delimited import parse, sniff_delimiter
 from cowork_data.readers.guards import ARCHIVE, check_width, inflate, zip_members
 from cowork_data.readers.kml import read_kml, refuse_dtd
 from cowork_data.readers.markup import read_html
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject, trim
+from cowork_data.readers.model import Sheet, Workbook, find_header, subject, subject_text, trim
 from cowork_data.readers.pdf import read_pdf
 from cowork_data.readers.records import read_json
 from cowork_data.readers.sniff import FORMATS, refuse_script, sniff
@@ -37,8 +38,7 @@ def read(data: bytes, *, name: str = "", format: str | None = None, member: str 
     table, JSON that is not records, an image), each with the reason and the fix in Italian and English.
     """
     if format is not None and format not in FORMATS:
-        raise UsageError(f"Formato sconosciuto: {format!r} (formati letti: {', '.join(FORMATS)}).",
-                         f"Unknown format: {format!r} (formats read: {', '.join(FORMATS)}).")
+        raise UsageError("error.read-format-unknown", format=repr(format), formats=", ".join(FORMATS))
     book = _read(data, name, format, member, nested=False)
     for sheet in book.sheets:
         check_width(sheet.rows, name)
@@ -51,10 +51,9 @@ def read_file(path: Path | str, *, format: str | None = None, member: str | None
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise UsageError(f"File non trovato: {path}", f"File not found: {path}") from exc
+        raise UsageError("error.read-not-found", path=path) from exc
     except OSError as exc:
-        reason = exc.strerror
-        raise UsageError(f"File non leggibile: {path} ({reason})", f"Cannot read {path} ({reason})") from exc
+        raise UsageError("error.read-unreadable", path=path, reason=exc.strerror) from exc
     return read(data, name=str(path), format=format, member=member)
 
 
@@ -66,10 +65,7 @@ def parse_csv(text: str, *, delimiter: str | None = None) -> list[list[str]]:
 def _read(data: bytes, name: str, hint: str | None, member: str | None, *, nested: bool) -> Workbook:
     body = next((data[len(bom):] for bom, _ in BOMS if data.startswith(bom)), data)
     if not body.strip() or not body.replace(b"\x00", b"").strip():
-        it, en = subject(name)
-        raise UnreadableFileError(f"{it} è vuoto.", f"{en} is empty.",
-                                  hint_it="Esporta di nuovo la tabella con l'intestazione e le righe.",
-                                  hint_en="Export the table again with its header and rows.")
+        raise UnreadableFileError("error.read-empty", subject=subject_text(name))
     suffix = PurePosixPath(name).suffix.lower()
     fmt = sniff(data, name=name, suffix=suffix, hint=hint)
     if fmt == "zip":
@@ -82,11 +78,7 @@ def _read(data: bytes, name: str, hint: str | None, member: str | None, *, neste
         return Workbook(name=name, format="kml", sheets=[read_kml(data, name)])
     if fmt == "xml":
         refuse_dtd(data, name, "XML")
-        it, en = subject(name)
-        raise NotATableError(f"{it} non è una tabella: è un documento XML che non è KML.",
-                             f"{en} is not a table: it is an XML document that is not KML.",
-                             hint_it="Usa CSV, XLSX, ODS, GeoJSON o KML.",
-                             hint_en="Use CSV, XLSX, ODS, GeoJSON or KML.")
+        raise NotATableError("error.read-xml-not-kml", subject=subject_text(name))
     text, encoding = decode(data, name=name)
     notes = ["double-encoded UTF-8 decoded twice"] if encoding == DOUBLE_ENCODED else []
     if fmt in ("json", "geojson"):
@@ -103,12 +95,7 @@ def _read(data: bytes, name: str, hint: str | None, member: str | None, *, neste
     delimiter = sniff_delimiter(text)
     rows = trim(parse(text, delimiter))
     if not rows or max(len(r) for r in rows[:30]) < 2:
-        it, en = subject(name)
-        raise NotATableError(
-            f"{it} non sembra una tabella: nessun separatore (; , tab) nell'intestazione.",
-            f"{en} does not look like a table: no separator (; , tab) in the header.",
-            hint_it="Controlla che la prima riga contenga i nomi delle colonne separati da ; o ,.",
-            hint_en="Check that the first row holds the column names separated by ; or ,.")
+        raise NotATableError("error.read-no-separator", subject=subject_text(name))
     sheet = Sheet(name="", rows=rows, locators=[f"row={n}" for n in range(1, len(rows) + 1)], header=find_header(rows))
     return Workbook(name=name, format="csv", sheets=[sheet], encoding=encoding, delimiter=delimiter, notes=notes)
 
@@ -127,9 +114,8 @@ def _archive(data: bytes, name: str, member: str | None, *, nested: bool) -> Wor
     if member is not None:
         chosen = [m for m in tables if member in (m.filename, PurePosixPath(m.filename).name)]
         if not chosen:
-            listed = ", ".join(names)
-            raise UsageError(f"{it} non contiene la tabella {member}: contiene {listed or 'nessuna tabella'}.",
-                             f"{en} holds no table {member}: it holds {listed or 'no table'}.")
+            listed = ", ".join(names) or i18n.Text.of("label.tables.none")
+            raise UsageError("error.read-no-member", subject=subject_text(name), member=member, listed=listed)
     elif not tables:
         listed = ", ".join(m.filename for m in files[:10]) or "-"
         raise NotATableError(f"{it} è un archivio ZIP senza tabelle (contiene: {listed}).",
@@ -137,11 +123,7 @@ def _archive(data: bytes, name: str, member: str | None, *, nested: bool) -> Wor
                              hint_it=ARCHIVE[2], hint_en=ARCHIVE[3])
     elif len(tables) > 1:
         shown = ", ".join(names[:20]) + (", …" if len(names) > 20 else "")
-        raise UnreadableFileError(
-            f"{it} è un archivio ZIP con {len(tables)} tabelle: {shown}.",
-            f"{en} is a ZIP archive holding {len(tables)} tables: {shown}.",
-            hint_it="Estrai dall'archivio la tabella da leggere e caricala da sola.",
-            hint_en="Extract the table to read from the archive and load it on its own.")
+        raise UnreadableFileError("error.read-many-tables", subject=subject_text(name), count=len(tables), shown=shown)
     else:
         chosen = tables
     inner = inflate(data, chosen[0], name)
