@@ -203,8 +203,7 @@ def harvest(source_ids: Sequence[str] = (), *, root: Path | None = None, live: b
     known = {s.id: s for s in sources}
     unknown = [s for s in source_ids if s not in known]
     if unknown:
-        raise UsageError(f"Fonti sconosciute: {', '.join(unknown)} (note: {', '.join(known)}).",
-                         f"Unknown sources: {', '.join(unknown)} (known: {', '.join(known)}).")
+        raise UsageError("error.sources-unknown", unknown=", ".join(unknown), known=", ".join(known))
     chosen = [known[s] for s in dict.fromkeys(source_ids)] if source_ids else sources
     client = HttpClient(policy) if live else None
     report = HarvestReport()

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.decoding import utf16_variant
-from cowork_data.readers.model import subject
+from cowork_data.readers.model import subject, subject_text
 
 __all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "MAX_ZIP_MEMBERS", "SPREADSHEET", "check_spreadsheet",
            "check_width", "has_dtd", "inflate", "refuse", "zip_members"]
@@ -214,13 +214,7 @@ def _too_many_cells(name: str, member: str, what_it: str, what_en: str, *, cells
 
 
 def _too_wide(name: str, columns: int) -> NoReturn:
-    it, en = subject(name)
-    raise UnreadableFileError(
-        f"{it} ha {columns} colonne: più di {MAX_COLUMNS}, non sembra un elenco di spazi.",
-        f"{en} has {columns} columns: more than {MAX_COLUMNS}, it does not look like a list of spaces.",
-        hint_it="Tieni solo le colonne dell'elenco (nome, tipologia, indirizzo, …) e cancella le altre.",
-        hint_en="Keep only the list's columns (name, type, address, …) and delete the others.",
-    )
+    raise UnreadableFileError("error.read-too-wide", subject=subject_text(name), columns=columns, limit=MAX_COLUMNS)
 
 
 def _column_number(letters: bytes) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers.model import Sheet, subject
+from cowork_data.readers.model import Sheet, subject_text
 
 __all__ = ["read_pdf"]
 
@@ -34,10 +34,7 @@ def read_pdf(data: bytes, name: str) -> Sheet:
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many error types on broken input
-        it, en = subject(name)
         detail = " ".join(str(exc).split())[:200]
-        raise UnreadableFileError(f"{it} (PDF) non è leggibile: {type(exc).__name__} {detail}.",
-                                  f"{en} (PDF) cannot be read: {type(exc).__name__} {detail}.",
-                                  hint_it="Esporta l'elenco come XLSX, ODS o CSV (UTF-8) e riprova.",
-                                  hint_en="Export the list as XLSX, ODS or CSV (UTF-8) and try again.") from exc
+        raise UnreadableFileError("error.read-pdf", subject=subject_text(name), kind=type(exc).__name__,
+                                  detail=detail) from exc
     return Sheet(name="", rows=rows, locators=locators, header=0)

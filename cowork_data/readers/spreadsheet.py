@@ -13,7 +13,7 @@ from typing import Any
 
 from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject, trim
+from cowork_data.readers.model import Sheet, Workbook, find_header, subject, subject_text, trim
 
 __all__ = ["cell_text", "read_spreadsheet"]
 
@@ -33,12 +33,7 @@ def read_spreadsheet(data: bytes, name: str) -> Workbook:
 
     it, en = subject(name)
     if data.startswith(CFB_MAGIC) and ENCRYPTED_PACKAGE in data:
-        raise UnreadableFileError(
-            f"{it} è protetto da password (un pacchetto Office cifrato): non si può leggere.",
-            f"{en} is password-protected (an encrypted Office package): it cannot be read.",
-            hint_it="Aprilo, togli la password (File → Informazioni → Proteggi cartella di lavoro) e salvalo di nuovo.",
-            hint_en="Open it, remove the password (File → Info → Protect Workbook) and save it again.",
-        )
+        raise UnreadableFileError("error.read-encrypted", subject=subject_text(name))
     if data.startswith(b"PK"):
         check_spreadsheet(data, name)
     try:

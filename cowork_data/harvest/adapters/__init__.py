@@ -41,7 +41,7 @@ def parse_table(fmt: str, data: bytes, *, expected: tuple[str, ...] = ()) -> Raw
         module = importlib.import_module(f"{__name__}.{SERVICES[fmt]}")
         return module.parse(data, expected=expected, fmt=fmt)
     if fmt not in TABLE_FORMATS:
-        raise UnreadableSnapshot(f"formato {fmt!r} sconosciuto", f"unknown format {fmt!r}")
+        raise UnreadableSnapshot("error.snapshot-format-unknown", format=repr(fmt))
     try:
         book = read(data, format=fmt)
     except UnreadableFileError as exc:
