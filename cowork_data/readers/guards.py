@@ -17,12 +17,14 @@ import zlib
 from collections.abc import Iterator
 from typing import NoReturn
 
+from cowork_data import i18n
 from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.decoding import utf16_variant
-from cowork_data.readers.model import subject, subject_text
+from cowork_data.readers.model import subject_text
 
-__all__ = ["MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "MAX_ZIP_MEMBERS", "SPREADSHEET", "check_spreadsheet",
-           "check_width", "has_dtd", "inflate", "refuse", "zip_members"]
+__all__ = ["ARCHIVE", "MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "MAX_ZIP_MEMBERS", "SPREADSHEET",
+           "check_spreadsheet", "check_width", "container", "container_fix", "has_dtd", "inflate", "refuse",
+           "zip_members"]
 
 #: Widest table read: a list of spaces has a few dozen columns; 20,000 columns is an attack or an accident.
 MAX_COLUMNS = 2_000
@@ -34,30 +36,38 @@ MAX_ZIP_MEMBERS = 10_000
 DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 CELL_REF = re.compile(rb"<c\b[^>]{0,200}?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 ROW_REF = re.compile(rb"<row\b[^>]{0,200}?\br=\"([0-9]{1,7})\"")
-#: What a refused container was expected to be, and how to fix it, for :func:`refuse`.
-SPREADSHEET = ("un foglio di calcolo leggibile (XLSX, ODS)", "a readable spreadsheet (XLSX, ODS)",
-               "Aprilo e salvalo di nuovo come XLSX, oppure esporta il foglio come CSV (UTF-8).",
-               "Open it and save it again as XLSX, or export the sheet as CSV (UTF-8).")
-ARCHIVE = ("un archivio ZIP leggibile", "a readable ZIP archive",
-           "Estrai la tabella dall'archivio e caricala da sola (CSV, XLSX, ODS).",
-           "Extract the table from the archive and load it on its own (CSV, XLSX, ODS).")
+#: What a refused container was expected to be, for :func:`refuse`: the catalogue says it
+#: (``label.container.<what>``) and how to fix it (``label.container-fix.<what>``).
+SPREADSHEET = "spreadsheet"
+ARCHIVE = "archive"
 _MB = 1024 * 1024
 
 
-def refuse(name: str, reason_it: str, reason_en: str, what: tuple[str, str, str, str] = SPREADSHEET) -> NoReturn:
-    it, en = subject(name)
-    raise UnreadableFileError(f"{it} non è {what[0]}: {reason_it}.", f"{en} is not {what[1]}: {reason_en}.",
-                              hint_it=what[2], hint_en=what[3])
+def refuse(name: str, reason: str, what: str = SPREADSHEET, *, fix: str = "", **params: object) -> NoReturn:
+    """Refuse the file ``name``: it is not a readable ``what`` (:data:`SPREADSHEET`, :data:`ARCHIVE`) because of
+    ``reason`` (the catalogue's ``label.refused.<reason>``, with ``params``); the hint: ``what``'s fix, or ``fix``'s."""
+    raise UnreadableFileError("error.read-refused", subject=subject_text(name), what=container(what),
+                              reason=i18n.Text.of(f"label.refused.{reason}", **params), fix=container_fix(fix or what))
 
 
-def zip_members(data: bytes, name: str, what: tuple[str, str, str, str] = SPREADSHEET) -> list[zipfile.ZipInfo]:
+def container(what: str) -> i18n.Text:
+    """What a container was expected to be (``un foglio di calcolo leggibile (XLSX, ODS)``)."""
+    return i18n.Text.of(f"label.container.{what}")
+
+
+def container_fix(what: str) -> i18n.Text:
+    """How to fix a refused container (``Estrai la tabella dall'archivio e caricala da sola …``)."""
+    return i18n.Text.of(f"label.container-fix.{what}")
+
+
+def zip_members(data: bytes, name: str, what: str = SPREADSHEET) -> list[zipfile.ZipInfo]:
     """The members of a zip, refused when it is damaged, holds too many files or declares too many bytes."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        refuse(name, f"archivio zip danneggiato o troncato ({exc})", f"damaged or truncated zip archive ({exc})", what)
+        refuse(name, "zip-damaged", what, detail=exc)
     if len(members) > MAX_ZIP_MEMBERS:
-        refuse(name, f"{len(members)} file nell'archivio", f"{len(members)} files in the archive", what)
+        refuse(name, "zip-members", what, count=len(members))
     declared = sum(m.file_size for m in members if not m.is_dir())
     if declared > MAX_INFLATED_BYTES:
         _zip_bomb(name, declared, len(data))
@@ -82,12 +92,7 @@ def check_spreadsheet(data: bytes, name: str) -> None:
                 _zip_bomb(name, inflated, len(data), at_least=True)
             window = tail + chunk
             if any(marker in window for marker in DTD_MARKERS):
-                refuse(name, f"XML con una DTD (<!DOCTYPE/<!ENTITY>) in {member.filename}, rifiutato per sicurezza "
-                             "(XXE, espansione di entità)",
-                       f"XML with a DTD (<!DOCTYPE/<!ENTITY>) in {member.filename}, refused for safety (XXE, entity "
-                       "expansion)",
-                       (*SPREADSHEET[:2], "Aprilo con Excel o LibreOffice e salvalo di nuovo come XLSX.",
-                        "Open it in Excel or LibreOffice and save it again as XLSX."))
+                refuse(name, "dtd", fix="dtd", member=member.filename)
             if sheet:
                 for match in CELL_REF.finditer(window):
                     max_col = max(max_col, _column_number(match.group(1)))
@@ -95,14 +100,12 @@ def check_spreadsheet(data: bytes, name: str) -> None:
                 for match in ROW_REF.finditer(window):
                     max_row = max(max_row, int(match.group(1)))
             if ods_grid is not None and ods_grid.feed(chunk) > MAX_CELLS:
-                _too_many_cells(name, member.filename, f"si espande ad almeno {ods_grid.cells} celle ripetute",
-                                f"expands to at least {ods_grid.cells} repeated cells")
+                _too_many_cells(name, member.filename, "repeated", cells=ods_grid.cells)
             tail = chunk[-256:]
         if max_col > MAX_COLUMNS:
             _too_wide(name, max_col)
         if max_row * max_col > MAX_CELLS:
-            _too_many_cells(name, member.filename, f"va fino alla riga {max_row} e alla colonna {max_col}",
-                            f"reaches row {max_row} and column {max_col}", cells=max_row * max_col)
+            _too_many_cells(name, member.filename, "grid", row=max_row, column=max_col, cells=max_row * max_col)
 
 
 def inflate(data: bytes, member: zipfile.ZipInfo, name: str) -> bytes:
@@ -160,12 +163,11 @@ class _OdsGrid:
 
 
 def _chunks(data: bytes, member: zipfile.ZipInfo, name: str,
-            what: tuple[str, str, str, str] = SPREADSHEET) -> Iterator[bytes]:
+            what: str = SPREADSHEET) -> Iterator[bytes]:
     """The member's bytes in chunks of at most 1 MB, read from its local header on (declared sizes not trusted)."""
     start = member.header_offset
     if data[start:start + 4] != b"PK\x03\x04":
-        refuse(name, f"intestazione zip danneggiata ({member.filename})", f"damaged zip header ({member.filename})",
-               what)
+        refuse(name, "zip-header", what, member=member.filename)
     name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
     offset = start + 30 + name_length + extra_length
     raw = data[offset:offset + member.compress_size]
@@ -174,8 +176,7 @@ def _chunks(data: bytes, member: zipfile.ZipInfo, name: str,
             yield raw[i:i + _MB]
         return
     if member.compress_type != zipfile.ZIP_DEFLATED:
-        refuse(name, f"compressione non supportata ({member.filename})", f"unsupported compression ({member.filename})",
-               what)
+        refuse(name, "compression", what, member=member.filename)
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         for i in range(0, len(raw), 1 << 16):
@@ -183,34 +184,21 @@ def _chunks(data: bytes, member: zipfile.ZipInfo, name: str,
             while inflater.unconsumed_tail:
                 yield inflater.decompress(inflater.unconsumed_tail, _MB)
     except zlib.error as exc:
-        refuse(name, f"dati compressi danneggiati in {member.filename} ({exc})",
-               f"damaged compressed data in {member.filename} ({exc})", what)
+        refuse(name, "deflate", what, member=member.filename, detail=exc)
 
 
 def _zip_bomb(name: str, size: int, compressed: int, *, at_least: bool = False) -> NoReturn:
-    it, en = subject(name)
-    more = "ad almeno " if at_least else "a "
-    mb, ratio, limit = size // _MB, size // max(compressed, 1), MAX_INFLATED_BYTES // _MB
-    raise UnreadableFileError(
-        f"{it} si espande {more}{mb} MB ({ratio}:1 rispetto ai {compressed} byte del file): è una bomba zip o un "
-        f"foglio enorme, non viene letto (limite {limit} MB).",
-        f"{en} inflates to {'at least ' if at_least else ''}{mb} MB ({ratio}:1 against its {compressed} bytes): a "
-        f"zip bomb or a huge sheet, not read (limit {limit} MB).",
-        hint_it="Se è davvero il vostro elenco, dividilo in più file o esportalo come CSV (UTF-8).",
-        hint_en="If it really is your list, split it into several files or export it as CSV (UTF-8).",
-    )
+    raise UnreadableFileError("error.read-zip-bomb", subject=subject_text(name),
+                              inflates=i18n.Text.of("label.inflates.at-least" if at_least else "label.inflates.to"),
+                              mb=size // _MB, ratio=size // max(compressed, 1), compressed=compressed,
+                              limit=MAX_INFLATED_BYTES // _MB)
 
 
-def _too_many_cells(name: str, member: str, what_it: str, what_en: str, *, cells: int = 0) -> NoReturn:
-    count_it = f": {cells} celle" if cells else ""
-    count_en = f": {cells} cells" if cells else ""
-    of_it, of_en = (f" di {name}", f" of {name}") if name else ("", "")
-    raise UnreadableFileError(
-        f"Il foglio {member}{of_it} {what_it}{count_it}, più di {MAX_CELLS}.",
-        f"The sheet {member}{of_en} {what_en}{count_en}, more than {MAX_CELLS} cells.",
-        hint_it="Cancella le righe e le colonne vuote oltre la tabella (anche quelle solo formattate) e salva.",
-        hint_en="Delete the empty rows and columns beyond the table (even formatted-only ones) and save.",
-    )
+def _too_many_cells(name: str, member: str, extent: str, **params: object) -> NoReturn:
+    """A sheet whose grid is larger than :data:`MAX_CELLS`; ``extent`` says how (``label.sheet-extent.<extent>``)."""
+    raise UnreadableFileError("error.read-too-many-cells", member=member, limit=MAX_CELLS,
+                              of=i18n.Text.of("label.sheet-of", name=name) if name else "",
+                              extent=i18n.Text.of(f"label.sheet-extent.{extent}", **params))
 
 
 def _too_wide(name: str, columns: int) -> NoReturn:

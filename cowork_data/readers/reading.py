@@ -9,10 +9,10 @@ from cowork_data import i18n
 from cowork_data.errors import NotATableError, UnreadableFileError, UsageError
 from cowork_data.readers.decoding import BOMS, decode
 from cowork_data.readers.delimited import parse, sniff_delimiter
-from cowork_data.readers.guards import ARCHIVE, check_width, inflate, zip_members
+from cowork_data.readers.guards import ARCHIVE, check_width, container_fix, inflate, zip_members
 from cowork_data.readers.kml import read_kml, refuse_dtd
 from cowork_data.readers.markup import read_html
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject, subject_text, trim
+from cowork_data.readers.model import Sheet, Workbook, find_header, subject_text, trim
 from cowork_data.readers.pdf import read_pdf
 from cowork_data.readers.records import read_json
 from cowork_data.readers.sniff import FORMATS, refuse_script, sniff
@@ -102,11 +102,8 @@ def _read(data: bytes, name: str, hint: str | None, member: str | None, *, neste
 
 def _archive(data: bytes, name: str, member: str | None, *, nested: bool) -> Workbook:
     """The one table in a ZIP archive (or ``member``); an archive with several tables names them."""
-    it, en = subject(name)
     if nested:
-        raise UnreadableFileError(f"{it} è un archivio ZIP dentro un altro archivio.",
-                                  f"{en} is a ZIP archive inside another archive.",
-                                  hint_it=ARCHIVE[2], hint_en=ARCHIVE[3])
+        raise UnreadableFileError("error.read-nested-zip", subject=subject_text(name), fix=container_fix(ARCHIVE))
     files = [m for m in zip_members(data, name, ARCHIVE) if not m.is_dir() and not _hidden(m)]
     # Data files first: a PDF or a page beside a CSV documents it
     tables = [m for m in files if _suffix(m) in DATA_SUFFIXES] or [m for m in files if _suffix(m) in PAGE_SUFFIXES]
@@ -118,9 +115,8 @@ def _archive(data: bytes, name: str, member: str | None, *, nested: bool) -> Wor
             raise UsageError("error.read-no-member", subject=subject_text(name), member=member, listed=listed)
     elif not tables:
         listed = ", ".join(m.filename for m in files[:10]) or "-"
-        raise NotATableError(f"{it} è un archivio ZIP senza tabelle (contiene: {listed}).",
-                             f"{en} is a ZIP archive with no table in it (it holds: {listed}).",
-                             hint_it=ARCHIVE[2], hint_en=ARCHIVE[3])
+        raise NotATableError("error.read-zip-no-table", subject=subject_text(name), listed=listed,
+                             fix=container_fix(ARCHIVE))
     elif len(tables) > 1:
         shown = ", ".join(names[:20]) + (", …" if len(names) > 20 else "")
         raise UnreadableFileError("error.read-many-tables", subject=subject_text(name), count=len(tables), shown=shown)

@@ -12,8 +12,8 @@ import io
 from typing import Any
 
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject, subject_text, trim
+from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet, container, container_fix
+from cowork_data.readers.model import Sheet, Workbook, find_header, subject_text, trim
 
 __all__ = ["cell_text", "read_spreadsheet"]
 
@@ -31,7 +31,6 @@ def read_spreadsheet(data: bytes, name: str) -> Workbook:
     """Every visible sheet of a spreadsheet; raises :class:`UnreadableFileError` for a broken or locked file."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    it, en = subject(name)
     if data.startswith(CFB_MAGIC) and ENCRYPTED_PACKAGE in data:
         raise UnreadableFileError("error.read-encrypted", subject=subject_text(name))
     if data.startswith(b"PK"):
@@ -44,8 +43,8 @@ def read_spreadsheet(data: bytes, name: str) -> Workbook:
         raise
     except BaseException as exc:  # calamine's own errors, zip and XML errors, and pyo3 panics (a BaseException)
         detail = " ".join(str(exc).split())[:300]
-        raise UnreadableFileError(f"{it} non è {SPREADSHEET[0]}: {detail}", f"{en} is not {SPREADSHEET[1]}: {detail}",
-                                  hint_it=SPREADSHEET[2], hint_en=SPREADSHEET[3]) from exc
+        raise UnreadableFileError("error.read-spreadsheet", subject=subject_text(name), what=container(SPREADSHEET),
+                                  detail=detail, fix=container_fix(SPREADSHEET)) from exc
     sheets = []
     for sheet, grid in grids.items():
         rows = trim([[cell_text(v) for v in row] for row in grid])
