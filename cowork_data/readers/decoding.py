@@ -30,8 +30,9 @@ import unicodedata
 from collections import Counter
 from typing import NamedTuple, NoReturn
 
+from cowork_data import i18n
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers.model import subject
+from cowork_data.readers.model import container_fix, subject_text
 
 __all__ = ["CANDIDATES", "Decoded", "decode", "repair", "utf16_variant"]
 
@@ -215,14 +216,8 @@ def _judge(prev: str, char: str, nxt: str) -> tuple[int, int]:
 
 
 def _binary(name: str, nuls: int) -> NoReturn:
-    it, en = subject(name)
-    what_it = f": contiene {nuls} byte NUL (0x00)" if nuls else ""
-    what_en = f": it holds {nuls} NUL bytes (0x00)" if nuls else ""
-    raise UnreadableFileError(
-        f"{it} è binario{what_it}, non un CSV di testo.", f"{en} is binary{what_en}, not a text CSV.",
-        hint_it="Salva il foglio come XLSX, ODS o CSV (UTF-8) e riprova.",
-        hint_en="Save the sheet as XLSX, ODS or CSV (UTF-8) and try again.",
-    )
+    raise UnreadableFileError("error.read-binary", subject=subject_text(name), fix=container_fix("save-as"),
+                              nuls=i18n.Text.of("label.nul-bytes", count=nuls) if nuls else "")
 
 
 def _refuse_mixed(name: str, data: bytes) -> None:
@@ -237,14 +232,5 @@ def _refuse_mixed(name: str, data: bytes) -> None:
         except UnicodeDecodeError:
             other.append(number)
     if utf8 and other:
-        it, en = subject(name)
-        lines_u, lines_o = ", ".join(map(str, utf8[:5])), ", ".join(map(str, other[:5]))
-        raise UnreadableFileError(
-            f"{it} mescola due codifiche dei caratteri: UTF-8 (righe {lines_u}) e un'altra, "
-            f"probabilmente Latin-1/Windows-1252 (righe {lines_o}).",
-            f"{en} mixes two character encodings: UTF-8 (lines {lines_u}) and another, probably "
-            f"Latin-1/Windows-1252 (lines {lines_o}).",
-            hint_it="Probabilmente sono stati uniti due file: apri ciascuno, salvalo come CSV UTF-8 e uniscili "
-                    "di nuovo.",
-            hint_en="Two files were probably joined: open each, save it as CSV UTF-8 and join them again.",
-        )
+        raise UnreadableFileError("error.read-mixed-encodings", subject=subject_text(name),
+                                  utf8=", ".join(map(str, utf8[:5])), other=", ".join(map(str, other[:5])))

@@ -20,11 +20,10 @@ from typing import NoReturn
 from cowork_data import i18n
 from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.decoding import utf16_variant
-from cowork_data.readers.model import subject_text
+from cowork_data.readers.model import container, container_fix, subject_text
 
 __all__ = ["ARCHIVE", "MAX_CELLS", "MAX_COLUMNS", "MAX_INFLATED_BYTES", "MAX_ZIP_MEMBERS", "SPREADSHEET",
-           "check_spreadsheet", "check_width", "container", "container_fix", "has_dtd", "inflate", "refuse",
-           "zip_members"]
+           "check_spreadsheet", "check_width", "has_dtd", "inflate", "refuse", "zip_members"]
 
 #: Widest table read: a list of spaces has a few dozen columns; 20,000 columns is an attack or an accident.
 MAX_COLUMNS = 2_000
@@ -48,16 +47,6 @@ def refuse(name: str, reason: str, what: str = SPREADSHEET, *, fix: str = "", **
     ``reason`` (the catalogue's ``label.refused.<reason>``, with ``params``); the hint: ``what``'s fix, or ``fix``'s."""
     raise UnreadableFileError("error.read-refused", subject=subject_text(name), what=container(what),
                               reason=i18n.Text.of(f"label.refused.{reason}", **params), fix=container_fix(fix or what))
-
-
-def container(what: str) -> i18n.Text:
-    """What a container was expected to be (``un foglio di calcolo leggibile (XLSX, ODS)``)."""
-    return i18n.Text.of(f"label.container.{what}")
-
-
-def container_fix(what: str) -> i18n.Text:
-    """How to fix a refused container (``Estrai la tabella dall'archivio e caricala da sola …``)."""
-    return i18n.Text.of(f"label.container-fix.{what}")
 
 
 def zip_members(data: bytes, name: str, what: str = SPREADSHEET) -> list[zipfile.ZipInfo]:

@@ -12,24 +12,16 @@ import xml.etree.ElementTree as ET
 
 from cowork_data.errors import UnreadableFileError
 from cowork_data.readers.guards import has_dtd
-from cowork_data.readers.model import Sheet, subject
+from cowork_data.readers.model import Sheet, container_fix, subject_text
 from cowork_data.readers.records import sheet_from_records
 
 __all__ = ["read_kml", "refuse_dtd"]
 
-_EXPORT = ("Esporta l'elenco come XLSX, ODS o CSV (UTF-8) e riprova.",
-           "Export the list as XLSX, ODS or CSV (UTF-8) and try again.")
-
-
 def refuse_dtd(data: bytes, name: str, label: str) -> None:
     """Refuse XML with a DTD (``<!DOCTYPE`` / ``<!ENTITY``): the door to XXE and entity expansion."""
     if has_dtd(data):
-        it, en = subject(name)
-        raise UnreadableFileError(
-            f"{it} ({label}) non contiene una tabella leggibile: contiene una DTD (<!DOCTYPE/<!ENTITY>), rifiutata "
-            "per sicurezza (XXE, espansione di entità).",
-            f"{en} ({label}) holds no readable table: it holds a DTD (<!DOCTYPE/<!ENTITY>), refused for safety "
-            "(XXE, entity expansion).", hint_it=_EXPORT[0], hint_en=_EXPORT[1])
+        raise UnreadableFileError("error.read-dtd", subject=subject_text(name), label=label,
+                                  fix=container_fix("export"))
 
 
 def _local(tag: str) -> str:
@@ -45,10 +37,8 @@ def read_kml(data: bytes, name: str) -> Sheet:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        it, en = subject(name)
-        raise UnreadableFileError(f"{it} (KML) non contiene una tabella leggibile: KML non valido: {exc}.",
-                                  f"{en} (KML) holds no readable table: invalid KML: {exc}.",
-                                  hint_it=_EXPORT[0], hint_en=_EXPORT[1]) from exc
+        raise UnreadableFileError("error.read-kml", subject=subject_text(name), detail=exc,
+                                  fix=container_fix("export")) from exc
     records, geometries = [], []
     for placemark in (el for el in root.iter() if _local(el.tag) == "Placemark"):
         record: dict[str, str] = {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from cowork_data import i18n
 from cowork_data.errors import NotATableError
-from cowork_data.readers.model import Sheet, subject
+from cowork_data.readers.model import Sheet, subject_text
 
 __all__ = ["read_html"]
 
@@ -58,16 +59,9 @@ def read_html(text: str, name: str) -> list[Sheet]:
     parser.close()
     tables = [rows for rows in ([row for row in table if any(row)] for table in parser.tables) if rows]
     if not tables:
-        it, en = subject(name)
         title = " ".join("".join(parser.title).split())[:120]
-        title_it, title_en = (f" («{title}»)", f" (“{title}”)") if title else ("", "")
-        raise NotATableError(
-            f"{it} non è una tabella: è una pagina web{title_it} e nella pagina non c'è nessuna tabella.",
-            f"{en} is not a table: it is a web page{title_en} and there is no table in the page.",
-            hint_it="Se è una pagina di errore del portale, riprova più tardi; altrimenti scarica dal portale il file "
-                    "dell'elenco (CSV, XLSX, ODS) invece della pagina.",
-            hint_en="If it is an error page of the portal, try again later; otherwise download the list's file (CSV, "
-                    "XLSX, ODS) from the portal instead of the page.")
+        raise NotATableError("error.read-page-no-table", subject=subject_text(name),
+                             title=i18n.Text.of("label.page-title", title=title) if title else "")
     return [Sheet(name="" if len(tables) == 1 else f"tabella {n}", rows=rows,
                   locators=[f"table={n}&row={m}" for m in range(1, len(rows) + 1)], header=0)
             for n, rows in enumerate(tables, start=1)]

@@ -91,6 +91,16 @@ def subject_text(name: str) -> i18n.Text:
     return i18n.Text.of("label.file.named", name=name) if name else i18n.Text.of("label.file.unnamed")
 
 
+def container(what: str) -> i18n.Text:
+    """What a container was expected to be (``un foglio di calcolo leggibile (XLSX, ODS)``)."""
+    return i18n.Text.of(f"label.container.{what}")
+
+
+def container_fix(what: str) -> i18n.Text:
+    """How to fix a file that was refused (``label.container-fix.<what>``: ``Estrai la tabella dall'archivio …``)."""
+    return i18n.Text.of(f"label.container-fix.{what}")
+
+
 def subject(name: str) -> tuple[str, str]:
     """"Il file NAME" / "The file NAME" for messages (without a name: "Il file" / "The file")."""
     return (f"Il file {name}", f"The file {name}") if name else ("Il file", "The file")

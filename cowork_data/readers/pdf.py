@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers.model import Sheet, subject_text
+from cowork_data.readers.model import Sheet, container_fix, subject_text
 
 __all__ = ["read_pdf"]
 
@@ -36,5 +36,5 @@ def read_pdf(data: bytes, name: str) -> Sheet:
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many error types on broken input
         detail = " ".join(str(exc).split())[:200]
         raise UnreadableFileError("error.read-pdf", subject=subject_text(name), kind=type(exc).__name__,
-                                  detail=detail) from exc
+                                  detail=detail, fix=container_fix("export")) from exc
     return Sheet(name="", rows=rows, locators=locators, header=0)

@@ -9,10 +9,10 @@ from cowork_data import i18n
 from cowork_data.errors import NotATableError, UnreadableFileError, UsageError
 from cowork_data.readers.decoding import BOMS, decode
 from cowork_data.readers.delimited import parse, sniff_delimiter
-from cowork_data.readers.guards import ARCHIVE, check_width, container_fix, inflate, zip_members
+from cowork_data.readers.guards import ARCHIVE, check_width, inflate, zip_members
 from cowork_data.readers.kml import read_kml, refuse_dtd
 from cowork_data.readers.markup import read_html
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject_text, trim
+from cowork_data.readers.model import Sheet, Workbook, container_fix, find_header, subject_text, trim
 from cowork_data.readers.pdf import read_pdf
 from cowork_data.readers.records import read_json
 from cowork_data.readers.sniff import FORMATS, refuse_script, sniff

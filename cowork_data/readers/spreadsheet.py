@@ -12,8 +12,8 @@ import io
 from typing import Any
 
 from cowork_data.errors import UnreadableFileError
-from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet, container, container_fix
-from cowork_data.readers.model import Sheet, Workbook, find_header, subject_text, trim
+from cowork_data.readers.guards import SPREADSHEET, check_spreadsheet
+from cowork_data.readers.model import Sheet, Workbook, container, container_fix, find_header, subject_text, trim
 
 __all__ = ["cell_text", "read_spreadsheet"]
 
