@@ -7,7 +7,8 @@ from typing import Any
 
 from cowork_data import i18n
 
-__all__ = ["Sheet", "Workbook", "find_header", "subject", "trim"]
+__all__ = ["CONTAINERS", "FIXES", "Sheet", "Workbook", "container", "container_fix", "find_header", "subject",
+           "subject_text", "trim"]
 
 #: Rows searched for a header (title rows above it are skipped).
 HEADER_SCAN_ROWS = 30
@@ -89,6 +90,12 @@ def find_header(rows: list[list[str]]) -> int:
 def subject_text(name: str) -> i18n.Text:
     """:func:`subject` as a parameter of a catalogue message (``{subject} è vuoto.``)."""
     return i18n.Text.of("label.file.named", name=name) if name else i18n.Text.of("label.file.unnamed")
+
+
+#: What a refused file was expected to be (``label.container.<what>``), and the fixes a message of the reader points
+#: to (``label.container-fix.<fix>``).
+CONTAINERS = ("spreadsheet", "archive")
+FIXES = (*CONTAINERS, "dtd", "save-as", "export")
 
 
 def container(what: str) -> i18n.Text:
