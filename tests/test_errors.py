@@ -105,7 +105,6 @@ TWO_TEXT_SITES = {
     "normalise/curated.py": 1,
     "publish/catalog.py": 5,  # the catalogue's titles in both languages: RDF literals, not messages
     "publish/push.py": 5, "publish/store.py": 2,
-    "readers/records.py": 3, "readers/sniff.py": 2,
     "serve/graph_store.py": 8, "validate/files.py": 2, "validate/shacl.py": 1,
     # in work not landed yet when this list was made (the build pipeline as a package, France, the assets)
     "normalise/cget.py": 1, "pipeline/catalogue.py": 1, "pipeline/graphs.py": 1, "pipeline/privacy.py": 1,

@@ -95,7 +95,7 @@ def subject_text(name: str) -> i18n.Text:
 #: What a refused file was expected to be (``label.container.<what>``), and the fixes a message of the reader points
 #: to (``label.container-fix.<fix>``).
 CONTAINERS = ("spreadsheet", "archive")
-FIXES = (*CONTAINERS, "dtd", "save-as", "export")
+FIXES = (*CONTAINERS, "dtd", "save-as", "export", "records")
 
 
 def container(what: str) -> i18n.Text:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.errors import NotATableError, UnreadableFileError
-from cowork_data.readers.model import Sheet, subject
+from cowork_data.readers.model import Sheet, container_fix, subject_text
 
 __all__ = ["cell_value", "flatten", "read_json", "sheet_from_records"]
 
-_EXPORT_HINT = ("Esporta i dati come GeoJSON (FeatureCollection), come elenco JSON di oggetti (uno per spazio) "
-                "oppure come CSV.",
-                "Export the data as GeoJSON (a FeatureCollection), as a JSON list of objects (one per space) or as "
-                "CSV.")
 
 
 def cell_value(value: object) -> str:
@@ -69,19 +66,16 @@ def read_json(text: str, name: str, *, sure: bool = True) -> tuple[str, Sheet]:
     With ``sure=False`` (the bytes only look like JSON) a text that is not JSON raises ValueError, so the caller can
     read it as CSV instead.
     """
-    it, en = subject(name)
     try:
         document = json.loads(text)
     except RecursionError as exc:
-        raise UnreadableFileError(f"{it} (JSON) non è leggibile: è annidato troppo in profondità.",
-                                  f"{en} (JSON) cannot be read: it is nested too deeply.",
-                                  hint_it=_EXPORT_HINT[0], hint_en=_EXPORT_HINT[1]) from exc
+        raise UnreadableFileError("error.read-json-deep", subject=subject_text(name),
+                                  fix=container_fix("records")) from exc
     except ValueError as exc:
         if not sure:
             raise
-        raise UnreadableFileError(f"{it} (JSON) non è leggibile: JSON non valido ({exc}).",
-                                  f"{en} (JSON) cannot be read: invalid JSON ({exc}).",
-                                  hint_it=_EXPORT_HINT[0], hint_en=_EXPORT_HINT[1]) from exc
+        raise UnreadableFileError("error.read-json-invalid", subject=subject_text(name), detail=exc,
+                                  fix=container_fix("records")) from exc
     if isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature"):
         return "geojson", _geojson(document)
     records = document
@@ -91,22 +85,19 @@ def read_json(text: str, name: str, *, sure: bool = True) -> tuple[str, Sheet]:
         # OpenDataSoft v1 wraps each record's values in "fields"
         flat = [flatten(item["fields"] if isinstance(item.get("fields"), dict) else item) for item in records]
         return "json", sheet_from_records(flat, "record")
-    what_it, what_en = describe_json(document)
-    raise NotATableError(f"{it} non è una tabella: è JSON, ma {what_it}, non un GeoJSON né un elenco di record.",
-                         f"{en} is not a table: it is JSON, but {what_en}, neither GeoJSON nor a list of records.",
-                         hint_it=_EXPORT_HINT[0], hint_en=_EXPORT_HINT[1])
+    raise NotATableError("error.read-json-not-records", subject=subject_text(name), what=describe_json(document),
+                         fix=container_fix("records"))
 
 
-def describe_json(document: object) -> tuple[str, str]:
-    """What a JSON document is, in a few words (for "this is not a table")."""
+def describe_json(document: object) -> i18n.Text:
+    """What a JSON document is, in a few words (for "this is not a table"): a ``label.json.*`` text."""
     if isinstance(document, dict):
         keys = ", ".join(list(map(str, document))[:5]) + (", …" if len(document) > 5 else "")
-        return (f"un oggetto con le chiavi {keys}", f"an object with the keys {keys}") if document else \
-            ("un oggetto vuoto", "an empty object")
+        return i18n.Text.of("label.json.object", keys=keys) if document else i18n.Text.of("label.json.empty-object")
     if isinstance(document, list):
-        return (f"un elenco di {len(document)} valori che non sono oggetti", f"a list of {len(document)} values that "
-                "are not objects") if document else ("un elenco vuoto", "an empty list")
-    return f"un solo valore ({type(document).__name__})", f"a single value ({type(document).__name__})"
+        return i18n.Text.of("label.json.list", count=len(document)) if document else \
+            i18n.Text.of("label.json.empty-list")
+    return i18n.Text.of("label.json.value", type=type(document).__name__)
 
 
 def _geojson(document: dict) -> Sheet:

@@ -12,9 +12,10 @@ import json
 import re
 import zipfile
 
+from cowork_data import i18n
 from cowork_data.errors import NotATableError
 from cowork_data.readers.decoding import BOMS, utf16_variant
-from cowork_data.readers.model import subject
+from cowork_data.readers.model import container_fix, subject_text
 from cowork_data.readers.records import describe_json
 
 __all__ = ["FORMATS", "SUFFIXES", "refuse_script", "sniff"]
@@ -24,13 +25,13 @@ FORMATS = ("csv", "geojson", "html", "json", "kml", "ods", "pdf", "xls", "xlsx",
 #: File name endings of the formats (for upload forms and for choosing a table in a ZIP).
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods", ".pdf", ".kml", ".geojson", ".json", ".html", ".htm",
             ".zip")
-SIGNATURES: dict[bytes, tuple[str, str]] = {
-    b"\x1f\x8b": ("un file compresso gzip", "a gzip-compressed file"),
-    b"\x89PNG": ("un'immagine PNG", "a PNG image"),
-    b"\xff\xd8\xff": ("un'immagine JPEG", "a JPEG image"),
-    b"GIF8": ("un'immagine GIF", "a GIF image"),
-    b"7z\xbc\xaf\x27\x1c": ("un archivio 7-Zip", "a 7-Zip archive"),
-    b"Rar!\x1a\x07": ("un archivio RAR", "a RAR archive"),
+SIGNATURES: dict[bytes, str] = {
+    b"\x1f\x8b": "gzip",
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"7z\xbc\xaf\x27\x1c": "7z",
+    b"Rar!\x1a\x07": "rar",
 }
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|table|meta|title|div|p|h[1-6])\b")
@@ -52,13 +53,10 @@ def sniff(data: bytes, *, name: str = "", suffix: str = "", hint: str | None = N
         return _zip_kind(data, suffix, hint)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
-    for magic, (what_it, what_en) in SIGNATURES.items():
+    for magic, kind in SIGNATURES.items():
         if data.startswith(magic):
-            it, en = subject(name)
-            raise NotATableError(f"{it} non è una tabella: sembra {what_it}.",
-                                 f"{en} is not a table: it looks like {what_en}.",
-                                 hint_it="Salva il foglio come XLSX, ODS o CSV (UTF-8) e riprova.",
-                                 hint_en="Save the sheet as XLSX, ODS or CSV (UTF-8) and try again.")
+            raise NotATableError("error.read-signature", subject=subject_text(name),
+                                 what=i18n.Text.of(f"label.signature.{kind}"), fix=container_fix("save-as"))
     head = _head(data)
     if head.startswith(("{", "[")):
         return "geojson" if hint == "geojson" or suffix == ".geojson" else "json"
@@ -92,8 +90,7 @@ def _zip_kind(data: bytes, suffix: str, hint: str | None) -> str:
 
 def refuse_script(text: str, name: str) -> None:
     """Raise "this is not a table" for JavaScript, naming the data it wraps (``var data = {…GeoJSON…};``)."""
-    it, en = subject(name)
-    inner_it, inner_en = "", ""
+    inner: i18n.Text | str = ""
     starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
     ends = max(text.rfind("}"), text.rfind("]"))
     if starts and ends > min(starts):
@@ -102,18 +99,7 @@ def refuse_script(text: str, name: str) -> None:
         except (ValueError, RecursionError):
             document = None
         if isinstance(document, dict) and document.get("type") == "FeatureCollection":
-            count = len(document.get("features") or [])
-            inner_it = f" che contiene un GeoJSON ({count} elementi)"
-            inner_en = f" that wraps GeoJSON ({count} features)"
+            inner = i18n.Text.of("label.script-wraps.geojson", count=len(document.get("features") or []))
         elif isinstance(document, list | dict):
-            what_it, what_en = describe_json(document)
-            inner_it, inner_en = f" che contiene dati JSON ({what_it})", f" that wraps JSON data ({what_en})"
-    raise NotATableError(
-        f"{it} non è una tabella: è un programma JavaScript{inner_it}.",
-        f"{en} is not a table: it is a JavaScript program{inner_en}.",
-        hint_it="Scarica dal portale il file dei dati (GeoJSON, CSV, XLSX) invece dello script; se lo script "
-                "contiene i dati, togli l'assegnazione iniziale (per esempio «var dati =») e il «;» finale e salva il "
-                "resto come file .geojson.",
-        hint_en="Download the data file (GeoJSON, CSV, XLSX) from the portal instead of the script; if the script "
-                "holds the data, remove the assignment at the start (for example “var data =”) and the final “;” "
-                "and save the rest as a .geojson file.")
+            inner = i18n.Text.of("label.script-wraps.json", what=describe_json(document))
+    raise NotATableError("error.read-script", subject=subject_text(name), inner=inner)
