@@ -101,6 +101,7 @@ def test_an_unknown_message_key_fails_where_it_is_raised() -> None:
 #: ``cowork_data/locales/{it,en}.toml`` raised as ``Error("error.<key>", **params)``.
 TWO_TEXT_SITES = {
     "declaration.py": 2, "graph/writer.py": 2,
+    "harvest/spec.py": 2,  # an unreadable source file; the build's work in hand reads it in two steps
     "i18n.py": 2,  # the catalogue's own errors: it cannot render them from itself
     "normalise/curated.py": 1,
     "publish/catalog.py": 5,  # the catalogue's titles in both languages: RDF literals, not messages
