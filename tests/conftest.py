@@ -40,6 +40,10 @@ def _artifacts() -> Path:
 #: Where tests put what a person may want to look at after the run (screenshots, figures): never the repository.
 ARTIFACTS = _artifacts()
 
+#: The toolkit's own cache (the validator's compiled shapes) is the run's too: tests leave nothing in the user's
+#: ~/.cache, and each run starts from a cold cache.
+os.environ["COWORK_DATA_CACHE"] = str(ARTIFACTS / "cache")
+
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:
