@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from pathlib import Path
 
+from cowork_data.validate.collector import collector_paused
 from cowork_data.validate.files import TableFile, read_table_bytes, read_table_file, read_tables
 from cowork_data.validate.mapping import load_mapping_file, resolve_mapping
 from cowork_data.validate.report import Finding, Report, Sheet
@@ -51,16 +51,9 @@ def _validate(tables: list[TableFile], name: str, *, table: str | None,
               mapping: Mapping[str, str] | Path | str | None, shacl: bool, root: Path | None) -> Report:
     explicit = load_mapping_file(mapping) if isinstance(mapping, Path | str) else mapping
     report = Report(files=[name])
-    collecting = gc.isenabled()
-    # Hundreds of thousands of short-lived cells, hits and findings and no reference cycles to speak of: the cyclic
-    # collector's full passes were a tenth of a 10,000-row validation (docs/decisions.md §20.5).
-    gc.disable()
-    try:
+    with collector_paused():
         for tf in tables:
             report.merge(validate_table_file(tf, table=table, mapping=explicit, shacl=shacl, root=root))
-    finally:
-        if collecting:
-            gc.enable()
     return report
 
 

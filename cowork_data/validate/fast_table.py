@@ -17,7 +17,6 @@ blank row keeps only its blank-row and primary-key errors) and cut at the same `
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 import polars as pl
 
 from cowork_data.validate import checks
+from cowork_data.validate.collector import collector_paused
 from cowork_data.validate.report import Finding, Report
 from cowork_data.validate.schemas import TABLES, schema_descriptor
 from cowork_data.validate.table import frictionless_code, frictionless_library, make_finding, source_place
@@ -397,14 +397,11 @@ def validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: 
     ``references`` replaces the key sets foreign keys are checked against (``(table, fields)`` → a container of key
     tuples), for tables checked in parts (``cowork_data.pipeline.checks``)."""
     _COLUMNS.clear()
-    collecting = gc.isenabled()
-    gc.disable()  # millions of short-lived cells and no reference cycles: the cyclic collector only costs time
     try:
-        return _validate_tables(tables, root=root, references=references)
+        with collector_paused():
+            return _validate_tables(tables, root=root, references=references)
     finally:
         _COLUMNS.clear()
-        if collecting:
-            gc.enable()
 
 
 def _validate_tables(tables: Mapping[str, Sequence[Mapping[str, str]]], *, root: Path | None,
