@@ -44,25 +44,25 @@ class CkanRef:
 class Source:
     """One entry of the sources catalogue (`sources/<id>.toml`)."""
 
-    id: str
+    id: str  #: the file name without ``.toml``
     title: str
     publisher: str
-    url: str
+    url: str  #: the landing page, the ``source_url`` of the rows
     licence_id: str
     licence_url: str
-    adapter: str
-    format: str
-    tables: tuple[str, ...]
-    snapshots: tuple[str, ...]
-    fixture: bool
-    path: Path
+    adapter: str  #: how it is harvested, one of :data:`ADAPTERS`
+    format: str  #: which normaliser reads the snapshot, one of :data:`FORMATS`
+    tables: tuple[str, ...]  #: the canonical tables it produces (names of ``mapping/tables.toml``)
+    snapshots: tuple[str, ...]  #: the recorded files, relative to the repository root (a curated source: one a table)
+    fixture: bool  #: the snapshot holds invented rows; the fixture note says so
+    path: Path  #: the ``sources/<id>.toml`` file it was read from
     licence_note: str = ""
     fixture_note_it: str = ""
     fixture_note_en: str = ""
     ckan: CkanRef | None = None
-    comune: str = ""
-    space_type: str = ""
-    admissions_call: str = ""
+    comune: str = ""  #: ISTAT code of the comune of every row, when the file does not say it
+    space_type: str = ""  #: the type of every space whose row does not give one (``coworking``, ``fablab``)
+    admissions_call: str = ""  #: the id of the call every listed space is admitted to
     #: The attribution the licence asks for ("CGET, Mission Coworking, 2019"), repeated where the data is published.
     attribution: str = ""
     columns: dict[str, str] = field(default_factory=dict, hash=False)

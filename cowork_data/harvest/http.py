@@ -56,14 +56,14 @@ class FetchError(HarvestError):
 class HttpPolicy:
     """Limits of the client; the defaults suit a public portal, tests pass small values."""
 
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    retries: int = 3
-    backoff: float = 1.0
-    max_retry_after: float = 120.0
-    max_bytes: int = 200 * 1024 * 1024
+    connect_timeout: float = 10.0  #: seconds to wait for the connection
+    read_timeout: float = 60.0  #: seconds to wait for each read of the answer
+    retries: int = 3  #: new attempts after a timeout, a lost connection or an HTTP 429, 500, 502, 503 or 504
+    backoff: float = 1.0  #: seconds before the first new attempt, doubled for each next one (without Retry-After)
+    max_retry_after: float = 120.0  #: the longest Retry-After, in seconds, that is waited for; a longer one fails
+    max_bytes: int = 200 * 1024 * 1024  #: the largest answer, in bytes after decompression
     max_redirects: int = 5
-    min_interval: float = 1.0
+    min_interval: float = 1.0  #: seconds between two requests to the same host
     #: Longest a paged read (a CKAN datastore, page after page) may take in all.
     max_seconds: float = 600.0
     #: Hosts (``name``, ``name:port`` or an address) that may be private or local; ``("*",)`` allows all.

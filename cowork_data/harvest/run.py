@@ -42,16 +42,16 @@ class SourceOutcome:
     """What happened to one source: status `recorded`, `local`, `updated`, `unchanged` or `failed`."""
 
     source_id: str
-    kind: str
+    kind: str  #: the harvest kind of the source (``ckan``, ``file``, … :data:`cowork_data.harvest.spec.KINDS`)
     status: str
-    cause: str = ""
+    cause: str = ""  #: why it failed or is unchanged: a fetch or shape cause code (``too-large``, ``same-bytes``)
     message_it: str = ""
     message_en: str = ""
-    sha256: str = ""
-    retrieved_at: str = ""
-    records: int = 0
-    snapshot: str = ""
-    url: str = ""
+    sha256: str = ""  #: of the bytes checked or fetched
+    retrieved_at: str = ""  #: when those bytes were fetched (ISO 8601, UTC)
+    records: int = 0  #: rows (or features) of the snapshot
+    snapshot: str = ""  #: the file written or checked; a rejected harvest's is under ``rejected/``
+    url: str = ""  #: the URL of the data (after the catalogue's choice of distribution)
 
     @property
     def ok(self) -> bool:

@@ -63,15 +63,15 @@ _NUMBER_FIRST = re.compile(r"^\s*(?P<number>\d+(?:\s*(?:bis|ter|quater|[a-d])\b)
 class CgetNotes:
     """What the reader dropped, resolved and doubted, for the build summary (counts and row numbers)."""
 
-    rows: int = 0
-    contacts_dropped: int = 0
-    emails_dropped: int = 0
-    emails_kept: int = 0
-    names_withheld: int = 0
-    communes: Counter = field(default_factory=Counter)
-    unresolved: list[tuple[str, str]] = field(default_factory=list)
-    dubious: list[tuple[str, str]] = field(default_factory=list)
-    duplicates: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    rows: int = 0  #: rows read (blank rows not counted)
+    contacts_dropped: int = 0  #: rows whose contact person (a natural person's name) was not copied
+    emails_dropped: int = 0  #: e-mail addresses not copied: personal, made of the contact's name, or a second one
+    emails_kept: int = 0  #: rows whose address of the place was kept
+    names_withheld: int = 0  #: spaces named after a person, published as ``Tiers-lieu <id>``
+    communes: Counter = field(default_factory=Counter)  #: how each row's commune was found → rows
+    unresolved: list[tuple[str, str]] = field(default_factory=list)  #: (row, why) of rows without a commune, left out
+    dubious: list[tuple[str, str]] = field(default_factory=list)  #: (row, doubt) of rows kept with a doubt
+    duplicates: list[tuple[tuple[str, ...], str]] = field(default_factory=list)  #: (rows, why) that look the same
 
     def summary(self) -> dict[str, object]:
         return {"rows": self.rows, "contacts_dropped": self.contacts_dropped, "emails_dropped": self.emails_dropped,

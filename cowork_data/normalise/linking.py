@@ -50,10 +50,10 @@ _GENERIC = frozenset(
 class Thresholds:
     """Decision thresholds of :func:`link_spaces` (similarities from 0 to 1, distances in metres)."""
 
-    name: float = 0.75
-    distance: float = 150.0
-    address: float = 0.8
-    near: float = 300.0
+    name: float = 0.75  #: the least name similarity of a link
+    distance: float = 150.0  #: metres: two points closer than this are the same place
+    address: float = 0.8  #: the least address similarity that makes two records the same place without points
+    near: float = 300.0  #: metres: records farther apart are never compared
     #: same point (within this distance) but another name: reported, not linked
     same_point: float = 25.0
 

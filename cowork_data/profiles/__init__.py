@@ -57,23 +57,23 @@ class CompanyId:
 class Profile:
     """The rules of one country (see the module docstring)."""
 
-    country: str
-    iso3: str
+    country: str  #: ISO 3166-1 alpha-2 (``IT``), the rows' ``country``
+    iso3: str  #: ISO 3166-1 alpha-3 (``ITA``), the key of the EU country authority table
     name_it: str
     name_en: str
-    name_local: str
-    language: str
-    code_system: str
-    code_field: str
-    code_pattern: str
-    postcode_pattern: str
-    phone_region: str
-    phone_pattern: str
+    name_local: str  #: the country's name in its own language
+    language: str  #: the country's language as a BCP 47 tag (``fr``)
+    code_system: str  #: the name of the municipality code system, as shown to people
+    code_field: str  #: the spaces field holding the municipality code (``comune_istat``)
+    code_pattern: str  #: a regular expression a valid municipality code matches
+    postcode_pattern: str  #: a regular expression a valid postcode matches
+    phone_region: str  #: the region code phonenumbers parses national numbers with
+    phone_pattern: str  #: a regular expression a phone number in E.164 form matches
     company_ids: tuple[CompanyId, ...]
-    bounds: tuple[Box, ...]
-    city_iri: Callable[[str, str], URIRef]
-    scope: Callable[[str], str]
-    reference: Callable[[], object]
+    bounds: tuple[Box, ...]  #: the boxes every place of the country falls into (mainland, islands, overseas)
+    city_iri: Callable[[str, str], URIRef]  #: (municipality code, base IRI) → the city's IRI
+    scope: Callable[[str], str]  #: municipality code → the first segment of a space id (``f205``, ``fr-75056``)
+    reference: Callable[[], object]  #: loads the list of the country's municipalities
     #: The named graph of the city nodes (``{base}graph/{city_graph}``), named after the reference list.
     city_graph: str = ""
     #: Fields of a spaces row holding the municipality codes (the first is the one the city IRI is keyed on).

@@ -32,13 +32,13 @@ class Series:
 class Chart:
     """A chart's data and words: categories (rows), series (bars per row), unit (``EUR`` or empty)."""
 
-    slug: str
+    slug: str  #: the chart's id in the page (``chart-{slug}``) and its file name (``{slug}.svg``)
     title_it: str
     title_en: str
-    desc_it: str
+    desc_it: str  #: what the chart shows, in words: the SVG's ``<desc>`` for screen readers
     desc_en: str
-    categories: tuple[str, ...]
-    series: tuple[Series, ...]
+    categories: tuple[str, ...]  #: the label of each group of bars, top to bottom
+    series: tuple[Series, ...]  #: one bar per category each, with the legend's name
     unit: str = ""
 
     @property

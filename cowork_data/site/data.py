@@ -75,15 +75,15 @@ class Comune:
     """A municipality: its codes (ISTAT and Belfiore in Italy, INSEE in France), name, population and the
     region and subdivision it lies in (page keys of :mod:`cowork_data.site.places`: ``regioni/FR-11``)."""
 
-    istat: str
-    belfiore: str
+    istat: str  #: the six-digit ISTAT code (``015146``); empty outside Italy
+    belfiore: str  #: the cadastral (Belfiore) code of the fiscal codes (``F205``); empty outside Italy
     name: str
-    country: str = "IT"
-    insee: str = ""
-    population: int | None = None
-    region: str = ""
+    country: str = "IT"  #: ISO 3166-1 alpha-2
+    insee: str = ""  #: the five-character INSEE code of a French commune (``75056``)
+    population: int | None = None  #: the legal population of the reference list (Italy: the 2011 census)
+    region: str = ""  #: the region's page key (``regioni/IT-lombardia``)
     region_name: str = ""
-    subregion: str = ""
+    subregion: str = ""  #: the province's or département's page key (``province/IT-MI``, ``dipartimenti/FR-75``)
     subregion_name: str = ""
 
     @property
