@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cowork_data.errors import ConfigError
+from cowork_data.i18n import Text
 from cowork_data.namespaces import PREFIXES, VOCAB_BASE
 
 __all__ = ["Cond", "Declaration", "Group", "Slot", "Table", "Term", "Triple", "codes", "declaration",
@@ -220,10 +221,10 @@ class _Errors:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def __call__(self, where: str, it: str, en: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {where}: {it}", f"{self.path}: {where}: {en}",
-                           hint_it="Correggi la dichiarazione (sintassi in mapping/README.md).",
-                           hint_en="Fix the declaration (syntax in mapping/README.md).")
+    def __call__(self, where: str, reason: str, /, **params: Any) -> ConfigError:
+        """The error at ``where``: ``reason`` names the catalogue's ``error.declaration.reason.<reason>``."""
+        return ConfigError("error.declaration", path=self.path, where=where,
+                           reason=Text.of(f"error.declaration.reason.{reason}", **params))
 
 
 @cache
@@ -233,16 +234,15 @@ def _load(path_text: str, _mtime_ns: int) -> Declaration:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise fail("file", "mancante o illeggibile.", "missing or unreadable.") from exc
+        raise fail("file", "unreadable") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise fail("TOML", f"non valido ({exc}).", f"invalid ({exc}).") from exc
+        raise fail("TOML", "toml", detail=str(exc)) from exc
     prefixes = {**BUILTIN_PREFIXES, **PREFIXES}
     schemes = {name: tuple(fields) for name, fields in data.get("schemes", {}).items()}
     prefixes.update({name: f"{VOCAB_BASE}{name}/" for name in schemes})
     names = tuple(data.get("tables", ()))
     if not names or set(names) != set(data.get("table", {})):
-        raise fail("tables", "l'elenco non corrisponde alle sezioni [table.*].",
-                   "the list does not match the [table.*] sections.")
+        raise fail("tables", "tables")
     schemas_dir = path.parent.parent / "schemas"
     parser = _Parser(prefixes, fail)
     provenance = data.get("provenance", {})
@@ -254,12 +254,12 @@ def _load(path_text: str, _mtime_ns: int) -> Declaration:
              for name, spec in data.get("other", {}).items()}
     for required in ("sources", "cities", "same_as"):
         if required not in other:
-            raise fail(f"other.{required}", "manca.", "is missing.")
+            raise fail(f"other.{required}", "missing")
     for scheme, fields in schemes.items():
         for qualified in fields:
             t, _, f = qualified.partition(".")
             if t not in table or f not in table[t].fields:
-                raise fail(f"schemes.{scheme}", f"campo sconosciuto {qualified}.", f"unknown field {qualified}.")
+                raise fail(f"schemes.{scheme}", "scheme-field", field=qualified)
     return Declaration(path=path, tables=names, table=table, other=other, schemes=schemes, prefixes=prefixes)
 
 
@@ -267,7 +267,7 @@ def _schema_fields(path: Path, fail: _Errors) -> tuple[str, ...]:
     try:
         return tuple(f["name"] for f in json.loads(path.read_text(encoding="utf-8"))["fields"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise fail(path.name, "Table Schema mancante o non valido.", "Table Schema missing or invalid.") from exc
+        raise fail(path.name, "table-schema") from exc
 
 
 @cache
@@ -288,8 +288,7 @@ def _codes(path_text: str, _mtime_ns: int) -> dict[str, tuple[str, str]]:
             elif predicate == f"{skos}prefLabel":
                 labels.setdefault(str(subject), {})[obj.language or ""] = obj.value
     except (OSError, SyntaxError) as exc:
-        raise ConfigError(f"Schema di concetti non leggibile: {path} ({exc})",
-                          f"Unreadable concept scheme: {path} ({exc})") from exc
+        raise ConfigError("error.concept-scheme-unreadable", path=path, detail=str(exc)) from exc
     # the scheme's order is the file's (an RDF graph has none)
     text = path.read_text(encoding="utf-8")
     ordered = sorted(notations.items(), key=lambda item: text.find(f'skos:notation "{item[1]}"'))
@@ -309,7 +308,7 @@ class _Parser:
         lookup = dict(spec.get("lookup", {}))
         groups = [self.group(f"{where}.nodes[{i}]", g) for i, g in enumerate(spec.get("nodes", ()))]
         if "node" not in spec:
-            raise self.fail(where, "manca `node`.", "`node` is missing.")
+            raise self.fail(where, "no-node")
         record = Group(node=self.term(f"{where}.node", spec["node"]),
                        triples=tuple(self.triple(f"{where}.triples", t) for t in spec.get("triples", ())))
         with_provenance = provenance is not None and bool(provenance)
@@ -340,16 +339,15 @@ class _Parser:
                 names |= set(triple.obj.fields()) | set(triple.when.fields() if triple.when else ())
             for name in names - items:
                 if name not in known:
-                    raise self.fail(where, f"campo sconosciuto «{name}».", f"unknown field “{name}”.")
+                    raise self.fail(where, "field-unknown", name=name)
             used |= names - items
         used |= {p.field for p in table.graph if isinstance(p, Slot)}
         for name in table.unmapped:
             if name in used:
-                raise self.fail(f"{where}.unmapped", f"«{name}» è usato nella mappatura.", f"“{name}” is mapped.")
+                raise self.fail(f"{where}.unmapped", "unmapped-is-mapped", name=name)
         missing = [f for f in table.fields if f not in used and f not in table.unmapped]
         if missing:
-            raise self.fail(where, f"campi senza mappatura né voce in `unmapped`: {', '.join(missing)}.",
-                            f"fields neither mapped nor listed in `unmapped`: {', '.join(missing)}.")
+            raise self.fail(where, "fields-unmapped", fields=", ".join(missing))
 
     def group(self, where: str, spec: dict[str, Any]) -> Group:
         each = None
@@ -359,7 +357,7 @@ class _Parser:
         if link.startswith("^"):
             link, reverse = link[1:], True
         if "node" not in spec:
-            raise self.fail(where, "manca `node`.", "`node` is missing.")
+            raise self.fail(where, "no-node")
         return Group(node=self.term(f"{where}.node", spec["node"]),
                      triples=tuple(self.triple(f"{where}.triples", t) for t in spec.get("triples", ())),
                      link=self.iri(where, link) if link else "", link_reverse=reverse,
@@ -384,7 +382,7 @@ class _Parser:
     def iri(self, where: str, curie: str) -> str:
         match = _CURIE.match(curie)
         if not match or match[1] not in self.prefixes:
-            raise self.fail(where, f"«{curie}» non è un nome con prefisso noto.", f"“{curie}” is not a known CURIE.")
+            raise self.fail(where, "curie", curie=curie)
         return self.prefixes[match[1]] + match[2]
 
     def term(self, where: str, text: str) -> Term:
@@ -400,12 +398,12 @@ class _Parser:
             return Term("literal", template=self.template(where, match[1]), lang=match[2] or "", datatype=datatype)
         if match := _FUNCTION.match(text):
             if match[1] not in TERM_FUNCTIONS:
-                raise self.fail(where, f"funzione sconosciuta «{match[1]}».", f"unknown function “{match[1]}”.")
+                raise self.fail(where, "function-unknown", name=match[1])
             args = tuple(a.strip() for a in match[2].split(",") if a.strip())
             return Term("function", text=match[1], args=args)
         if match := _CODE.match(text):
             if match[1] not in self.prefixes:
-                raise self.fail(where, f"prefisso sconosciuto «{match[1]}».", f"unknown prefix “{match[1]}”.")
+                raise self.fail(where, "prefix-unknown", name=match[1])
             return Term("code", text=self.prefixes[match[1]], args=(match[2],))
         return Term("const", text=f"<{self.iri(where, text)}>")
 
@@ -416,13 +414,13 @@ class _Parser:
             if match.start() > pos:
                 parts.append(text[pos:match.start()])
             if match[4] and match[4] not in FILTERS:
-                raise self.fail(where, f"filtro sconosciuto «{match[4]}».", f"unknown filter “{match[4]}”.")
+                raise self.fail(where, "filter-unknown", name=match[4])
             parts.append(Slot(match[1], empty=bool(match[2]), default=match[3], filter=match[4]))
             pos = match.end()
         if pos < len(text):
             parts.append(text[pos:])
         if any("{" in p or "}" in p for p in parts if isinstance(p, str)):
-            raise self.fail(where, f"segnaposto non valido in «{text}».", f"invalid placeholder in “{text}”.")
+            raise self.fail(where, "placeholder", text=text)
         return tuple(parts)
 
     def cond(self, where: str, text: str) -> Cond:
@@ -431,7 +429,7 @@ class _Parser:
         except SyntaxError:
             found = None
         if found is None:
-            raise self.fail(where, f"condizione non valida «{text}».", f"invalid condition “{text}”.")
+            raise self.fail(where, "condition", text=text)
         return found
 
     def _cond(self, node: ast.AST) -> Cond | None:
@@ -460,7 +458,7 @@ class _Parser:
         except SyntaxError:
             found = None
         if found is None:
-            raise self.fail(where, f"espressione non valida «{text}».", f"invalid expression “{text}”.")
+            raise self.fail(where, "expression", text=text)
         return found
 
     def _call(self, node: ast.AST, allowed: frozenset[str]) -> tuple[str, tuple[Any, ...]] | None:
@@ -488,10 +486,10 @@ class _Parser:
         if (isinstance(tree, ast.Compare) and isinstance(tree.ops[0], ast.In) and isinstance(tree.left, ast.Name)):
             call = self._call(tree.comparators[0], frozenset(ITEM_FUNCTIONS))
         if call is None or not isinstance(tree, ast.Compare) or not isinstance(tree.left, ast.Name):
-            raise self.fail(where, f"espressione non valida «{text}».", f"invalid expression “{text}”.")
+            raise self.fail(where, "expression", text=text)
         fn, args = call
         if not all(isinstance(a, str) and not a.startswith("'") for a in args):
-            raise self.fail(where, "gli argomenti devono essere campi.", "the arguments must be fields.")
+            raise self.fail(where, "arguments")
         return tree.left.id, fn, tuple(args)
 
 

@@ -163,7 +163,7 @@ class Writer:
             return self.terms.city(self.city_key(term, env))
         if term.kind == "function" and term.text == "iri":
             return env.get(term.args[0])
-        raise ConfigError(f"Nodo non valido nella dichiarazione: {term}", f"Invalid node in the declaration: {term}")
+        raise ConfigError("error.declaration-node", term=term)
 
     def city_key(self, term: Term, env: _Env) -> pl.Series:
         """``city(istat[, day[, name]])``: the comune's code and the day its version is wanted on."""
@@ -309,8 +309,7 @@ class _Env:
             found = on.replace_strict(list(lookup), list(lookup.values()), default=None, return_dtype=pl.String) \
                 if lookup else nulls(on)
         else:
-            raise ConfigError(f"Nome sconosciuto nella dichiarazione: «{name}».",
-                              f"Unknown name in the declaration: “{name}”.")
+            raise ConfigError("error.declaration-name", name=name)
         self.values[name] = found
         return found
 

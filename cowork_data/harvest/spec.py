@@ -75,7 +75,7 @@ def harvest_spec(source: Source) -> HarvestSpec:
     try:
         table = _table(source.path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{source.path}: illeggibile ({exc})", f"{source.path}: unreadable ({exc})") from exc
+        raise ConfigError("error.source-file-unreadable", path=source.path, detail=str(exc)) from exc
     return _spec(source, table)
 
 

@@ -226,8 +226,7 @@ def normalise_cget(source: Source, snapshot: Snapshot, *, crosswalk: Crosswalk,
     try:
         table = parse_table(harvest_spec(source).format, snapshot.data, expected=tuple(columns))
     except UnreadableSnapshot as exc:
-        raise HarvestError(f"Snapshot della fonte {source.id} illeggibile: {exc.reason_it}",
-                           f"Snapshot of source {source.id} unreadable: {exc.reason_en}") from exc
+        raise HarvestError("error.snapshot-unreadable", source=source.id, reason=exc.texts()) from exc
     positions = _positions(source, columns, table.header)
     spaces = []
     for locator, record in zip(table.locators, table.rows, strict=True):

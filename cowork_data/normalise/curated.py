@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from cowork_data import i18n
 from cowork_data.config import Source
 from cowork_data.errors import ConfigError, UnreadableFileError
 from cowork_data.harvest import Snapshot
@@ -40,7 +41,8 @@ def _table(source: Source, part: Snapshot) -> tuple[str, list[dict[str, str]]]:
     try:
         records = read(part.data, name=str(part.path), format="csv").sheets[0].rows
     except UnreadableFileError as exc:
-        raise ConfigError(exc.message_it, exc.message_en, hint_it=exc.hint_it, hint_en=exc.hint_en) from exc
+        raise ConfigError("error.curated-unreadable", reason=exc.texts(),
+                          hint={lang: exc.hint(lang) for lang in i18n.languages()}) from exc
     header = [h.strip() for h in records[0]] if records else []
     root = project_of(source.path)
     known = fields(table, root)

@@ -107,8 +107,7 @@ def _write_batch(batch: Sequence[Entry], decl: Declaration, base: str, cache: Ca
     known = {e.source_id for e in batch}
     stray = set(frame["graph"].unique().to_list()) - known
     if stray:  # every row of a source names that source (the normalisers set source_id)
-        raise ConfigError(f"Righe di grafi che non sono di una fonte: {sorted(stray)[:3]}",
-                          f"Lines in graphs that are not a source's: {sorted(stray)[:3]}")
+        raise ConfigError("error.graph-stray-lines", graphs=sorted(stray)[:3])
     stats = batch_stats(frame)
     privacy = batch_privacy(frame)
     # Each graph's lines as one text (one polars pass, not one writer call per source).

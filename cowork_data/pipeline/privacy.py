@@ -123,8 +123,4 @@ def scan(stage: Path, plan: Any) -> None:
     if found:
         report = Report()
         report.extend(found)
-        raise ValidationFailed(
-            f"Dati personali nei file da pubblicare: {len(found)}; nulla è stato pubblicato.",
-            f"Personal data in the files to publish: {len(found)}; nothing was published.",
-            report=report,
-        )
+        raise ValidationFailed("error.build-personal-data", count=len(found), report=report)

@@ -150,11 +150,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         errors = [f for f in checked.findings if f.severity == "error"]
         if errors:
             report = _report_of(checked.findings)
-            raise ValidationFailed(
-                f"Il grafo viola le forme SHACL: {len(errors)} violazioni; nulla è stato pubblicato.",
-                f"The graph violates the SHACL shapes: {len(errors)} violations; nothing was published.",
-                report=report,
-            )
+            raise ValidationFailed("error.build-shacl", count=len(errors), report=report)
         out["triples"] = sum(g.lines for g in graphs) if len(out["parts"]) > 1 else _lines(nquads, "nt")
         files = _files(out["parts"])
         say("publish", "data/catalog.ttl, datapackage.json")

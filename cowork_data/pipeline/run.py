@@ -92,8 +92,7 @@ def engines(engine: str) -> tuple[Callable[..., Report], Callable[..., list]]:
         from cowork_data.validate import fast_table, fastshacl
 
         return fast_table.validate_tables, fastshacl.validate_graph
-    raise UsageError(f"Motore sconosciuto «{engine}»: usa fast o reference.",
-                     f"Unknown engine “{engine}”: use fast or reference.")
+    raise UsageError("error.engine-unknown", engine=engine)
 
 
 def build(
@@ -147,11 +146,7 @@ def build(
     say("validate-tables", f"{sum(table_rows(e.tables, t) for e in entries for t in e.tables)} righe / rows")
     table_report = _check_tables(entries, root, engine, combined)
     if not table_report.valid:
-        raise ValidationFailed(
-            f"I dati non rispettano lo schema: {len(table_report.errors)} errori; nulla è stato pubblicato.",
-            f"The data break the schema: {len(table_report.errors)} errors; nothing was published.",
-            report=table_report,
-        )
+        raise ValidationFailed("error.build-schema", count=len(table_report.errors), report=table_report)
 
     say("graph", "RDF")
     lent = graph_stage.lookups(decl, entries)

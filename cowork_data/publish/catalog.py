@@ -210,10 +210,8 @@ def _catalog(
     # Catalogue
     for cls in (DCAT.Catalog, DCATAPIT.Catalog):
         g.add((catalog, RDF.type, cls))
-    _both(g, catalog, DCT.title, "Catalogo cowork-data", "cowork-data catalogue")
-    _both(g, catalog, DCT.description,
-          "Dati aperti su spazi di coworking, fablab e makerspace in Italia e sui bandi che li finanziano.",
-          "Open data on coworking spaces, fablabs and makerspaces in Italy and the calls funding them.")
+    _both(g, catalog, DCT.title, *both("label.catalog.catalog-title"))
+    _both(g, catalog, DCT.description, *both("label.catalog.catalog-description"))
     g.add((catalog, DCT.publisher, agent))
     g.add((catalog, DCT.modified, day))
     g.add((catalog, FOAF.homepage, URIRef(base)))
@@ -227,12 +225,8 @@ def _catalog(
     for cls in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
         g.add((dataset, RDF.type, cls))
     g.add((dataset, DCT.identifier, Literal(f"{publisher.identifier}:cowork-data")))
-    _both(g, dataset, DCT.title, "Spazi di lavoro condiviso in Italia", "Shared workplaces in Italy")
-    _both(g, dataset, DCT.description,
-          "Spazi di coworking, fablab e makerspace, chi li gestisce e i bandi pubblici che li elencano e li "
-          "finanziano (finanziamenti, iscrizioni, contributi, esiti), dai registri dei comuni.",
-          "Coworking spaces, fablabs and makerspaces, the organisations that run them and the public calls that list "
-          "and fund them (funding, admissions, awards, outcomes), from municipal registries.")
+    _both(g, dataset, DCT.title, *both("label.catalog.dataset-title"))
+    _both(g, dataset, DCT.description, *both("label.catalog.dataset-description"))
     g.add((dataset, DCT.publisher, agent))
     g.add((dataset, DCT.rightsHolder, agent))
     _originators(g, dataset, originators, bulk)
@@ -438,7 +432,7 @@ def describe_service(g: Graph, service: URIRef, endpoint: URIRef, graphs: Mappin
     """
     for cls in (SD.Service, DCAT.DataService):
         g.add((service, RDF.type, cls))
-    _both(g, service, DCT.title, "Endpoint SPARQL di cowork-data", "cowork-data SPARQL endpoint")
+    _both(g, service, DCT.title, *both("label.catalog.service-title"))
     g.add((service, SD.endpoint, endpoint))
     g.add((service, DCAT.endpointURL, endpoint))
     if dataset is not None:

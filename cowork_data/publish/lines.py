@@ -84,15 +84,13 @@ def sort_unique(sources: Iterable[Path], out: Path, *, tmp: Path, memory_mb: int
     """Sort the lines of ``sources`` into ``out``, each distinct line once; returns the number of lines."""
     sort = shutil.which("sort")
     if sort is None:
-        raise ConfigError("Manca il programma «sort» (GNU coreutils): installalo per pubblicare il grafo.",
-                          "The “sort” program (GNU coreutils) is missing: install it to publish the graph.")
+        raise ConfigError("error.sort-missing")
     tmp.mkdir(parents=True, exist_ok=True)
     cmd = [sort, "-u", "-S", f"{memory_mb}M", "-T", str(tmp), f"--parallel={threads or os.cpu_count() or 1}",
            "-o", str(out), "--", *map(str, sources)]
     done = subprocess.run(cmd, env={**os.environ, "LC_ALL": "C"}, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise ConfigError(f"Ordinamento delle righe del grafo non riuscito: {done.stderr.strip()}",
-                          f"Sorting the graph's lines failed: {done.stderr.strip()}")
+        raise ConfigError("error.sort-failed", detail=done.stderr.strip())
     return count_lines(out)
 
 

@@ -51,14 +51,10 @@ def push_graphs(
     ``auth``: ``(user, password)``, sent with ``auth_scheme`` (``basic`` or ``digest``, see :data:`AUTH_SCHEMES`).
     """
     if auth_scheme not in AUTH_SCHEMES:
-        raise UsageError(f"Schema di autenticazione sconosciuto «{auth_scheme}»: usa {', '.join(AUTH_SCHEMES)}.",
-                         f"Unknown authentication scheme “{auth_scheme}”: use {', '.join(AUTH_SCHEMES)}.")
+        raise UsageError("error.push-auth-scheme", scheme=auth_scheme, known=", ".join(AUTH_SCHEMES))
     credentials = AUTH_SCHEMES[auth_scheme](*auth) if auth else None
     if not nquads.is_file():
-        raise UsageError(
-            f"File N-Quads mancante: {nquads}: esegui prima «cowork-data build».",
-            f"Missing N-Quads file: {nquads}: run “cowork-data build” first.",
-        )
+        raise UsageError("error.push-nquads-missing", path=nquads)
     graphs: dict[str, list[ox.Triple]] = {}
     for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
         if isinstance(quad.graph_name, ox.NamedNode):
@@ -71,23 +67,12 @@ def push_graphs(
                 response = session.put(endpoint, params={"graph": name}, data=body, timeout=timeout,
                                        auth=credentials, headers={"Content-Type": "application/n-triples"})
             except requests.RequestException as exc:
-                raise PublishError(
-                    f"Impossibile raggiungere {endpoint}: {exc}", f"Cannot reach {endpoint}: {exc}",
-                    hint_it="Controlla l'URL del Graph Store (Oxigraph: http://host:porta/store).",
-                    hint_en="Check the Graph Store URL (Oxigraph: http://host:port/store).",
-                ) from exc
+                raise PublishError("error.push-unreachable", endpoint=endpoint, detail=str(exc)) from exc
             if response.status_code in (401, 403):
-                raise PublishError(
-                    f"Il server ha negato la scrittura del grafo {name}: HTTP {response.status_code}.",
-                    f"The server refused to write graph {name}: HTTP {response.status_code}.",
-                    hint_it="Controlla --user, --password e --auth (Virtuoso: digest, un utente con SPARQL_UPDATE).",
-                    hint_en="Check --user, --password and --auth (Virtuoso: digest, a user with SPARQL_UPDATE).",
-                )
+                raise PublishError("error.push-denied", graph=name, status=response.status_code)
             if response.status_code not in (200, 201, 204):
-                raise PublishError(
-                    f"Il server ha rifiutato il grafo {name}: HTTP {response.status_code} {response.text[:300]}",
-                    f"The server refused graph {name}: HTTP {response.status_code} {response.text[:300]}",
-                )
+                raise PublishError("error.push-refused", graph=name, status=response.status_code,
+                                   body=response.text[:300])
             sent[name] = len(graphs[name])
             if progress:
                 progress(name, sent[name])

@@ -58,10 +58,7 @@ def _text(term: object) -> str:
 
 def open_store(path: Path) -> ox.Store:
     if not path.is_dir() or not any(path.iterdir()):
-        raise UsageError(
-            f"Nessun archivio SPARQL in {path}: esegui prima «cowork-data build» (o «make run»).",
-            f"No SPARQL store at {path}: run “cowork-data build” (or “make run”) first.",
-        )
+        raise UsageError("error.store-missing", path=path)
     return ox.Store.read_only(str(path))
 
 
@@ -71,7 +68,7 @@ def run_query(store_path: Path, query: str) -> QueryResult:
     try:
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise UsageError(f"Query SPARQL non valida: {exc}", f"Invalid SPARQL query: {exc}") from exc
+        raise UsageError("error.sparql-invalid", detail=str(exc)) from exc
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(variables=["result"], rows=[[str(bool(answer)).lower()]], boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):

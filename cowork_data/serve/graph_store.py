@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from cowork_data import i18n
 from cowork_data.serve.negotiation import preferences
 from cowork_data.serve.sparql import GRAPH_TYPES, QueryTimeout, SparqlSettings, pool
 
@@ -26,13 +27,13 @@ __all__ = ["routes"]
 
 PATH = "/store"
 ALLOW = "GET, HEAD"
-READ_ONLY = ("Il Graph Store è di sola lettura: PUT, POST, DELETE e PATCH non sono ammessi. / "
-             "This Graph Store is read-only: PUT, POST, DELETE and PATCH are not allowed.")
 _BAD_IRI = set('<>"{}|\\^` \n\r\t')
 
 
-def _text(status: int, it: str, en: str, **headers: str) -> PlainTextResponse:
-    return PlainTextResponse(f"{it}\n{en}\n", status_code=status, headers=headers)
+def _text(status: int, key: str, /, *, headers: dict[str, str] | None = None, **params: object) -> PlainTextResponse:
+    """A plain-text answer: the catalogue's ``error.graph-store.<key>`` in Italian and in English, a line each."""
+    italian, english = i18n.both(f"error.graph-store.{key}", **params)
+    return PlainTextResponse(f"{italian}\n{english}\n", status_code=status, headers=headers)
 
 
 def _kind(request: Request) -> str:
@@ -50,7 +51,7 @@ async def _ask(request: Request, query: str, accept: str) -> tuple[str, str, byt
 
 async def graph(request: Request) -> Response:
     if request.method not in ("GET", "HEAD"):
-        return _text(405, READ_ONLY.split(" / ")[0], READ_ONLY.split(" / ")[1], Allow=ALLOW)
+        return _text(405, "read-only", headers={"Allow": ALLOW})
     params = request.query_params
     iri: str | None
     if "graph" in params or "default" in params:  # indirect identification, at any graph-store URL
@@ -59,32 +60,30 @@ async def graph(request: Request) -> Response:
         elif "default" not in params and len(params.getlist("graph")) == 1:
             iri = params["graph"]
         else:
-            return _text(400, "Indica un solo grafo: ?graph={IRI} oppure ?default.",
-                         "Name exactly one graph: ?graph={IRI} or ?default.")
+            return _text(400, "one-graph")
     elif request.path_params.get("path"):  # direct identification: the request's URL names the graph
         iri = str(request.url.replace(query="", fragment=""))
     else:
-        return _text(400, "Indica un grafo: ?graph={IRI} oppure ?default.", "Name one graph: ?graph={IRI} or ?default.")
+        return _text(400, "no-graph")
     if iri is not None and (not iri or _BAD_IRI & set(iri) or ":" not in iri):
-        return _text(400, f"IRI di grafo non valido: {iri!r}.", f"Invalid graph IRI: {iri!r}.")
+        return _text(400, "bad-iri", iri=repr(iri))
     settings: SparqlSettings = request.app.state.sparql
     if not settings.store_path.is_dir():
-        return _text(503, f"Nessun archivio in {settings.store_path}: esegui prima «cowork-data build».",
-                     f"No store at {settings.store_path}: run “cowork-data build” first.")
+        return _text(503, "no-store", store=settings.store_path)
     kind = _kind(request)
     pattern = "?s ?p ?o" if iri is None else f"GRAPH <{iri}> {{ ?s ?p ?o }}"
     try:
         if iri is not None:
             status, _media, body, _cut = await _ask(request, f"ASK {{ {pattern} }}", "json")
             if status != "ok":
-                return _text(400, f"Grafo non leggibile: {body.decode()}", f"Cannot read the graph: {body.decode()}")
+                return _text(400, "unreadable", detail=body.decode())
             if not json.loads(body)["boolean"]:
-                return _text(404, f"Nessun grafo {iri} nell'archivio.", f"No graph {iri} in the store.")
+                return _text(404, "not-found", iri=iri)
         status, media, body, truncated = await _ask(request, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}", kind)
     except QueryTimeout:
-        return _text(503, f"Tempo scaduto dopo {settings.timeout:g} s.", f"Timed out after {settings.timeout:g} s.")
+        return _text(503, "timeout", seconds=f"{settings.timeout:g}")
     if status != "ok":
-        return _text(400, f"Grafo non leggibile: {body.decode()}", f"Cannot read the graph: {body.decode()}")
+        return _text(400, "unreadable", detail=body.decode())
     headers = {"Vary": "Accept", **({"X-Result-Truncated": "true"} if truncated else {})}
     return Response(body, media_type=media, headers=headers)
 

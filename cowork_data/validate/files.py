@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from cowork_data.errors import UnreadableFileError
+from cowork_data.i18n import Text
 from cowork_data.readers import Sheet, Workbook, read, read_file
 
 __all__ = ["MAX_CELL_CHARS", "TableFile", "detect_header", "read_table_bytes", "read_table_file", "read_tables"]
@@ -75,12 +76,7 @@ def _tables(book: Workbook, path: Path) -> list[TableFile]:
             raise _no_rows(path, book.format)
         tables = _chosen(path, book)
     if not any(any(c.strip() for c in row) for t in tables for row in t.rows):
-        raise UnreadableFileError(
-            f"Il file {path} ha l'intestazione ma nessuna riga di dati.",
-            f"The file {path} has a header but no data rows.",
-            hint_it="Aggiungi sotto l'intestazione una riga per ogni spazio.",
-            hint_en="Add one row per space below the header.",
-        )
+        raise UnreadableFileError("error.file-header-only", path=path)
     return tables
 
 
@@ -99,14 +95,9 @@ def _chosen(path: Path, book: Workbook) -> list[TableFile]:
 
 
 def _no_rows(path: Path, fmt: str) -> UnreadableFileError:
-    hint = ("Controlla che l'elenco abbia un'intestazione e almeno una riga.",
-            "Check that the list has a header and at least one row.")
-    if fmt == "pdf":
-        hint = ("Un PDF acquisito da scanner non ha testo da leggere: chiedi l'elenco come XLSX, ODS o CSV.",
-                "A scanned PDF has no text to read: ask for the list as XLSX, ODS or CSV.")
-    label = LABELS.get(fmt, fmt.upper())
-    return UnreadableFileError(f"Il file {path} ({label}) non contiene righe di dati.",
-                               f"The file {path} ({label}) holds no data rows.", hint_it=hint[0], hint_en=hint[1])
+    advice = "scanned-pdf" if fmt == "pdf" else "header-and-row"
+    return UnreadableFileError("error.file-no-rows", path=path, label=LABELS.get(fmt, fmt.upper()),
+                               advice=Text.of(f"error.file-no-rows.advice.{advice}"))
 
 
 @cache

@@ -110,7 +110,7 @@ def validate_graph(
         inplace=True,  # on the copy made above, so that its queries go through the memo
     )
     if not isinstance(results, Graph):  # pySHACL's ValidationFailure: a shape it cannot run
-        raise ConfigError(f"Forme SHACL non eseguibili: {results}", f"The SHACL shapes cannot be run: {results}")
+        raise ConfigError("error.shacl-not-run", detail=str(results))
     findings = {_finding(results, shapes, r) for r in results.subjects(RDF.type, SH.ValidationResult)}
     return sorted(findings, key=finding_order)
 
