@@ -63,9 +63,24 @@ class CityVersion:
         return self.start <= day < self.end
 
 
+#: Of the pickled table (:mod:`cowork_data.kept`): a new layout of :class:`CityVersion` invalidates every kept file.
+_FORMAT = "cities-1"
+
+
 @cache
 def city_versions(path: Path = CITIES_FILE) -> dict[str, tuple[CityVersion, ...]]:
-    """ISTAT code → its versions, oldest first, from the shipped table."""
+    """ISTAT code → its versions, oldest first, from the shipped table; read once per process and kept between
+    processes (:mod:`cowork_data.kept`, key: the table's bytes and this module's)."""
+    from cowork_data.kept import content_key, remembered
+
+    try:
+        key = content_key([_FORMAT], [path, Path(__file__).resolve()])
+    except OSError:  # reading it says what is wrong
+        return _read_versions(path)
+    return remembered("cities", key, lambda: _read_versions(path))
+
+
+def _read_versions(path: Path) -> dict[str, tuple[CityVersion, ...]]:
     try:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import json.encoder
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,4 +33,75 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def json_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, written about twice as fast.
+
+    With an indent, json writes everything in Python, a generator per container (0.55 s of the 29 MB of a
+    10,000-row ``validate --json``). Here a container with no container inside — a finding, a row — is written by
+    json's own C encoder, told the item separator of the container's depth (a newline and its indent), so that each
+    scalar, key and separator is json's own; only the containers of containers are walked in Python. Anything json
+    cannot write raises json's TypeError, and a container inside itself json's ValueError.
+    """
+    out: list[str] = []
+    _write(data, out, "\n", set())
+    return "".join(out)
+
+
+#: Types whose values json's C encoder writes exactly as json.dumps does (subclasses go through the walk, which
+#: hands them to the same encoder one at a time).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_ENCODERS: dict[str, Any] = {}
+
+
+def _unwritable(o: Any) -> Any:
+    raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+
+def _encoder(newline: str) -> Any:
+    """json's C encoder with the separators of a container whose closing bracket follows ``newline``."""
+    encoder = _ENCODERS.get(newline)
+    if encoder is None:
+        encoder = _ENCODERS[newline] = json.encoder.c_make_encoder(
+            None, _unwritable, json.encoder.encode_basestring, None, ": ", f",{newline}  ", False, False, True)
+    return encoder
+
+
+def _key(key: Any) -> str:
+    """A dictionary key as json writes it (its text before quoting)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool) or key is None or isinstance(key, int | float):
+        return "".join(_encoder("\n")(key, 0))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+def _write(o: Any, out: list[str], newline: str, walking: set[int]) -> None:
+    if isinstance(o, dict):
+        opening, closing, values = "{", "}", o.values()
+    elif isinstance(o, list | tuple):
+        opening, closing, values = "[", "]", o
+    else:  # a scalar, or what json cannot write (its own TypeError)
+        out.append("".join(_encoder(newline)(o, 0)))
+        return
+    if not o:
+        out.append(opening + closing)
+        return
+    inner = newline + "  "
+    if set(map(type, values)) <= _SCALARS:  # no container inside: json's C encoder, at this depth
+        out.append(opening + inner + "".join(_encoder(newline)(o, 0))[1:-1] + newline + closing)
+        return
+    if id(o) in walking:
+        raise ValueError("Circular reference detected")
+    walking.add(id(o))
+    separator = opening + inner
+    if opening == "{":
+        for key, value in o.items():
+            out.append(separator + json.encoder.encode_basestring(_key(key)) + ": ")
+            _write(value, out, inner, walking)
+            separator = "," + inner
+    else:
+        for value in o:
+            out.append(separator)
+            _write(value, out, inner, walking)
+            separator = "," + inner
+    out.append(newline + closing)
+    walking.discard(id(o))

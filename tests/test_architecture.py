@@ -16,7 +16,7 @@ PACKAGE = Path(cowork_data.__file__).resolve().parent
 #: top-level module or subpackage of ``cowork_data`` (``""`` is the package's own ``__init__``).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("base", frozenset({"", "errors", "i18n", "namespaces", "netsafety", "safety", "output", "atomic", "config",
-                        "declaration", "table_schemas"})),
+                        "kept", "declaration", "table_schemas"})),
     ("reference", frozenset({"geo", "readers", "reference", "cities", "comune_names", "profiles"})),
     ("harvest", frozenset({"harvest"})),
     ("normalise", frozenset({"normalise"})),

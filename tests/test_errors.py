@@ -31,6 +31,8 @@ BUILTIN_RAISES = {
     ("graph/__init__.py", "AttributeError"): "a module's __getattr__ must raise it for a name it does not have",
     ("site/data.py", "KeyError"): "a Mapping's __getitem__ must raise it for a code it does not have",
     ("release.py", "KeyError"): "a Mapping's __getitem__ must raise it for a table it does not have",
+    ("output.py", "TypeError"): "json_text raises json.dumps' own error for data json cannot write (a caller's bug)",
+    ("output.py", "ValueError"): "json_text raises json.dumps' own error for a container inside itself",
 }
 BUILTINS = {name for name, obj in vars(builtins).items() if isinstance(obj, type) and issubclass(obj, BaseException)}
 
