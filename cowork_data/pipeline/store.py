@@ -88,7 +88,7 @@ def check(plan: Any, stage: Path, nquads: Sequence[Path], graphs: Sequence[Graph
     say("validate-graph", "SHACL: forme sull'archivio / shapes on the store")
     try:
         previous = _previous(plan, manifest) if changed is not None and manifest.get("shapes") == shapes_key else None
-        findings = _fast(plan, store, previous, changed)
+        findings = _fast(plan, store, previous, changed, published)
         quads = len(store)
         store.flush()
     finally:
@@ -155,9 +155,11 @@ def _previous(plan: Any, manifest: Mapping[str, Any]) -> list[Finding] | None:
     return shacl_findings(plan.cache, manifest.get("release"))
 
 
-def _fast(plan: Any, store: ox.Store, previous: list[Finding] | None, changed: set[str] | None) -> list[Finding]:
+def _fast(plan: Any, store: ox.Store, previous: list[Finding] | None, changed: set[str] | None,
+          published: Path) -> list[Finding]:
     """The shapes on the store: in full, or — when the store is the published one with some graphs replaced and
-    the shapes are unchanged — only where a changed node can change a result (``fastshacl.revalidate_store``)."""
+    the shapes are unchanged — only where a changed node can change a result (``fastshacl.revalidate_store``,
+    which also follows the changed nodes' paths in the published store, the store before the change)."""
     from cowork_data.errors import UsageError
     from cowork_data.validate import fastshacl
     from cowork_data.validate.shapes import all_layers, load_shapes
@@ -165,10 +167,13 @@ def _fast(plan: Any, store: ox.Store, previous: list[Finding] | None, changed: s
     shapes_dir = plan.root / "shapes"
     shapes = load_shapes(all_layers(shapes_dir), shapes_dir=shapes_dir)
     if previous is not None and changed is not None:
+        before = ox.Store.read_only(str(published))
         try:
-            return list(fastshacl.revalidate_store(store, shapes, previous, changed))
+            return list(fastshacl.revalidate_store(store, shapes, previous, changed, before=before))
         except UsageError:  # a finding these shapes cannot give, a blank node: validate it all
             pass
+        finally:
+            del before
     return list(fastshacl.validate_store(store, shapes))
 
 

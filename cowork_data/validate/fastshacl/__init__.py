@@ -6,10 +6,10 @@ pySHACL (:mod:`cowork_data.validate.shacl`); this one gives the same results (di
 :data:`CLAIMED`, orders of magnitude faster on large graphs because every constraint becomes one set-oriented
 SPARQL query over all focus nodes instead of a Python loop per focus node.
 
-Modules: :mod:`.compile` (shapes → checks, with :mod:`.expressions` for value constraints and :mod:`.reach` for
-what a result depends on), :mod:`.rewrite` (the SPARQL constraints' rewrites, on the token tree of :mod:`.sparql`),
-:mod:`.plan` and :mod:`.execute` (running the checks on pyoxigraph), :mod:`.results` (results → findings),
-:mod:`.engine` and :mod:`.incremental` (entry points).
+Modules: :mod:`.compile` (shapes → checks, with :mod:`.expressions` for value constraints, :mod:`.reach` and
+:mod:`.sparql_reach` for what a result depends on), :mod:`.rewrite` (the SPARQL constraints' rewrites, on the
+token tree of :mod:`.sparql`), :mod:`.plan` and :mod:`.execute` (running the checks on pyoxigraph),
+:mod:`.results` (results → findings), :mod:`.engine` and :mod:`.incremental` (entry points).
 
 Anything the compiler does not handle (e.g. ``sh:qualifiedValueShape``, SPARQL-based constraint components,
 counts inside nested shapes) raises :class:`Unsupported`; :func:`validate` then falls back to pySHACL for the whole

@@ -21,6 +21,7 @@ from cowork_data.validate.fastshacl.expressions import COMPANIONS, PARAMS, UNSUP
 from cowork_data.validate.fastshacl.model import Check, Focus, Scan, Targets, Unsupported
 from cowork_data.validate.fastshacl.reach import check_reach
 from cowork_data.validate.fastshacl.sparql import Item, build
+from cowork_data.validate.fastshacl.sparql_reach import sparql_reach_reason
 from cowork_data.validate.fastshacl.terms import n3, sparql_path
 from cowork_data.validate.shapes import compact
 
@@ -196,12 +197,17 @@ def _sparql_check(expressions: Expressions, *, shape: Node, constraint: Node, fo
         return Check(query=None, **check)  # type: ignore[arg-type]
     current = n3(shape) if not isinstance(shape, BNode) else None
     items = rewrite.constraint_tree(str(select), path=steps or None, current_shape=current)
+    prologue = _prefixes(g, constraint)
+    paths, why = sparql_reach_reason(items, prologue)
+    if paths is not None:
+        paths = tuple(sorted(set(paths) | {f"(^{p})" for p in targets.objects_of}))
+    check.update(reach=paths, reach_note=why)
     if rewrite.needs_substitution(items):
         # pre-binding reaches into nested groups, which a join at the top cannot: substitute per focus node
-        return Check(query=build(_prefixes(g, constraint), items), substitute=True, **check)  # type: ignore
+        return Check(query=build(prologue, items), substitute=True, **check)  # type: ignore
     rewrite.rename_this(items)
     where = rewrite.where_group(items)
     assert where is not None  # constraint_tree raised otherwise
     rewrite.not_exists_as_left_join(where)
     rewrite.join_focus(where, focus)
-    return Check(query=build(_prefixes(g, constraint), items), **check)  # type: ignore[arg-type]
+    return Check(query=build(prologue, items), **check)  # type: ignore[arg-type]

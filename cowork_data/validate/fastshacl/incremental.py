@@ -2,8 +2,9 @@
 
 An incremental build replaces the named graphs of the sources that changed. The findings of a focus node F can then
 differ only if F's own triples changed, or the triples of a node F reaches on one of its checks' paths
-(:mod:`.reach`: the type of a value for ``sh:class``, the subjects of an inverse path…); a SPARQL constraint can
-read anything, so its checks run on every focus node again (the cross-entity shapes of ``shapes/cross.ttl``).
+(:mod:`.reach`: the type of a value for ``sh:class``, the subjects of an inverse path…; :mod:`.sparql_reach`: the
+nodes a SPARQL constraint's patterns join to ``$this``); a SPARQL constraint whose query cannot be analysed runs
+on every focus node again.
 """
 
 from __future__ import annotations
@@ -34,29 +35,25 @@ def _iris(nodes: Iterable[str]) -> list[str]:
     return iris(nodes)
 
 
-def affected_focus(store: ox.Store, checks: Iterable[Check], changed: Iterable[str]) -> dict[Check, set[str] | None]:
+def affected_focus(store: ox.Store, checks: Iterable[Check], changed: Iterable[str], *,
+                   before: ox.Store | None = None) -> dict[Check, set[str] | None]:
     """Per check, the focus nodes (``<iri>``) whose result may differ once the triples of the ``changed`` nodes
     (IRIs: subjects of a removed or added triple) changed: those nodes, and the nodes that reach one of them on
-    the check's reach paths; None when the check must run on every focus node (SPARQL constraints, paths that
-    cannot be bounded, a blank node on the way)."""
+    the check's reach paths; None when the check must run on every focus node (a SPARQL query that cannot be
+    analysed, paths that cannot be bounded, a blank node on the way).
+
+    A path is followed in ``store`` (a result gained through an added triple) and in ``before``, the store as it
+    was before the change (a result lost with a removed one: the subject of a removed triple that an inverse step
+    reaches is no longer reached in ``store``). Without ``before``, a check with an inverse step in its reach
+    runs on every focus node."""
     nodes = _iris(changed)
-    query = functools.partial(store_query, store, union=has_named_graphs(store))
+    stores = [store] + ([before] if before is not None else [])
+    queries = [functools.partial(store_query, s, union=has_named_graphs(s)) for s in stores]
     sources: dict[str, set[str] | None] = {}
 
     def reaching(path: str) -> set[str] | None:
         if path not in sources:
-            found: set[str] | None = set()
-            for i in range(0, len(nodes), CHUNK):
-                values = " ".join(nodes[i:i + CHUNK])
-                for row in query(f"SELECT DISTINCT ?this WHERE {{ VALUES ?_x {{ {values} }} ?this {path} ?_x }}"):
-                    this = row["this"]
-                    if not isinstance(this, ox.NamedNode):
-                        found = None
-                        break
-                    found.add(f"<{this.value}>")  # type: ignore[union-attr]
-                if found is None:
-                    break
-            sources[path] = found
+            sources[path] = _reaching(queries, nodes, path) if before is not None or "^" not in path else None
         return sources[path]
 
     out: dict[Check, set[str] | None] = {}
@@ -75,6 +72,20 @@ def affected_focus(store: ox.Store, checks: Iterable[Check], changed: Iterable[s
     return out
 
 
+def _reaching(queries: list, nodes: list[str], path: str) -> set[str] | None:
+    """The nodes from which ``path`` reaches one of ``nodes``, in any of the stores; None for a blank node."""
+    found: set[str] = set()
+    for query in queries:
+        for i in range(0, len(nodes), CHUNK):
+            values = " ".join(nodes[i:i + CHUNK])
+            for row in query(f"SELECT DISTINCT ?this WHERE {{ VALUES ?_x {{ {values} }} ?this {path} ?_x }}"):
+                this = row["this"]
+                if not isinstance(this, ox.NamedNode):
+                    return None
+                found.add(f"<{this.value}>")
+    return found
+
+
 def _key(shapes: Graph, check: Check) -> tuple[str, str, str]:
     """What the findings of a check share: node shape, constraint component, code."""
     d = describe(shapes, shape=check.shape, constraint=check.constraint,
@@ -88,6 +99,7 @@ def revalidate_store(
     previous: Iterable[Finding],
     changed: Iterable[str],
     *,
+    before: ox.Store | None = None,
     threads: int | None = None,
 ) -> list[Finding]:
     """The findings of :func:`~cowork_data.validate.fastshacl.validate_store` on ``store`` as it is now, from the
@@ -97,12 +109,14 @@ def revalidate_store(
     Contract: ``previous`` are the findings of ``validate_store(store, shapes)`` before the change, with the same
     shapes and vocabulary (a change to either needs a full run); ``changed`` lists every IRI that is the subject of
     a triple removed or added since (an incremental build: the subjects of the replaced named graphs, before and
-    after). Blank nodes cannot be named across runs: a changed blank node raises ``UsageError``, so a graph with
-    blank nodes is re-validated in full. The result equals a full run (``tests/test_engines_shacl.py``).
+    after); ``before`` is the store as it was before the change, where the paths that reach a changed node are
+    followed too (see :func:`affected_focus`). Blank nodes cannot be named across runs: a changed blank node
+    raises ``UsageError``, so a graph with blank nodes is re-validated in full. The result equals a full run
+    (``tests/test_engines_shacl.py``, ``tests/test_sparql_reach.py``).
     """
     previous = list(previous)
     checks = compile_shapes(shapes)
-    per_check = affected_focus(store, checks, changed)
+    per_check = affected_focus(store, checks, changed, before=before)
     keys = {check: _key(shapes, check) for check in checks}
     group: dict[tuple[str, str, str], set[str] | None] = {}
     for check, nodes in per_check.items():  # checks whose findings look alike re-run on the same nodes

@@ -101,8 +101,11 @@ class Check:
     #: ``("min", path, 1)`` or ``("max", path, n)``.
     batch: tuple[str, str, int] | None = None
     #: Paths from a focus node to the nodes whose triples its result depends on besides its own (SPARQL
-    #: syntax); ``None`` when they cannot be bounded (SPARQL constraints). See :mod:`.incremental`.
+    #: syntax); ``None`` when they cannot be bounded (a SPARQL query that cannot be analysed, a repeated complex
+    #: path). See :mod:`.incremental`.
     reach: tuple[str, ...] | None = ()
+    #: Why a SPARQL constraint's reach is None (:mod:`.sparql_reach`), "" otherwise.
+    reach_note: str = ""
 
     @property
     def text(self) -> str:

@@ -5,7 +5,8 @@ types, its values on a plain predicate, the terms of those values. Some read the
 of F's values (``sh:class``), the triples of its values (nested shapes with paths), intermediate nodes of a
 sequence path, the subjects of an inverse path or of ``sh:targetObjectsOf``. The *reach* of a check lists paths
 from F to every such node: if none of F's own triples and none of the triples of a node reachable from F on one of
-those paths changed, F's result cannot have changed. SPARQL constraints can read anything: their reach is None.
+those paths changed, F's result cannot have changed. The reach of a SPARQL constraint is read from its query
+(:mod:`.sparql_reach`); here it is None.
 
 The class hierarchy (``rdfs:subClassOf``, from the vocabulary) is outside the reach: a change to it changes the
 results of every class target and every ``sh:class``.
