@@ -31,7 +31,8 @@ class Combined:
     ``{directory}/{table}.pickle`` with the entry keys it holds, so a rebuild replaces only the rows of the sources
     whose entry changed (an entry's key covers everything its tables depend on) instead of concatenating every
     source's frame again; the tables are made in one pass over the entries (each source's tables read once from the
-    cache and let go) and read back from the directory when asked for, one at a time."""
+    cache and let go) and read back from the directory when asked for, one at a time. The keys are also kept beside
+    each table (``{table}.keys``), so a rebuild reads only the tables whose rows change."""
 
     def __init__(self, entries: Sequence[Entry], directory: Path | None = None) -> None:
         self.entries = entries
@@ -67,9 +68,8 @@ class Combined:
         keep: dict[str, set[str]] = {}
         recorded: dict[str, dict[str, str] | None] = {}
         for name in sorted(self.names):
-            previous = _load(self._path(name))
             current = self._current(name)
-            recorded[name] = previous["keys"] if previous is not None else None
+            recorded[name] = _load_keys(self._path(name))
             kept = {sid for sid, key in (recorded[name] or {}).items() if current.get(sid) == key}
             keep[name] = kept if len(current) - len(kept) <= max(len(current) // 4, 1) else set()
         fresh: dict[str, list[tuple[str, pl.DataFrame]]] = {name: [] for name in self.names}
@@ -87,6 +87,9 @@ class Combined:
     def _make(self, name: str, fresh: list[tuple[str, pl.DataFrame]], keep: set[str],
               path: Path | None) -> pl.DataFrame | None:
         previous = _load(path) if keep and path is not None else None
+        current = self._current(name)
+        if previous is not None and any(previous["keys"].get(sid) != current.get(sid) for sid in keep):
+            previous = None  # not the table the keys beside it describe: every source's rows again
         if keep and previous is None:  # the recorded table is gone since: every source's rows again
             fresh = [(e.source_id, e.tables[name]) for e in self.entries
                      if name in e.tables and table_rows(e.tables, name)]
@@ -101,7 +104,7 @@ class Combined:
             order = pl.col("_src").replace_strict(self.position, return_dtype=pl.UInt32)
             frame = frame.sort(order, pl.col("_row"), maintain_order=True)
         if path is not None:
-            _save(path, {"keys": self._current(name), "frame": frame})
+            _save(path, {"keys": current, "frame": frame})
         return frame
 
 
@@ -127,11 +130,27 @@ def _load(path: Path | None) -> dict[str, Any] | None:
     return record if isinstance(record, dict) and {"keys", "frame"} <= set(record) else None
 
 
+def _load_keys(path: Path) -> dict[str, str] | None:
+    """The entry keys a kept table holds, from the small file beside it (the table itself is read only if some of
+    its rows are kept and others change)."""
+    try:
+        keys = pickle.loads(_keys_path(path).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None
+    return keys if isinstance(keys, dict) else None
+
+
+def _keys_path(path: Path) -> Path:
+    return path.with_suffix(".keys")
+
+
 def _save(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
+    _keys_path(path).unlink(missing_ok=True)  # no keys while the table changes: a killed build leaves none
+    for target, data in ((path, record), (_keys_path(path), record["keys"])):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, target)
 
 
 #: A key column that holds only these is sorted as numbers by polars (else by the Python key of the CSV writer).
