@@ -10,11 +10,12 @@ the published package.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.config import Source, load_sources, project_root
 from cowork_data.errors import CoworkDataError, UsageError
 from cowork_data.geo.crs import in_comune
@@ -26,15 +27,12 @@ from cowork_data.harvest.paging import PagingError, fetch_pages
 from cowork_data.harvest.snapshot import Snapshot, load_snapshot
 from cowork_data.harvest.spec import HarvestSpec, harvest_spec
 from cowork_data.harvest.store import archive, replace_last_good
+from cowork_data.i18n import Text
 
 __all__ = ["HarvestReport", "SourceOutcome", "catalogue_status", "harvest"]
 
-_STATUS = {
-    "recorded": ("snapshot registrato valido", "recorded snapshot valid"),
-    "local": ("fonte curata nel repository, snapshot valido", "curated in the repository, snapshot valid"),
-    "updated": ("nuovo snapshot salvato", "new snapshot stored"),
-    "unchanged": ("invariata, nulla di nuovo salvato", "unchanged, nothing new stored"),
-}
+#: Why an outcome is what it is: a catalogue key (``cli.harvest.reason.<name>``) or the texts of an error.
+Reason = Text | Mapping[str, str]
 
 
 @dataclass
@@ -81,15 +79,17 @@ def _header(headers: dict[str, Any], name: str) -> str:
     return next((str(v) for k, v in headers.items() if k.lower() == name.lower()), "")
 
 
-def _outcome(source: Source, spec: HarvestSpec, status: str, *, cause: str = "", it: str = "", en: str = "",
+def _outcome(source: Source, spec: HarvestSpec, status: str, *, cause: str = "", reason: Reason | None = None,
              **extra: Any) -> SourceOutcome:
-    if not it:
-        it, en = _STATUS[status]
-    prefix_it, prefix_en = f"Fonte {source.id}", f"Source {source.id}"
-    if status == "failed":
-        prefix_it, prefix_en = f"Fonte {source.id} NON raccolta", f"Source {source.id} NOT harvested"
+    """The outcome, with its message: ``reason`` (default: the status's ``cli.harvest.reason.<status>``)."""
+    it, en = i18n.both("cli.harvest.failed" if status == "failed" else "cli.harvest.source", source=source.id,
+                       reason=reason or Text.of(f"cli.harvest.reason.{status}"))
     return SourceOutcome(source_id=source.id, kind=spec.kind, status=status, cause=cause,
-                         message_it=f"{prefix_it}: {it}", message_en=f"{prefix_en}: {en}", **extra)
+                         message_it=it, message_en=en, **extra)
+
+
+def _with_url(exc: CoworkDataError, url: str) -> dict[str, str]:
+    return {lang: f"{text} ({url})" for lang, text in exc.texts().items()}
 
 
 def _check_recorded(source: Source, spec: HarvestSpec, snapshot: Snapshot) -> int:
@@ -145,8 +145,7 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
         result = client.get(data_url, etag=etag, last_modified=last_modified)
     if result.not_modified:
         return _outcome(source, spec, "unchanged", cause="not-modified",
-                        it="non modificata (HTTP 304), nulla di nuovo salvato",
-                        en="not modified (HTTP 304), nothing new stored", url=data_url,
+                        reason=Text.of("cli.harvest.reason.not-modified"), url=data_url,
                         sha256=last.provenance.get("sha256", "") if last else "")
     sha = hashlib.sha256(result.data).hexdigest()
     provenance = {
@@ -162,15 +161,15 @@ def _live(source: Source, spec: HarvestSpec, root: Path, client: HttpClient) -> 
             exc = ShapeError(exc.cause, "error.distribution-html", title=dist.title or dist.iri or "-", url=data_url,
                              dataset=dist.dataset or spec.dataset or "-", format=(dist.format or spec.format).upper())
         kept = archive(root, source, result.data, provenance, rejected=True)
-        return _outcome(source, spec, "failed", cause=exc.cause, it=f"{exc.reason_it} ({data_url})",
-                        en=f"{exc.reason_en} ({data_url})", url=data_url, sha256=sha, snapshot=str(kept))
+        return _outcome(source, spec, "failed", cause=exc.cause, reason=_with_url(exc, data_url), url=data_url,
+                        sha256=sha, snapshot=str(kept))
     coordinates = _coordinates(table, spec, source.comune)
     if coordinates:
         provenance["coordinates"] = coordinates
     common = {"sha256": sha, "retrieved_at": result.retrieved_at, "records": len(table.rows), "url": data_url}
     if last is not None and last.provenance.get("sha256") == sha:
-        return _outcome(source, spec, "unchanged", cause="same-bytes", it="stessi byte dell'ultimo snapshot",
-                        en="same bytes as the last snapshot", snapshot=str(last.path), **common)
+        return _outcome(source, spec, "unchanged", cause="same-bytes", reason=Text.of("cli.harvest.reason.same-bytes"),
+                        snapshot=str(last.path), **common)
     archive(root, source, result.data, provenance)
     path = replace_last_good(root, source, result.data, provenance)
     return _outcome(source, spec, "updated", snapshot=str(path), **common)
@@ -185,14 +184,14 @@ def _one(source: Source, root: Path, live: bool, client: HttpClient | None) -> S
         assert client is not None
         return _live(source, spec, root, client)
     except (FetchError, PagingError) as exc:
-        return _outcome(source, spec, "failed", cause=exc.cause, it=exc.message_it, en=exc.message_en, url=exc.url)
+        return _outcome(source, spec, "failed", cause=exc.cause, reason=exc.texts(), url=exc.url)
     except ShapeError as exc:
-        return _outcome(source, spec, "failed", cause=exc.cause, it=exc.reason_it, en=exc.reason_en)
+        return _outcome(source, spec, "failed", cause=exc.cause, reason=exc.texts())
     except UnreadableSnapshot as exc:
-        return _outcome(source, spec, "failed", cause="catalogue", it=f"catalogo: {exc.reason_it}",
-                        en=f"catalogue: {exc.reason_en}")
+        return _outcome(source, spec, "failed", cause="catalogue",
+                        reason=Text.of("cli.harvest.reason.catalogue", reason=exc.texts()))
     except CoworkDataError as exc:
-        return _outcome(source, spec, "failed", cause=type(exc).__name__, it=exc.message_it, en=exc.message_en)
+        return _outcome(source, spec, "failed", cause=type(exc).__name__, reason=exc.texts())
 
 
 def harvest(source_ids: Sequence[str] = (), *, root: Path | None = None, live: bool = False,

@@ -19,9 +19,10 @@ from typing import Any
 import polars as pl
 
 from cowork_data.graph import iris
+from cowork_data.i18n import Text, both
 from cowork_data.pipeline.cache import digest
 from cowork_data.pipeline.graphs import graph_stats
-from cowork_data.publish.catalog import FILE_TEXTS, catalog_lines
+from cowork_data.publish.catalog import catalog_lines
 from cowork_data.publish.lines import line_chunks, sort_unique
 from cowork_data.publish.package import CATALOG_FILE, CONTEXT_FILE, GRAPH_FILES
 from cowork_data.publish.publisher import load_publisher
@@ -30,8 +31,6 @@ from cowork_data.publish.turtle import write_turtle
 
 __all__ = ["write_catalogue"]
 
-PART_IT = "i grafi con nome di alcune fonti; l'unione delle parti è il grafo."
-PART_EN = "the named graphs of some sources; the union of the parts is the graph."
 
 
 class _Parts:
@@ -101,15 +100,14 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
     for name, path, _fmt, mediatype in (*GRAPH_FILES, CONTEXT_FILE):
         parts = files.get(path.rsplit(".", 1)[-1]) if name != CONTEXT_FILE[0] else None
         if parts and len(parts) > 1:
-            title_it, title_en, text_it, text_en = FILE_TEXTS[name]
+            title, text = Text.of(f"label.catalog.file-title.{name}"), Text.of(f"label.catalog.file-description.{name}")
             for n, part in enumerate(parts, 1):
+                titles = both("label.catalog.part.title", title=title, n=n, count=len(parts))
+                texts = both("label.catalog.part.description", text=text, n=n, count=len(parts))
                 published.append({
                     "name": f"{name}-{n:04d}", "path": part["path"], "mediatype": mediatype,
                     "bytes": part["bytes"], "sha256": part["hash"].removeprefix("sha256:"),
-                    "title": f"{title_it}, parte {n} di {len(parts)}",
-                    "title_en": f"{title_en}, part {n} of {len(parts)}",
-                    "description": f"{text_it} Parte {n} di {len(parts)}: {PART_IT}",
-                    "description_en": f"{text_en} Part {n} of {len(parts)}: {PART_EN}"})
+                    "title": titles[0], "title_en": titles[1], "description": texts[0], "description_en": texts[1]})
         else:
             published.append({"name": name, "path": path, "mediatype": mediatype})
     parts = _Parts(plan)

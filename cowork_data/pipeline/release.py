@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from cowork_data import atomic
+from cowork_data import atomic, i18n
 from cowork_data.cities import SOURCE as CITIES_SOURCE
 from cowork_data.comune_names import EXONYMS_SOURCE
 from cowork_data.errors import ValidationFailed
@@ -121,7 +121,7 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
     key = digest(settings, checks_key, plan.engine, str(plan.store), plan.version,
                  *(f"{g.iri}\t{g.signature}" for g in graphs), *(e.key for e in plan.entries))
     if manifest.get("release") == key and _intact(plan.output, manifest, plan.store):
-        say("publish", "nulla è cambiato / nothing changed")
+        say("publish", i18n.pair("cli.build.release-unchanged"))
         return {**manifest["result"], "warnings": _cached_warnings(plan, key), "published": False}
     infos = [e.info for e in plan.entries]
     last_modified = max((i["retrieved_at"] for i in infos if i.get("retrieved_at")), default="")

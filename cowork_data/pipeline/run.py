@@ -131,7 +131,7 @@ def build(
     versions = digest(code_version(), tree_digest([root / "schemas", root / "mapping"], root), engine)
     index = SourceIndex(cache, root, versions)
     sources = index.sources()
-    say("harvest", f"{len(sources)} fonti / sources")
+    say("harvest", f"{len(sources)} {i18n.pair('cli.build.unit.sources')}")
     crosswalk = Crosswalk.load(root / "ids" / "crosswalk.csv")
     prepared = prepare(root, sources, cache=cache, crosswalk=crosswalk, comuni=load_comuni, versions=versions,
                        check=source_check(engine), progress=say, index=index)
@@ -143,7 +143,8 @@ def build(
     combined = Combined(entries, cache.directory / "tables")
     links = links_of(root, entries, say, combined)
 
-    say("validate-tables", f"{sum(table_rows(e.tables, t) for e in entries for t in e.tables)} righe / rows")
+    rows = sum(table_rows(e.tables, t) for e in entries for t in e.tables)
+    say("validate-tables", f"{rows} {i18n.pair('cli.build.unit.rows')}")
     table_report = _check_tables(entries, root, engine, combined)
     if not table_report.valid:
         raise ValidationFailed("error.build-schema", count=len(table_report.errors), report=table_report)

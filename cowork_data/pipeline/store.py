@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from cowork_data import i18n
 from cowork_data.pipeline.cache import tree_digest
 from cowork_data.pipeline.parts import GraphInput
 from cowork_data.publish.store import VOCAB_GRAPH
@@ -85,7 +86,7 @@ def check(plan: Any, stage: Path, nquads: Sequence[Path], graphs: Sequence[Graph
         say("publish", "store (bulk load)")
         _bulk(path, nquads, vocab_files)
         store = ox.Store(str(path))
-    say("validate-graph", "SHACL: forme sull'archivio / shapes on the store")
+    say("validate-graph", f"SHACL: {i18n.pair('cli.build.shapes-on-the-store')}")
     try:
         previous = _previous(plan, manifest) if changed is not None and manifest.get("shapes") == shapes_key else None
         findings = _fast(plan, store, previous, changed, published)
@@ -124,7 +125,7 @@ def _update(published: Path, path: Path, graphs: Sequence[GraphInput], manifest:
     except OSError:
         return None
     store = ox.Store(str(path))
-    say("publish", f"store: {len(changed) + len(removed)} grafi / graphs")
+    say("publish", f"store: {len(changed) + len(removed)} {i18n.pair('cli.build.unit.graphs')}")
     subjects: set[str] = set()
     for iri in [*removed, *(g.iri for g in changed)]:
         name = ox.NamedNode(iri)

@@ -50,6 +50,7 @@ from cowork_data.namespaces import (
     VCARD,
     VOID,
 )
+from cowork_data.publish.package import file_texts
 from cowork_data.publish.publisher import Publisher
 
 __all__ = ["PublishedFile", "catalog_graph", "catalog_lines", "describe_service", "write_catalog"]
@@ -69,26 +70,6 @@ EUROVOC = "http://eurovoc.europa.eu/"
 #: SPDX's SHA-256 under the https prefix the DCAT-AP 3.0.1 controlled-vocabulary shapes require (docs/decisions.md).
 SHA256 = URIRef("https://spdx.org/rdf/terms#checksumAlgorithm_sha256")
 ORIGINATOR = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/originator")
-#: Titles and descriptions of the files that are not tables (the tables' come from their schemas).
-FILE_TEXTS = {
-    "graph-turtle": ("Grafo RDF (Turtle)", "RDF knowledge graph (Turtle)",
-                     "Il grafo di conoscenza completo in Turtle.", "The whole knowledge graph in Turtle."),
-    "graph-ntriples": ("Grafo RDF (N-Triples)", "RDF knowledge graph (N-Triples)",
-                       "Il grafo di conoscenza completo in N-Triples, una tripla per riga, ordinate.",
-                       "The whole knowledge graph in N-Triples, one sorted triple per line."),
-    "graph-nquads": ("Grafo RDF per fonte (N-Quads)", "RDF knowledge graph per source (N-Quads)",
-                     "Il grafo di conoscenza in N-Quads, un grafo con nome per fonte.",
-                     "The knowledge graph in N-Quads, one named graph per source."),
-    "graph-trig": ("Grafo RDF per fonte (TriG)", "RDF knowledge graph per source (TriG)",
-                   "Il grafo di conoscenza in TriG, un grafo con nome per fonte.",
-                   "The knowledge graph in TriG, one named graph per source."),
-    "graph-jsonld": ("Grafo RDF (JSON-LD)", "RDF knowledge graph (JSON-LD)",
-                     "Il grafo di conoscenza completo in JSON-LD, con il contesto incorporato.",
-                     "The whole knowledge graph in JSON-LD, with its context embedded."),
-    "graph-context": ("Contesto JSON-LD", "JSON-LD context",
-                      "Il contesto JSON-LD del grafo: termini brevi per le proprietà e le classi usate.",
-                      "The JSON-LD context of the graph: short terms for the properties and classes it uses."),
-}
 FILE_TYPES = {"csv": "CSV", "ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "nq": "RDF_N_QUADS", "trig": "RDF_TRIG",
               "jsonld": "JSON_LD"}
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
@@ -105,6 +86,15 @@ def _node(base: str, path: str) -> URIRef:
 def _both(graph: Graph, subject: URIRef, prop: URIRef, it: str, en: str) -> None:
     graph.add((subject, prop, Literal(it, lang="it")))
     graph.add((subject, prop, Literal(en, lang="en")))
+
+
+def _described(graph: Graph, node: URIRef, classes: Sequence[URIRef], title: Sequence[str],
+               description: Sequence[str]) -> None:
+    """``node`` of each of ``classes``, with its title and description in Italian and English."""
+    for cls in classes:
+        graph.add((node, RDF.type, cls))
+    _both(graph, node, DCT.title, *title)
+    _both(graph, node, DCT.description, *description)
 
 
 def _agent(graph: Graph, node: URIRef, name: str, identifier: str) -> None:
@@ -208,10 +198,8 @@ def _catalog(
     g.add((SHA256, OWL.sameAs, SPDX.checksumAlgorithm_sha256))
 
     # Catalogue
-    for cls in (DCAT.Catalog, DCATAPIT.Catalog):
-        g.add((catalog, RDF.type, cls))
-    _both(g, catalog, DCT.title, *both("label.catalog.catalog-title"))
-    _both(g, catalog, DCT.description, *both("label.catalog.catalog-description"))
+    _described(g, catalog, (DCAT.Catalog, DCATAPIT.Catalog), both("label.catalog.catalog-title"),
+               both("label.catalog.catalog-description"))
     g.add((catalog, DCT.publisher, agent))
     g.add((catalog, DCT.modified, day))
     g.add((catalog, FOAF.homepage, URIRef(base)))
@@ -222,11 +210,9 @@ def _catalog(
         g.add((catalog, DCT.language, language))
 
     # Dataset (DCAT-AP_IT) + VoID
-    for cls in (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset):
-        g.add((dataset, RDF.type, cls))
+    _described(g, dataset, (DCAT.Dataset, DCATAPIT.Dataset, VOID.Dataset), both("label.catalog.dataset-title"),
+               both("label.catalog.dataset-description"))
     g.add((dataset, DCT.identifier, Literal(f"{publisher.identifier}:cowork-data")))
-    _both(g, dataset, DCT.title, *both("label.catalog.dataset-title"))
-    _both(g, dataset, DCT.description, *both("label.catalog.dataset-description"))
     g.add((dataset, DCT.publisher, agent))
     g.add((dataset, DCT.rightsHolder, agent))
     _originators(g, dataset, originators, bulk)
@@ -327,10 +313,8 @@ def _source_distribution(g: Graph, dataset: URIRef, source: Mapping[str, Any], d
     """The recorded snapshot of a source dataset: where it was downloaded from, its size and sha256."""
     node = URIRef(f"{dataset}/distribution/snapshot")
     g.add((dataset, DCAT.distribution, node))
-    for cls in (DCAT.Distribution, DCATAPIT.Distribution):
-        g.add((node, RDF.type, cls))
-    _both(g, node, DCT.title, *both("label.source-dataset.snapshot-title"))
-    _both(g, node, DCT.description, *both("label.source-dataset.snapshot-description"))
+    _described(g, node, (DCAT.Distribution, DCATAPIT.Distribution), both("label.source-dataset.snapshot-title"),
+               both("label.source-dataset.snapshot-description"))
     g.add((node, DCAT.accessURL, download))
     g.add((node, DCAT.downloadURL, download))
     suffix = Path(str(download)).suffix.lstrip(".").lower()
@@ -355,14 +339,11 @@ def _distribution(g: Graph, stage: Path, dataset: URIRef, file: PublishedFile, b
     data = None if "sha256" in file else (stage / path).read_bytes()
     node = _node(base, f"dataset/cowork-data/distribution/{file['name']}")
     g.add((dataset, DCAT.distribution, node))
-    for cls in (DCAT.Distribution, DCATAPIT.Distribution):
-        g.add((node, RDF.type, cls))
     if "title" in file:
-        texts = (file["title"], file["title_en"], file["description"], file["description_en"])
+        texts = tuple(str(file[k]) for k in ("title", "title_en", "description", "description_en"))
     else:
-        texts = FILE_TEXTS[str(file["name"])]
-    _both(g, node, DCT.title, str(texts[0]), str(texts[1]))
-    _both(g, node, DCT.description, str(texts[2]), str(texts[3]))
+        texts = file_texts(str(file["name"]))
+    _described(g, node, (DCAT.Distribution, DCATAPIT.Distribution), texts[:2], texts[2:])
     url = _node(base, path)
     g.add((node, DCAT.accessURL, url))
     g.add((node, DCAT.downloadURL, url))

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cowork_data.i18n import both, catalogue, pair
+
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PACKAGE_LICENSE = {
     "name": "CC-BY-4.0",
@@ -24,13 +26,17 @@ GRAPH_FILES: tuple[tuple[str, str, str, str], ...] = (
 #: Published beside the graph files: the JSON-LD context and the catalogue (DCAT-AP_IT + VoID + SPARQL SD).
 CONTEXT_FILE = ("graph-context", "data/graph/context.jsonld", "jsonld", "application/ld+json")
 CATALOG_FILE = ("catalog", "data/catalog.ttl", "ttl", "text/turtle")
-GRAPH_TITLES = {
-    "graph-context": "Contesto JSON-LD del grafo / JSON-LD context of the graph",
-    "graph-nquads": "Grafo RDF, un grafo con nome per fonte / RDF knowledge graph, one named graph per source",
-    "graph-trig": "Grafo RDF, un grafo con nome per fonte / RDF knowledge graph, one named graph per source",
-    "catalog": "Catalogo DCAT-AP_IT, VoID e descrizione del servizio SPARQL / DCAT-AP_IT catalogue, VoID and "
-               "SPARQL service description",
-}
+
+
+def file_texts(name: str) -> tuple[str, str, str, str]:
+    """Title and description, in Italian and English, of a graph file (the tables' come from their schemas)."""
+    return (*both(f"label.catalog.file-title.{name}"), *both(f"label.catalog.file-description.{name}"))
+
+
+def graph_title(name: str) -> str:
+    """The descriptor's title of a file of the graph (``label.package.graph-title.<name>``, else "RDF graph")."""
+    key = f"label.package.graph-title.{name}"
+    return pair(key if catalogue().has(key) else "label.package.rdf-graph")
 
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -104,7 +110,7 @@ def descriptor(
         if parts and len(parts) > 1:
             resources.append({
                 "name": name,
-                "title": GRAPH_TITLES.get(name, "Grafo RDF / RDF knowledge graph"),
+                "title": graph_title(name),
                 "path": [part["path"] for part in parts],
                 "scheme": "file",
                 "format": fmt,
@@ -117,7 +123,7 @@ def descriptor(
             continue
         resources.append({
             "name": name,
-            "title": GRAPH_TITLES.get(name, "Grafo RDF / RDF knowledge graph"),
+            "title": graph_title(name),
             "path": path,
             "scheme": "file",
             "format": fmt,
@@ -128,12 +134,8 @@ def descriptor(
     return {
         "$schema": PROFILE,
         "name": "cowork-data",
-        "title": "Spazi di lavoro condiviso in Italia / Shared workplaces in Italy",
-        "description": (
-            "Spazi di coworking, fablab e makerspace, chi li gestisce e i bandi pubblici che li elencano e li "
-            "finanziano, dai registri dei comuni. / Coworking spaces, fablabs and makerspaces, the organisations "
-            "that run them and the public calls that list and fund them, from municipal registries."
-        ),
+        "title": pair("label.catalog.dataset-title"),
+        "description": pair("label.package.description"),
         "version": version,
         "homepage": "https://w3id.org/cowork-data/",
         "keywords": ["coworking", "fablab", "makerspace", "bandi", "open data", "comuni"],

@@ -332,9 +332,12 @@ def _template(data: SiteData, target: Path) -> None:
 
 def _download_list(data: SiteData, stage: Path) -> list[dict[str, Any]]:
     """The files of the download area with what they hold, in Italian and English."""
-    items: list[dict[str, Any]] = [{
-        "path": "datapackage.json", "title_it": "Descrittore del pacchetto dati (Frictionless Data Package)",
-        "title_en": "Data package descriptor (Frictionless Data Package)", "format": "JSON"}]
+    def titles(key: str) -> dict[str, str]:
+        italian, english = i18n.both(key)
+        return {"title_it": italian, "title_en": english}
+
+    items: list[dict[str, Any]] = [
+        {"path": "datapackage.json", **titles("label.site.download-file.descriptor"), "format": "JSON"}]
     for resource in data.package.get("resources", []):
         schema = resource.get("schema") or {}
         title = str(resource.get("title") or resource.get("name", ""))
@@ -349,15 +352,14 @@ def _download_list(data: SiteData, stage: Path) -> list[dict[str, Any]]:
     for path in sorted(graph.glob("*")) if graph.is_dir() else []:
         rel = path.relative_to(stage).as_posix()
         if rel not in listed:
-            items.append({"path": rel, "title_it": "Grafo RDF", "title_en": "RDF graph",
+            items.append({"path": rel, **titles("label.site.download-file.graph"),
                           "format": "JSON-LD" if path.suffix.startswith(".json") else path.suffix[1:].upper()})
     for schema in data.schemas():
         items.append({"path": f"schemas/{schema['name']}.json",
                       "title_it": f"Table Schema: {schema.get('title', schema['name'])}",
                       "title_en": f"Table Schema: {schema.get('title_en', schema['name'])}", "format": "JSON"})
     if (stage / TEMPLATE_NAME).exists():
-        items.append({"path": TEMPLATE_NAME, "title_it": "Modello da compilare per l'elenco degli spazi",
-                      "title_en": "Template to fill in for the list of spaces", "format": "XLSX"})
+        items.append({"path": TEMPLATE_NAME, **titles("label.site.download-file.template"), "format": "XLSX"})
     result = []
     for item in items:
         target = stage / item["path"]

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.site.charts import Chart, Series
 from cowork_data.site.data import SPACE_TYPES, Comune, Row, SiteData
 
@@ -186,8 +187,8 @@ def _chart(slug: str, titles: tuple[str, str], words: tuple[str, str], categorie
 def country_chart(data: SiteData) -> Chart:
     counts = _count(data, lambda s: (s.get("country") or "IT").upper())
     countries = [(c, COUNTRY_NAMES.get(c, (c, c))[0]) for c in COUNTRY_NAMES if any(k[0] == c for k in counts)]
-    return _chart("spazi-per-paese", ("Spazi per paese e per tipo", "Spaces per country and type"),
-                  ("spazi", "spaces"), countries, counts)
+    return _chart("spazi-per-paese", i18n.both("label.site.chart.per-country-title"),
+                  i18n.both("label.site.spaces-2"), countries, counts)
 
 
 def region_chart(data: SiteData) -> Chart:
@@ -195,8 +196,8 @@ def region_chart(data: SiteData) -> Chart:
     counts = _count(data, lambda s: region_of.get(comune_key(s), ""))
     regions = [(a.key, f"{a.name} ({a.country})") for a in data.areas.values()
                if a.kind == "region" and any(k[0] == a.key for k in counts)]
-    return _chart("spazi-per-regione", ("Spazi per regione e per tipo", "Spaces per region and type"),
-                  ("spazi", "spaces"), regions, counts)
+    return _chart("spazi-per-regione", i18n.both("label.site.chart.per-region-title"),
+                  i18n.both("label.site.spaces-2"), regions, counts)
 
 
 def size_class_chart(data: SiteData) -> Chart:
@@ -204,5 +205,5 @@ def size_class_chart(data: SiteData) -> Chart:
     counts = _count(data, lambda s: class_of.get(comune_key(s), ""))
     classes = [(label, label) for _limit, label in SIZE_CLASSES if any(k[0] == label for k in counts)]
     return _chart("spazi-per-classe-di-comune",
-                  ("Spazi per classe di popolazione del comune", "Spaces per population class of municipality"),
-                  ("spazi", "spaces"), classes, counts)
+                  i18n.both("label.site.chart.per-size-class-title"), i18n.both("label.site.spaces-2"), classes,
+                  counts)

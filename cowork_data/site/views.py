@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cowork_data import i18n
 from cowork_data.site.charts import Chart, Series
 from cowork_data.site.data import Row, SiteData
 from cowork_data.site.places import comune_key
@@ -97,19 +98,13 @@ def budget_chart(data: SiteData) -> Chart:
     figures = {i: call_figures(data, i) for i in ids}
     titles = tuple(f"{(data.call(i) or {}).get('title', i)} ({i})" for i in ids)
     with_awards = sum(1 for f in figures.values() if f["awarded"] is not None)
+    title = i18n.both("label.site.chart.budget-title")
+    desc = i18n.both("label.site.chart.budget-desc", calls=len(ids), awarded=with_awards)
     return Chart(
-        slug="budget-assegnato",
-        title_it="Stanziamento e importi assegnati per bando",
-        title_en="Budget and amounts awarded per call",
-        desc_it=f"Barre orizzontali per {len(ids)} bandi: lo stanziamento è la somma dei finanziamenti pubblicati; "
-                f"gli importi assegnati sono pubblicati come dati per {with_awards} bandi su {len(ids)} "
-                "(n.d. = non disponibile: gli elenchi dei beneficiari esistono solo in PDF).",
-        desc_en=f"Horizontal bars for {len(ids)} calls: the budget is the sum of the published funding; amounts "
-                f"awarded are published as data for {with_awards} of {len(ids)} calls (n.d. = not available: "
-                "the beneficiary lists exist only as PDF).",
+        slug="budget-assegnato", title_it=title[0], title_en=title[1], desc_it=desc[0], desc_en=desc[1],
         categories=titles,
-        series=(Series("Stanziamento", "Budget", tuple(_num(figures[i]["budget"]) for i in ids)),
-                Series("Assegnato", "Awarded", tuple(_num(figures[i]["awarded"]) for i in ids))),
+        series=(Series(*i18n.both("label.site.budget"), tuple(_num(figures[i]["budget"]) for i in ids)),
+                Series(*i18n.both("label.site.chart.awarded"), tuple(_num(figures[i]["awarded"]) for i in ids))),
         unit="EUR",
     )
 
@@ -126,21 +121,15 @@ def admissions_chart(data: SiteData) -> Chart:
         if call.get("type") == "registry" and match and outcome.get("admitted", "").isdigit():
             reported[match.group(1)] += int(outcome["admitted"])
     years = tuple(sorted((set(rows) | set(reported)) - {""}))
+    title = i18n.both("label.site.chart.admissions-title")
+    desc = i18n.both("label.site.chart.admissions-desc",
+                     years="; ".join(f"{y}: {rows.get(y, 'n.d.')} / {reported.get(y, 'n.d.')}" for y in years))
     return Chart(
-        slug="ammissioni-nel-tempo",
-        title_it="Spazi ammessi agli elenchi qualificati, per anno",
-        title_en="Spaces admitted to qualified lists, per year",
-        desc_it="Per ogni anno: le ammissioni pubblicate come dati (anno della data di ammissione o, se manca, del "
-                "bando) e gli ammessi secondo gli esiti aggregati pubblicati dagli enti. n.d. = non disponibile. "
-                + "; ".join(f"{y}: {rows.get(y, 'n.d.')} / {reported.get(y, 'n.d.')}" for y in years),
-        desc_en="Per year: the admissions published as data (year of the admission date or, when missing, of the "
-                "call) and the admitted according to the aggregate outcomes published by the bodies. n.d. = not "
-                "available. " + "; ".join(f"{y}: {rows.get(y, 'n.d.')} / {reported.get(y, 'n.d.')}"
-                                          for y in years),
+        slug="ammissioni-nel-tempo", title_it=title[0], title_en=title[1], desc_it=desc[0], desc_en=desc[1],
         categories=years,
-        series=(Series("Ammissioni nei dati", "Admissions in the data",
+        series=(Series(*i18n.both("label.site.chart.admissions-in-the-data"),
                        tuple(float(rows[y]) if y in rows else None for y in years)),
-                Series("Ammessi negli esiti pubblicati", "Admitted in published outcomes",
+                Series(*i18n.both("label.site.chart.admitted-in-published-outcomes"),
                        tuple(float(reported[y]) if y in reported else None for y in years))),
     )
 
