@@ -36,6 +36,7 @@ from cowork_data.errors import ConfigError, HarvestError
 from cowork_data.harvest import Snapshot
 from cowork_data.harvest.adapters import UnreadableSnapshot, parse_table
 from cowork_data.harvest.spec import harvest_spec
+from cowork_data.i18n import pair
 from cowork_data.normalise import fields
 from cowork_data.normalise.ids import Crosswalk, slugify
 from cowork_data.normalise.tables import blank_row
@@ -176,8 +177,7 @@ def _point(row: dict[str, str], notes: CgetNotes, record: str) -> tuple[str, str
     if lat is None or lon is None:
         return "", ""
     if not FRANCE.inside(lat, lon):
-        notes.dubious.append((record, f"punto fuori dalla Francia, tolto / point outside France, dropped "
-                                      f"({lat}, {lon})"))
+        notes.dubious.append((record, f"{pair('cli.build.cget-doubt.outside-france')} ({lat}, {lon})"))
         return "", ""
     return fields.decimal_degrees(lat), fields.decimal_degrees(lon)
 
@@ -185,10 +185,10 @@ def _point(row: dict[str, str], notes: CgetNotes, record: str) -> tuple[str, str
 def _doubts(row: dict[str, str], resolution: Resolution, record: str, notes: CgetNotes) -> None:
     geocoded = row.get("geocoded", "").strip()
     if geocoded.upper() == "PLACE A LA MAIN":
-        notes.dubious.append((record, "punto posato a mano / point placed by hand (PLACE A LA MAIN)"))
+        notes.dubious.append((record, f"{pair('cli.build.cget-doubt.placed-by-hand')} (PLACE A LA MAIN)"))
     precision = fields.coordinate(row.get("precision", ""))
     if precision is not None and precision < 0.5:
-        notes.dubious.append((record, f"precisione della geocodifica {precision} < 0.5 / geocoding precision"))
+        notes.dubious.append((record, pair("cli.build.cget-doubt.precision", precision=precision)))
     named = _text(row.get("commune_name", ""))
     if named and resolution.how in ("current", "arrondissement", "delegated", "former"):
         names = {name_key(resolution.commune.name), *(name_key(c.name) for c in load_communes().by_name(named))}
@@ -275,7 +275,8 @@ def _duplicates(spaces: list[dict[str, str]], notes: CgetNotes) -> None:
             by_point.setdefault((space["latitude"], space["longitude"]), []).append(space["source_record"])
     for (_, commune), records in sorted(by_name.items()):
         if len(records) > 1:
-            notes.duplicates.append((tuple(records), f"stesso nome nello stesso comune / same name, commune {commune}"))
+            notes.duplicates.append((tuple(records), f"{pair('cli.build.cget-doubt.same-name')} {commune}"))
     for point, records in sorted(by_point.items()):
         if len(records) > 1:
-            notes.duplicates.append((tuple(records), f"stesso punto / same point {point[0]}, {point[1]}"))
+            same = pair("cli.build.cget-doubt.same-point")
+            notes.duplicates.append((tuple(records), f"{same} {point[0]}, {point[1]}"))

@@ -33,6 +33,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from cowork_data.atomic import write_text_atomic
+from cowork_data.i18n import both
 from cowork_data.normalise.text import fold
 
 __all__ = ["SAME_AS_FILE", "THRESHOLDS", "Ambiguity", "Evidence", "Link", "LinkReport", "Thresholds", "evidence",
@@ -222,12 +223,10 @@ def link_spaces(spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESH
                                          "" if ev.address is None else f"{ev.address:.2f}"))
             elif found_matches:
                 ids = tuple(sorted(o["id"] for o, _ in found_matches))
-                report.ambiguous.append(Ambiguity(row["id"], ids, "più candidati con nome simile nello stesso luogo",
-                                                  "several candidates with a similar name at the same place"))
+                report.ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.similar-names")))
             else:
                 ids = tuple(sorted(o["id"] for o in doubts[source_id]))
-                report.ambiguous.append(Ambiguity(row["id"], ids, "stesso indirizzo o punto ma nome diverso",
-                                                  "same address or point but a different name"))
+                report.ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.other-name")))
     return report
 
 

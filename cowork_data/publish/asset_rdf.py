@@ -21,6 +21,7 @@ from typing import Any
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from cowork_data import i18n
 from cowork_data.namespaces import ADMS, DCAT, DCATAPIT, DCT, DEFAULT_BASE, FOAF, PREFIXES, VCARD, VOCAB_BASE
 from cowork_data.publish.publisher import Publisher
 
@@ -161,11 +162,10 @@ def vocabulary_assets(root: Path, publisher: Publisher, version: str, modified: 
                       publisher=publisher, base=base, distributions=[
                           Distribution(URIRef(f"{scheme}#turtle"), f"{url}.ttl", "RDF_TURTLE", "text/turtle",
                                         (f"{label[0]} (Turtle)", f"{label[1]} (Turtle)"),
-                                        ("Lo schema SKOS con i suoi metadati.", "The SKOS scheme with its metadata.")),
+                                        i18n.both("label.asset.skos-description")),
                           Distribution(URIRef(f"{scheme}#csv"), f"{url}.csv", "CSV", "text/csv",
                                         (f"{label[0]} (CSV)", f"{label[1]} (CSV)"),
-                                        ("Un concetto per riga: codice, etichette e definizioni in italiano e inglese.",
-                                         "One concept per row: code, labels and definitions in Italian and English."))])
+                                        i18n.both("label.asset.csv-description"))])
             g.add((scheme, NDC.keyConcept, Literal(name)))
             g.add((scheme, ADMS.representationTechnique, URIRef("http://purl.org/adms/representationtechnique/SKOS")))
             out[f"{folder}/{name}.ttl"] = turtle(g)

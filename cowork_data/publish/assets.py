@@ -33,6 +33,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from cowork_data import i18n
 from cowork_data.errors import ConfigError
 from cowork_data.namespaces import DCT, DEFAULT_BASE
 from cowork_data.publish.asset_rdf import (
@@ -124,12 +125,10 @@ def schema_assets(schema: Mapping[str, Any], publisher: Publisher, modified: str
                   # NDC describes its OAS3 YAML schemas as file-type JSON (YAML is a superset; the EU table's
                   # YAML code is newer than the tables copied for the tests).
                   Distribution(URIRef(f"{url}#oas3"), url + oas_name, "JSON", "application/yaml",
-                                ("Schema OpenAPI 3", "OpenAPI 3 schema"),
-                                ("Lo schema di una riga, con il contesto JSON-LD.",
-                                 "The schema of a row, with its JSON-LD context.")),
+                                i18n.both("label.asset.openapi-title"), i18n.both("label.asset.openapi-description")),
                   Distribution(URIRef(f"{url}#table-schema"), f"{url}{table}.json", "JSON", "application/json",
-                                ("Table Schema (Frictionless)", "Table Schema (Frictionless)"),
-                                ("Lo schema della tabella CSV.", "The schema of the CSV table."))])
+                                i18n.both("label.asset.table-schema-title"),
+                                i18n.both("label.asset.table-schema-description"))])
     key_class = URIRef(jsonld_type(table, root=root))
     g.add((node, ADMSAPIT.hasKeyClass, key_class))
     g.add((node, DCT.conformsTo, URIRef("https://spec.openapis.org/oas/v3.0.3")))
