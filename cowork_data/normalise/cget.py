@@ -115,7 +115,7 @@ def _commune(row: dict[str, str], communes: Communes) -> tuple[Resolution | None
     postcode = _code(row.get("postcode", ""))
     if code := _code(row.get("commune_insee", "")):
         found = communes.resolve(code)
-        return (found, "") if found else (None, f"INSEECOM {code} non è nell'elenco INSEE / not in the INSEE list")
+        return (found, "") if found else (None, pair("cli.build.cget-doubt.code-unknown", code=code))
     point = communes.resolve(_code(row.get("point_commune", "")))
     names = [n for n in (_text(row.get("commune_name", "")), _text(row.get("commune_as_written", ""))) if n]
     for name in names:
@@ -130,7 +130,7 @@ def _commune(row: dict[str, str], communes: Communes) -> tuple[Resolution | None
     if point and postcode and postcode in point.commune.postcodes:
         return Resolution(point.commune, "point+postcode", point.given), ""
     named = " / ".join(names) or "—"
-    return None, f"comune «{named}» non trovato né confermato dal punto / commune “{named}” not found nor confirmed"
+    return None, pair("cli.build.cget-doubt.commune-unknown", name=named)
 
 
 def shows_the_place(address: str, row: dict[str, str]) -> bool:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from cowork_data import i18n
 from cowork_data.serve.negotiation import preferences
 from cowork_data.serve.sparql import QueryTimeout, pool
 
@@ -52,7 +53,7 @@ async def describe(request: Request) -> Response:
     settings = request.app.state.sparql
     iri = f"{settings.base}data/{request.path_params['path']}"
     if any(c in iri for c in '<>"{}|\\^` '):
-        return PlainTextResponse("IRI non valido / invalid IRI\n", status_code=400)
+        return PlainTextResponse(i18n.pair("error.endpoint.invalid-iri") + "\n", status_code=400)
     kind = request.query_params.get("format") or _kind(request.headers.get("accept", ""))
     if kind not in {k for _m, k in _TYPES}:
         kind = "html"
