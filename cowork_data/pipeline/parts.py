@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,14 +73,19 @@ def part_of(source_id: str, count: int) -> int:
 
 def write_parts(graphs: Sequence[GraphInput], directory: Path, *, previous: Path | None,
                 recorded: Mapping[str, Any], settings: str, prefixes: Mapping[str, str], base: str,
-                context: Mapping[str, Any], tmp: Path) -> dict[str, Any]:
-    """Write (or keep) every part into ``directory``; returns what the manifest records of each part."""
+                context: Mapping[str, Any], tmp: Path,
+                on_nquads: Callable[[list[Path]], None] | None = None) -> dict[str, Any]:
+    """Write (or keep) every part into ``directory``; returns what the manifest records of each part.
+
+    The N-Quads of every part come first; ``on_nquads`` is then called with their paths, in order (the store's bulk
+    load starts there and runs while the other formats are written from them)."""
     count = part_count(sum(g.lines for g in graphs))
     parts = [Part(i, count) for i in range(count)]
     for graph in sorted(graphs, key=lambda g: f"<{g.iri}>"):
         parts[part_of(graph.source_id, count)].graphs.append(graph)
     directory.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {}
+    todo: list[tuple[Part, str, dict[str, str]]] = []
     for part in parts:
         signature = part.signature(settings)
         names = {ext: part.name(ext) for ext in FORMATS}
@@ -88,9 +93,16 @@ def write_parts(graphs: Sequence[GraphInput], directory: Path, *, previous: Path
         if previous is not None and old.get("signature") == signature and _link(previous, directory, names, old):
             out[names["nq"]] = old
             continue
-        facts = _write_part(part, directory, names, prefixes=prefixes, base=base, context=context, tmp=tmp)
+        with (directory / names["nq"]).open("wb", buffering=1 << 20) as fh:
+            for graph in part.graphs:
+                _copy_graph(graph, fh)
+        todo.append((part, signature, names))
+    if on_nquads is not None:
+        on_nquads([directory / name for name in sorted(out.keys() | {names["nq"] for _p, _s, names in todo})])
+    for part, signature, names in todo:
+        facts = _write_part(directory, names, prefixes=prefixes, base=base, context=context, tmp=tmp)
         out[names["nq"]] = {"signature": signature, "files": facts, "graphs": [g.iri for g in part.graphs]}
-    return out
+    return dict(sorted(out.items()))
 
 
 def _link(previous: Path, directory: Path, names: Mapping[str, str], recorded: Mapping[str, Any]) -> bool:
@@ -112,12 +124,10 @@ def _link(previous: Path, directory: Path, names: Mapping[str, str], recorded: M
     return True
 
 
-def _write_part(part: Part, directory: Path, names: Mapping[str, str], *, prefixes: Mapping[str, str], base: str,
+def _write_part(directory: Path, names: Mapping[str, str], *, prefixes: Mapping[str, str], base: str,
                 context: Mapping[str, Any], tmp: Path) -> dict[str, dict[str, Any]]:
+    """The other formats of a part whose N-Quads are written."""
     nq, nt = directory / names["nq"], directory / names["nt"]
-    with nq.open("wb", buffering=1 << 20) as fh:
-        for graph in part.graphs:
-            _copy_graph(graph, fh)
     stripped = tmp / f"{names['nq']}.triples"
     with stripped.open("wb", buffering=1 << 20) as fh:
         for lines in line_chunks(nq):

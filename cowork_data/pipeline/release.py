@@ -133,18 +133,30 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         say("publish", "data/graph")
         tmp = plan.output / "build" / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
+        loading: list[store_stage.Load] = []
+
+        def load(nquads: list[Path]) -> None:  # the store fills on the other core while the formats are written
+            started = store_stage.start(plan, stage, nquads, graphs, manifest)
+            if started is not None:
+                loading.append(started)
+
         try:
             out["parts"] = write_parts(graphs, data / "graph", previous=previous, recorded=manifest.get("parts", {}),
                                        settings=settings, prefixes=prefixes(plan.base), base=plan.base,
-                                       context=context(plan.base)["@context"], tmp=tmp)
+                                       context=context(plan.base)["@context"], tmp=tmp, on_nquads=load)
+            write_context(data / "graph" / "context.jsonld", base=plan.base)
+            say("publish", "data/*.csv, data/*.parquet")
+            out["rows"] = write_tables(plan.combined or Combined(plan.entries), plan.schemas, data)
+        except BaseException:
+            for started in loading:  # never leave a loader writing into a stage that is being removed
+                started.thread.join()
+            raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        write_context(data / "graph" / "context.jsonld", base=plan.base)
-        say("publish", "data/*.csv, data/*.parquet")
-        out["rows"] = write_tables(plan.combined or Combined(plan.entries), plan.schemas, data)
         nquads = [data / "graph" / name for name in sorted(out["parts"])]
         say("validate-graph", "SHACL")
-        checked = store_stage.check(plan, stage, nquads, graphs, manifest, say)
+        checked = store_stage.check(plan, stage, nquads, graphs, manifest, say,
+                                    load=loading[0] if loading else None)
         out["store_quads"], out["shacl"], out["vocab"] = checked.quads, checked.findings, checked.vocab
         out["shapes"] = checked.shapes
         errors = [f for f in checked.findings if f.severity == "error"]
