@@ -1,0 +1,62 @@
+"""The graph stage in batches (issue 14): with more than one batch, the privacy scan of each batch's literals runs in
+a process of its own; the findings, and where they are reported, are those of one batch scanned in the build's
+process. INVENTED DATA: the generated project of ``bench/project.py`` with one invented person's name planted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.project import write_project
+from cowork_data.errors import ValidationFailed
+from cowork_data.pipeline import build
+from cowork_data.pipeline import graphs as graph_stage
+
+#: An invented person (not a real one), planted in one space's description.
+PLANTED = "Fondato da Mario Rossi nel 2019."
+
+
+def _plant(root: Path) -> str:
+    """Put :data:`PLANTED` in the first comune's CSV list (its sha256 recorded again); returns its source id."""
+    snapshot = min((root / "sources" / "snapshots").glob("spazi-*/spazi.csv"))
+    data = snapshot.read_bytes()
+    changed = data.replace(b";Spazio inventato numero", f";{PLANTED} Spazio inventato numero".encode(), 1)
+    assert changed != data
+    snapshot.write_bytes(changed)
+    meta_path = snapshot.with_name(snapshot.name + ".provenance.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["sha256"], meta["bytes"] = hashlib.sha256(changed).hexdigest(), len(changed)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return snapshot.parent.name
+
+
+def _privacy(root: Path, out: Path) -> list[tuple[str, str, str]]:
+    with pytest.raises(ValidationFailed) as failed:
+        build(root=root, output=out)
+    report = failed.value.report
+    return sorted((f.code, f.file, f.value) for f in report.findings if f.code.startswith("privacy-"))
+
+
+def test_batches_scanned_in_another_process_find_what_one_batch_finds(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    write_project(root, spaces=60, seed=3, defects=0.0)
+    source_id = _plant(root)
+    one_batch = _privacy(root, tmp_path / "one")
+    assert ("privacy-person-name", f"data/graph (graph/{source_id})", "Mario Rossi") in one_batch
+
+    calls: list[int] = []
+    pool = graph_stage.ProcessPoolExecutor
+
+    class Counted(pool):  # type: ignore[misc, valid-type]
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(graph_stage, "BATCH_ROWS", 20)
+    monkeypatch.setattr(graph_stage, "ProcessPoolExecutor", Counted)
+    assert _privacy(root, tmp_path / "batches") == one_batch
+    assert len(calls) > 2 and all(calls)  # several batches, each scanned in the other process
