@@ -56,16 +56,17 @@ print(time.perf_counter() - start, len(store))
 """
 
 
-def _run(cmd: list[str]) -> dict[str, Any]:
-    """Run ``cmd``; its wall time, peak RSS (MB), exit code and output."""
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``cmd``; its wall time, CPU time (user + system), peak RSS (MB), exit code and output."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        child = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})})
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        return {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
                 "code": os.waitstatus_to_exitcode(status), "stdout": out.read().decode(),
                 "stderr": err.read().decode()[-3000:]}
 
@@ -97,7 +98,9 @@ def say(stage, message):
         last = step
         found = memory()
         steps.append({"at_s": round(time.perf_counter() - start, 2), "cpu_s": round(cpu(), 2), "step": step[:60],
-                      "rss_mb": found["VmRSS"], "peak_rss_mb": found["VmHWM"]})
+                      "rss_mb": found["VmRSS"], "peak_rss_mb": found["VmHWM"], "load": os.getloadavg()[0]})
+        if os.environ.get("BENCH_STEPS"):  # what a run stopped before its end still leaves
+            Path(os.environ["BENCH_STEPS"]).write_text(json.dumps(steps))
 
 result = build(root=Path(sys.argv[1]), output=Path(sys.argv[2]), progress=say)
 found = memory()
@@ -110,8 +113,8 @@ print(json.dumps({**result.to_dict(), "steps": steps}))
 def _build(project: Path, output: Path, *, steps: bool = False) -> dict[str, Any]:
     cmd = ([sys.executable, "-c", STEPS, str(project), str(output)] if steps else
            [sys.executable, "-m", "cowork_data", "build", "--root", str(project), "--output", str(output), "--json"])
-    done = _run(cmd)
-    record = {k: done[k] for k in ("seconds", "peak_rss_mb", "code")}
+    done = _run(cmd, env={"BENCH_STEPS": str(output.with_name(output.name + "-steps.json"))} if steps else None)
+    record = {k: done[k] for k in ("seconds", "cpu_seconds", "peak_rss_mb", "code")}
     if done["code"] != 0:
         return record | {"error": done["stderr"]}
     summary = json.loads(done["stdout"])
@@ -130,13 +133,15 @@ def _floors(work: Path, nquads: list[str]) -> dict[str, Any]:
     shutil.rmtree(work / "floor-store", ignore_errors=True)
     load_s, quads = py["stdout"].split()
     out: dict[str, Any] = {"floor_pyoxigraph": {
-        "seconds": round(float(load_s), 2), "process_seconds": py["seconds"], "peak_rss_mb": py["peak_rss_mb"],
+        "seconds": round(float(load_s), 2), "process_seconds": py["seconds"], "cpu_seconds": py["cpu_seconds"],
+        "peak_rss_mb": py["peak_rss_mb"],
         "quads": int(quads), "quads_per_s": round(int(quads) / float(load_s))}}
     cli = Path(sys.executable).with_name("oxigraph")
     if cli.exists():
         done = _run([str(cli), "load", "--location", str(work / "floor-cli"), "--file", *nquads])
         shutil.rmtree(work / "floor-cli", ignore_errors=True)
-        out["floor_cli"] = {"seconds": done["seconds"], "peak_rss_mb": done["peak_rss_mb"], "code": done["code"],
+        out["floor_cli"] = {"seconds": done["seconds"], "cpu_seconds": done["cpu_seconds"],
+                            "peak_rss_mb": done["peak_rss_mb"], "code": done["code"],
                             "quads_per_s": round(int(quads) / done["seconds"]) if done["code"] == 0 else None}
     options = [(k, v["seconds"]) for k, v in out.items() if v.get("code", 0) == 0]
     loader, seconds = min(options, key=lambda item: item[1])
@@ -174,17 +179,22 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def measure(spaces: int, work: Path, verify: bool) -> dict[str, Any]:
+def measure(spaces: int, work: Path, verify: bool, save: Any = None) -> dict[str, Any]:
+    """Every step of one size; ``save(result)`` after each, so that a run stopped early keeps what it measured."""
     from bench.project import write_project
     from cowork_data.pipeline import published_hashes
 
+    save = save or (lambda result: None)
     project, out = work / "project", work / "out"
     start = time.perf_counter()
     record = write_project(project, spaces=spaces)
     result: dict[str, Any] = {"spaces": spaces, "sources": record["sources"],
                               "generate_s": round(time.perf_counter() - start, 1),
                               "load_before": os.getloadavg()}
+    save(result)
     result["cold"] = cold = _build(project, out, steps=True)
+    result["load_after_cold"] = os.getloadavg()
+    save(result)
     if "error" in cold:
         return result
     nquads = sorted(str(p) for p in (out / "data" / "graph").glob("cowork-data*.nq"))
@@ -192,10 +202,14 @@ def measure(spaces: int, work: Path, verify: bool) -> dict[str, Any]:
     result["ratio_cold_to_floor"] = round(cold["seconds"] / result["floor"]["seconds"], 2)
     result["triples_per_space"] = round(cold["triples"] / spaces, 1)
     result |= _sizes(out, spaces)
+    result["load_after_floor"] = os.getloadavg()
+    save(result)
     result["no_change"] = _build(project, out)
+    save(result)
     result["changed_source"] = _change_one_source(project)
     result["one_source"] = one = _build(project, out)
     result["one_source_share_of_cold"] = round(one["seconds"] / cold["seconds"], 3)
+    save(result)
     if verify:
         again = work / "cold-again"
         result["cold_of_changed"] = _build(project, again)
@@ -220,14 +234,21 @@ def main() -> None:
     for spaces in sizes:
         work = args.work / str(spaces) if args.work else Path(tempfile.mkdtemp(prefix=f"bench-build-{spaces}-"))
         verify = args.verify == "yes" or (args.verify == "auto" and spaces <= 10_000)
+        commit = _commit()
+        args.results.mkdir(parents=True, exist_ok=True)
+        target = args.results / f"build-{spaces}.json"
+
+        def save(partial: dict[str, Any], *, done: bool = False, target: Path = target, commit: str = commit) -> None:
+            summary = {"benchmark": "build", "commit": commit, "machine": machine, "complete": done, **partial}
+            target.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
         try:
-            result = measure(spaces, work, verify)
+            result = measure(spaces, work, verify, save)
         finally:
             if not args.work:
                 shutil.rmtree(work, ignore_errors=True)
-        summary = {"benchmark": "build", "commit": _commit(), "machine": machine, **result}
-        args.results.mkdir(parents=True, exist_ok=True)
-        (args.results / f"build-{spaces}.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        save(result, done=True)
+        summary = json.loads(target.read_text(encoding="utf-8"))
         print(json.dumps(summary, indent=2), flush=True)
         print(headline(summary), flush=True)
 
