@@ -4,8 +4,6 @@ process. INVENTED DATA: the generated project of ``bench/project.py`` with one i
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from bench.project import write_project
 from cowork_data.errors import ValidationFailed
 from cowork_data.pipeline import build
 from cowork_data.pipeline import graphs as graph_stage
+from tests.test_pipeline import rerecord
 
 #: An invented person (not a real one), planted in one space's description.
 PLANTED = "Fondato da Mario Rossi nel 2019."
@@ -25,11 +24,7 @@ def _plant(root: Path) -> str:
     data = snapshot.read_bytes()
     changed = data.replace(b";Spazio inventato numero", f";{PLANTED} Spazio inventato numero".encode(), 1)
     assert changed != data
-    snapshot.write_bytes(changed)
-    meta_path = snapshot.with_name(snapshot.name + ".provenance.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["sha256"], meta["bytes"] = hashlib.sha256(changed).hexdigest(), len(changed)
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    rerecord(snapshot, changed)
     return snapshot.parent.name
 
 
