@@ -125,6 +125,10 @@ class _Index:
     ceased: dict[str, list[Ceased]] = field(default_factory=dict)
     provinces: dict[str, str] = field(default_factory=dict)
     sigle: frozenset[str] = frozenset()
+    #: A province's name (or one of its names), loose → (its place in :attr:`provinces`, its sigla); the same
+    #: for the name's set of words (``Monza e Brianza`` for ISTAT's ``Monza e della Brianza``).
+    province_keys: dict[str, tuple[int, str]] = field(default_factory=dict)
+    province_words: dict[frozenset[str], tuple[int, str]] = field(default_factory=dict)
     by_istat: dict[str, Comune] = field(default_factory=dict)
     #: Per province sigla (``""``: all), the loose names sorted by length, their comuni and their lengths.
     choices: dict[str, tuple[list[str], list[Comune], list[int]]] = field(default_factory=dict)
@@ -137,7 +141,7 @@ def _add(table: dict[str, list[Comune]], key: str, comune: Comune) -> None:
 
 
 #: Of the pickled index (:mod:`cowork_data.kept`): a new layout of :class:`_Index` invalidates every kept file.
-_FORMAT = "comune-names-1"
+_FORMAT = "comune-names-2"
 #: The code the index depends on: this module, the ISTAT list's reader and the readers it decodes the list with.
 _CODE = (Path(__file__).resolve(), Path(__file__).resolve().parent / "reference.py",
          Path(__file__).resolve().parent / "readers")
@@ -183,6 +187,10 @@ def _build_index(comuni: list[Comune]) -> _Index:
                 _add(index.bare, rest, c)
         index.provinces.setdefault(c.province_code, c.province_name)
     index.sigle = frozenset(index.provinces)
+    for order, (sigla, name) in enumerate(index.provinces.items()):
+        for part in [name, *name.split("/")]:
+            index.province_keys.setdefault(loose(part), (order, sigla))
+            index.province_words.setdefault(_words(part), (order, sigla))
     for row in _read_csv(EXONYMS_FILE):
         comune = index.by_istat.get(row["istat"])
         if comune is not None:
@@ -218,12 +226,9 @@ def province_sigla(text: str) -> str:
     key = _PROVINCE_WORDS.sub("", loose(raw))
     if not key:
         return ""
-    words = _words(key)
-    for sigla, name in index.provinces.items():
-        parts = [name, *name.split("/")]
-        if any(loose(p) == key or _words(p) == words for p in parts):
-            return sigla
-    return ""
+    # the first province, in the list's order, one of whose names is the key or has its words
+    found = [m for m in (index.province_keys.get(key), index.province_words.get(_words(key))) if m is not None]
+    return min(found)[1] if found else ""
 
 
 _SPLITS = (re.compile(r"^(?P<name>.+?)\s*\((?P<province>[^()]+)\)\s*$"),

@@ -148,3 +148,31 @@ def test_fix_writes_the_official_names(tmp_path: Path) -> None:
         ("C2", "Florence", "Firenze"), ("C3", "Desio - Monza e Brianza", "Desio"), ("C4", "Tremezzo", "Tremezzina")]
     after = validate_file(tmp_path / "corretto.csv")
     assert [f.code for f in after.findings if f.field == "comune_name"] == ["comune-ceased-split"]
+
+
+def test_province_sigla_reads_the_index_as_the_list_of_provinces_would() -> None:
+    """The provinces' names are looked up in two tables of the index; the answer is the one the list's order gives
+    (the first province one of whose names is the text, or has its words)."""
+    index = comune_names._index()
+
+    def by_list(text: str) -> str:  # the lookup as a walk over the provinces, in their order
+        raw = text.strip().strip("()").strip()
+        if raw.upper() in index.sigle and len(raw) == 2:
+            return raw.upper()
+        key = comune_names._PROVINCE_WORDS.sub("", comune_names.loose(raw))
+        if not key:
+            return ""
+        words = comune_names._words(key)
+        for sigla, name in index.provinces.items():
+            if any(comune_names.loose(p) == key or comune_names._words(p) == words for p in [name, *name.split("/")]):
+                return sigla
+        return ""
+
+    texts = ["MB", "(mi)", "Monza e Brianza", "Provincia di Vicenza", "prov. di Bolzano", "Bozen", "Città metropolitana"
+             " di Milano", "Reggio nell'Emilia", "Reggio Emilia", "Forlì-Cesena", "Forli Cesena", "Massa Carrara",
+             "Pesaro e Urbino", "Sud Sardegna", "di", "", "Brianza", "London", "Valle d'Aosta/Vallée d'Aoste"]
+    texts += [name for name in index.provinces.values()] + [p for n in index.provinces.values() for p in n.split("/")]
+    texts += [name.upper().replace(" ", "-") for name in index.provinces.values()]
+    found = {text: comune_names.province_sigla(text) for text in texts}
+    assert found == {text: by_list(text) for text in texts}
+    assert found["Monza e Brianza"] == "MB" and found["Provincia di Vicenza"] == "VI" and found["London"] == ""

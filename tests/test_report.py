@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cowork_data.cli import cli
@@ -66,3 +67,21 @@ def test_json_keeps_its_fields_and_adds_the_tree() -> None:
     tree_findings = [f for task in data["tree"] for sheet in task["sheets"] for f in sheet["findings"]]
     assert tree_findings == data["findings"]
     assert data["tree"][0]["stats"] == data["stats"]
+
+
+def test_the_json_dictionaries_are_made_with_the_cyclic_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = Finding.to_dict
+    monkeypatch.setattr(Finding, "to_dict", lambda self: (seen.append(gc.isenabled()), real(self))[1])
+    report = Report([Finding("x", "messaggio", "message", row=2, column=1, file="a.csv")], files=["a.csv"])
+    collecting = gc.isenabled()
+    gc.enable()
+    try:
+        data = report.to_dict()
+        assert gc.isenabled()  # on again after it
+    finally:
+        if not collecting:
+            gc.disable()
+    assert seen == [False] and data["findings"] == [real(report.findings[0])]

@@ -74,6 +74,21 @@ def _checks() -> tuple[Any, list[Any]]:
     return compiled_shapes(("core",))
 
 
+_READ_BY: dict[int, tuple[list[Any], str | None]] = {}
+
+
+def _read_by(checks: list[Any]) -> str | None:
+    """A pattern of the N-Triples lines whose predicate a check reads (:mod:`cowork_data.validate.graph_reads`):
+    the others are left out of the store. None when a check may read any predicate. Once per compiled checks."""
+    from cowork_data.validate.graph_reads import read_predicates
+
+    if id(checks) not in _READ_BY:
+        read = read_predicates(c.text for c in checks)
+        pattern = None if read is None else "^\\S+ <(?:" + "|".join(re.escape(p) for p in sorted(read)) + ")> "
+        _READ_BY[id(checks)] = (checks, pattern)  # the checks kept with it: their id is not reused
+    return _READ_BY[id(checks)][1]
+
+
 def _shacl(canonical: list[dict[str, str]]) -> list[Finding]:
     """The core shapes' findings on the rows, through the fast engine: the rows' N-Triples (the build's own
     mapping) loaded straight into an in-memory pyoxigraph store with the vocabulary, no rdflib graph between."""
@@ -86,13 +101,29 @@ def _shacl(canonical: list[dict[str, str]]) -> list[Finding]:
     if not canonical:
         return []
     shapes, checks = _checks()
+    keep = _read_by(checks)
     text = "".join([lines.str.join("").item() if len(lines) else ""
-                    for lines in nquad_lines({"spaces": canonical}, sources={}, quads=False)])
+                    for lines in nquad_lines({"spaces": canonical}, sources={}, quads=False)
+                    for lines in [lines if keep is None else lines.filter(lines.str.contains(keep))]])
     store = ox.Store()
     store.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
     for path in vocab_files():
         store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return findings(shapes, run(store, checks))
+    return findings(shapes, run(store, with_focus_nodes(store, checks)))
+
+
+def with_focus_nodes(store: Any, checks: list[Any]) -> list[Any]:
+    """The checks that may have focus nodes in ``store``: a check whose targets are classes only, none of which
+    has an instance there (SHACL: an instance of the class or of a subclass), finds nothing and is not run — a
+    user's list of spaces has no calls, organisations or grants, whose shapes are most of the core layer's."""
+    types = [t for (t,) in store.query("SELECT DISTINCT ?t WHERE { ?x a ?t }") if str(t).startswith("<")]
+    if not types:
+        return checks
+    query = ("SELECT DISTINCT ?c WHERE { VALUES ?t { " + " ".join(str(t) for t in types) + " } "
+             "?t <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }")
+    present = {str(c) for (c,) in store.query(query)}
+    return [c for c in checks if not c.targets.classes or c.targets.nodes or c.targets.subjects_of
+            or c.targets.objects_of or any(cls in present or not cls.startswith("<") for cls in c.targets.classes)]
 
 
 #: Warnings whose finding carries the value the cell is published as (parameter ``official`` or ``other``).

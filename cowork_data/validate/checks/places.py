@@ -62,6 +62,11 @@ def _italian(country: str) -> bool:
     return country.strip().lower() in _ITALY
 
 
+def _where(lat: float, lon: float) -> str:
+    """Latitude, longitude, as a map's search box takes them."""
+    return f"{lat:.5f}, {lon:.5f}"
+
+
 def _km(metres: float) -> str:
     return f"{metres / 1000:.1f}".replace(".", ",")
 
@@ -69,7 +74,9 @@ def _km(metres: float) -> str:
 def place_hits(cells: Sequence[Sequence[str]], has_name: bool) -> list[Hit]:
     """The hits of rows given as (row index, then the cells of :data:`_FIELDS`); ``has_name``: the table has a
     comune name column (so an empty one can be filled)."""
+    from cowork_data.comune_names import resolve
     from cowork_data.geo.boundaries import boundaries
+    from cowork_data.validate.checks.codes import foreign_phone
 
     todo = [(int(c[0]), point_of(c[1], c[2]), *c[3:]) for c in cells]
     if not todo:
@@ -81,7 +88,8 @@ def place_hits(cells: Sequence[Sequence[str]], has_name: bool) -> list[Hit]:
     hits: list[Hit] = []
     for i, point, name, istat, phone, postcode, country in todo:
         index = located.get(i)
-        abroad = _abroad(geo, point, index, name, istat, phone, postcode, country)
+        abroad = None if _named(name, istat) is not None or (name and resolve(name).kind != "unknown") else \
+            _abroad(geo, point, index, phone, postcode, country, foreign_phone)
         if abroad is not None:
             hits.append((i, "comune_name" if has_name else "latitude", "row-outside-italy", {"why": abroad}))
             continue
@@ -93,16 +101,13 @@ def place_hits(cells: Sequence[Sequence[str]], has_name: bool) -> list[Hit]:
     return hits
 
 
-def _abroad(geo, point: tuple[float, float] | None, index: int | None, name: str, istat: str,  # noqa: ANN001
-            phone: str, postcode: str, country: str) -> object | None:
-    """What says a row is outside Italy (an :class:`~cowork_data.i18n.Text`), or None for an Italian row."""
+def _abroad(geo, point: tuple[float, float] | None, index: int | None, phone: str, postcode: str,  # noqa: ANN001
+            country: str, foreign_phone) -> object | None:  # noqa: ANN001 - checks.codes.foreign_phone
+    """What says a row that names no Italian comune is outside Italy (an :class:`~cowork_data.i18n.Text`), or None
+    (a row naming an Italian comune is Italian, whatever else is wrong in it: the caller does not ask)."""
     from cowork_data import i18n
-    from cowork_data.comune_names import resolve
     from cowork_data.geo.boundaries import TOLERANCE_M
-    from cowork_data.validate.checks.codes import foreign_phone
 
-    if _named(name, istat) is not None or (name and resolve(name).kind != "unknown"):
-        return None  # a row naming an Italian comune is Italian, whatever else is wrong in it
     if not _italian(country):
         return i18n.Text.of("label.abroad.country", value=country)
     foreign = foreign_phone(phone) if phone else None
@@ -131,12 +136,12 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
     """The finding of one point: (field, code, params), or None."""
     from cowork_data.geo.boundaries import TOLERANCE_M
 
-    where = f"{lat:.5f}, {lon:.5f}"  # latitude, longitude, as a map's search box takes them
     snapped = False
     if index is None:  # at sea or abroad, unless within the tolerance of a coast or a border
         nearest, distance = geo.nearest(lon, lat)
         if distance > TOLERANCE_M:
-            return "latitude", "point-outside-italy", {"other": nearest.name, "km": _km(distance), "point": where}
+            return "latitude", "point-outside-italy", {"other": nearest.name, "km": _km(distance),
+                                                       "point": _where(lat, lon)}
         index, snapped = geo.by_istat[nearest.istat], True
     place = geo.place(index)
     named = _named(name, istat)
@@ -146,7 +151,7 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
         comune = _comuni().by_istat(place.istat)
         if has_name and not name and not istat and comune is not None and not snapped and geo.alone(index, lon, lat):
             return "comune_name", "comune-from-point", {"official": comune.name, "istat": comune.istat,
-                                                        "province": comune.province_code, "point": where}
+                                                        "province": comune.province_code, "point": _where(lat, lon)}
         return None
     if place.istat == named.istat:
         return None
@@ -154,7 +159,8 @@ def _point_hit(geo, lon: float, lat: float, index: int | None, name: str, istat:
     if distance is None or distance <= TOLERANCE_M:
         return None  # a comune the boundaries (June 2023) do not have, or a point on its border
     return "latitude", "point-other-comune", {"other": place.name, "official": named.name, "istat": place.istat,
-                                              "named_istat": named.istat, "km": _km(distance), "point": where}
+                                              "named_istat": named.istat, "km": _km(distance),
+                                              "point": _where(lat, lon)}
 
 
 class Places(Check):
