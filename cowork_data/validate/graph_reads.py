@@ -24,8 +24,9 @@ _TERMS = {"var", "iri", "pname", "bnode", "string", "number"}
 _MODIFIERS = {"GROUP", "BY", "ORDER", "ASC", "DESC", "LIMIT", "OFFSET", "DISTINCT", "REDUCED", "WHERE", "AS"}
 
 
-class _Unbounded(Exception):
+def _unbounded() -> Unsupported:
     """A query may read any predicate (or is written in a way this module does not follow)."""
+    return Unsupported("a query that may read any predicate")
 
 
 def read_predicates(queries: Iterable[str]) -> frozenset[str] | None:
@@ -36,7 +37,7 @@ def read_predicates(queries: Iterable[str]) -> frozenset[str] | None:
         for text in queries:
             if text:
                 _Reader(found).query(build(text))
-    except (_Unbounded, Unsupported):
+    except Unsupported:
         return None
     return frozenset(found)
 
@@ -52,11 +53,11 @@ class _Reader:
             name, iri = items[i + 1], items[i + 2]
             if not (isinstance(name, Token) and name.kind == "pname" and isinstance(iri, Token)
                     and iri.kind == "iri"):
-                raise _Unbounded
+                raise _unbounded()
             self.prefixes[name.text] = iri.text[1:-1]
             i += 3
         if _word(items, i) != "SELECT":
-            raise _Unbounded  # BASE, ASK, CONSTRUCT…: not the checks' kind of query
+            raise _unbounded()  # BASE, ASK, CONSTRUCT…: not the checks' kind of query
         self.select(items[i:])
 
     def select(self, items: Sequence[Item]) -> None:
@@ -71,9 +72,9 @@ class _Reader:
                 self.expression(item)
             elif not (isinstance(item, Token) and (item.kind in ("var", "number", "punct")
                                                    or _upper(item) in _MODIFIERS | {"HAVING"})):
-                raise _Unbounded
+                raise _unbounded()
         if not seen_pattern:
-            raise _Unbounded
+            raise _unbounded()
 
     def expression(self, group: Group) -> None:
         """An expression reads triples only in its ``EXISTS { … }`` patterns."""
@@ -102,13 +103,13 @@ class _Reader:
                     self.properties(item.items)
                     state = _VERB if state == _SUBJECT else _AFTER
                 else:
-                    raise _Unbounded  # a collection (rdf:first / rdf:rest), or a path where no verb is expected
+                    raise _unbounded()  # a collection (rdf:first / rdf:rest), or a path where no verb is expected
             elif word in ("FILTER", "BIND"):
                 i += 1
                 while i < len(items) and not isinstance(items[i], Group):  # NOT EXISTS, a function's name
                     i += 1
                 if i == len(items):
-                    raise _Unbounded
+                    raise _unbounded()
                 group = items[i]
                 if group.kind == "{":
                     self.pattern(group.items)
@@ -121,13 +122,13 @@ class _Reader:
             elif word in ("OPTIONAL", "MINUS", "UNION"):
                 state = _SUBJECT
             elif word in ("GRAPH", "SERVICE"):
-                raise _Unbounded
+                raise _unbounded()
             elif state == _VERB:
                 i = self.path(items, i)
                 state = _OBJECT
             elif isinstance(item, Token) and item.kind == "punct" and item.text in ".;,":
                 if item.text != "." and state != _AFTER:
-                    raise _Unbounded
+                    raise _unbounded()
                 state = {".": _SUBJECT, ";": _VERB, ",": _OBJECT}[item.text]
             elif isinstance(item, Token) and item.kind == "lang" and state == _AFTER:
                 pass
@@ -138,7 +139,7 @@ class _Reader:
             elif _is_term(item) and state == _OBJECT:
                 state = _AFTER
             else:
-                raise _Unbounded
+                raise _unbounded()
             i += 1
 
     def properties(self, items: Sequence[Item]) -> None:
@@ -166,26 +167,26 @@ class _Reader:
         if isinstance(item, Group) and item.kind == "(":
             inner = list(item.items)
             if not inner:
-                raise _Unbounded
+                raise _unbounded()
             end = self.path(inner, 0)
             if end != len(inner) - 1:
-                raise _Unbounded
+                raise _unbounded()
             return i
         if _upper(item) == "A":
             self.found.add(RDF_TYPE)
             return i
         if isinstance(item, Token) and item.kind == "iri":
             if ":" not in item.text:  # a relative IRI: resolved against a base this module does not follow
-                raise _Unbounded
+                raise _unbounded()
             self.found.add(item.text[1:-1])
             return i
         if isinstance(item, Token) and item.kind == "pname":
             prefix, _, local = item.text.partition(":")
             if f"{prefix}:" not in self.prefixes or "\\" in local or "%" in local:
-                raise _Unbounded
+                raise _unbounded()
             self.found.add(self.prefixes[f"{prefix}:"] + local)
             return i
-        raise _Unbounded  # a variable, a negated property set (!), anything else: any predicate
+        raise _unbounded()  # a variable, a negated property set (!), anything else: any predicate
 
 
 def _upper(item: Item | None) -> str:

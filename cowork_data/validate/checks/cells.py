@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import ftfy
 import polars as pl
 
 from cowork_data.declaration import codes
@@ -29,6 +28,8 @@ def mojibake_fix(value: str) -> str | None:
     """The repaired text when ftfy finds mojibake (UTF-8 read as Latin-1/cp1252) in ``value``, else None."""
     if not value or value.isascii():
         return None
+    import ftfy  # here: 0.1 s of a cold call, which a list without accents does without
+
     fixed = ftfy.fix_encoding(value)
     return fixed if fixed != value else None
 
