@@ -16,7 +16,7 @@ from cowork_data import __version__, commands_graph, commands_harvest, i18n
 from cowork_data.commands_assets import assets as assets_command
 from cowork_data.commands_site import site as site_command
 from cowork_data.errors import CoworkDataError
-from cowork_data.output import csv_text, json_text, text_table
+from cowork_data.output import csv_text, json_bytes, json_text, text_table
 
 
 class CliError(click.ClickException):
@@ -253,7 +253,7 @@ def validate(file: Path, table: str | None, mapping: Path | None, as_json: bool,
     if as_json:
         from cowork_data.validate.summary import summarise
 
-        click.echo(json_text({**report.to_dict(), "summary": [g.to_dict(lang) for g in summarise(report)]}))
+        click.echo(json_bytes({**report.to_dict(), "summary": [g.to_dict(lang) for g in summarise(report)]}), nl=False)
     else:
         click.echo(report_text(report, lang=lang, name=str(file)))
     sys.exit(0 if report.valid else 1)

@@ -46,6 +46,15 @@ def json_text(data: Any) -> str:
     return "".join(out)
 
 
+def json_bytes(data: Any) -> bytes:
+    """:func:`json_text` and a line break, in UTF-8: what ``--json`` prints, written to the standard output's bytes
+    (click's text path copies a large report twice and scans it for terminal colour codes JSON cannot hold)."""
+    out: list[str] = []
+    _write(data, out, "\n", set())
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
 #: Types whose values json's C encoder writes exactly as json.dumps does (subclasses go through the walk, which
 #: hands them to the same encoder one at a time).
 _SCALARS = frozenset({str, int, float, bool, type(None)})

@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from cowork_data.output import json_text
+from cowork_data.output import json_bytes, json_text
 
 
 def reference(data: object) -> str:
@@ -74,3 +74,8 @@ def test_json_errors_kept() -> None:
     loop.append([loop])
     with pytest.raises(ValueError, match="Circular reference detected"):
         json_text(loop)
+
+
+def test_json_bytes_are_the_text_and_a_line_break_in_utf8() -> None:
+    data = {"città": ["Forlì", "«citato»", "😀", 1.5, None], "vuoto": {}}
+    assert json_bytes(data) == (reference(data) + "\n").encode("utf-8")

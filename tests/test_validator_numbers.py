@@ -121,3 +121,14 @@ def test_a_list_of_40_countries_has_one_finding_per_foreign_row(tmp_path: Path) 
 def test_an_empty_comune_a_point_fills_is_a_warning_not_a_missing_value() -> None:
     rows = [["Spazio inventato 1", "coworking", "", "20099", "", "45.5336", "9.2305", "10"]]
     assert _codes(validate_rows("spaces", HEADER, rows), 2) == [("comune_name", "comune-from-point", "warning")]
+
+
+def test_foreign_phone_remembers_per_number_and_country() -> None:
+    from cowork_data.profiles import PROFILES
+    from cowork_data.validate.checks.codes import foreign_phone
+
+    italy, france = PROFILES["IT"], PROFILES["FR"]
+    for value in ("+44 20 7946 0018", "0033 1 42 68 53 00", "+39 02 1234567", "02 1234567", "+33 1 42 68 53 00"):
+        for profile in (italy, france, italy):
+            assert foreign_phone(value, profile) == foreign_phone.__wrapped__(value, profile)
+    assert foreign_phone("+33 1 42 68 53 00", italy)[1] == "FR" and foreign_phone("+33 1 42 68 53 00", france) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
@@ -141,10 +141,12 @@ def _valid_number(text: str, region: str | None) -> phonenumbers.PhoneNumber | N
     return number if phonenumbers.is_valid_number(number) else None
 
 
+@lru_cache(maxsize=8192)
 def foreign_phone(value: str, profile: Profile = ITALY) -> tuple[str, str, str] | None:
     """A valid number written with another country's prefix than the profile's (``+44 20 7095 9465``, ``0044…``
     in Italy): its E.164 form, region (``GB``) and prefix (``+44``); None for a number of the profile's country
-    (``+39…`` in Italy; ``+33…``, ``+262…`` in France), a number without a prefix or an invalid one."""
+    (``+39…`` in Italy; ``+33…``, ``+262…`` in France), a number without a prefix or an invalid one. Remembered:
+    the rows a list has abroad ask for it row by row, and a list repeats its numbers (0.1 ms each to parse)."""
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
