@@ -303,6 +303,8 @@ def _lookup(text: str, province: str, near: Callable[[Comune], bool] | None, ind
         return Resolution("variant", text, chosen[0], ("article",), province=province)
     exonym = index.exonyms.get(key)
     if exonym and (not province or exonym[0].province_code == province):
+        if exonym[1] == "it":  # the short form Italians write too (Reggio Emilia): a variant, not a foreign name
+            return Resolution("variant", text, exonym[0], ("short",), province=province)
         return Resolution("exonym", text, exonym[0], ("exonym",), exonym[1], province=province)
     ceased = [c for c in index.ceased.get(key, ()) if not province or c.province == province]
     if ceased:

@@ -46,11 +46,11 @@ def test_cli_italian_and_english(planted: dict[str, Path], tmp_path: Path) -> No
     italian = CliRunner().invoke(cli, ["validate", str(planted["xlsx"]), "--html", str(page)])
     assert italian.exit_code == 1, italian.output
     lines = italian.output.splitlines()
-    assert "NON valido — 16 errori, 6 avvisi" in lines[0]  # summary first
+    assert "NON valido — 13 errori, 9 avvisi" in lines[0]  # summary first
     assert "P.IVA gestore → operator_id" in italian.output
     assert "ha la cifra di controllo sbagliata" in italian.output and "Come correggere:" in italian.output
     english = CliRunner().invoke(cli, ["validate", str(planted["xlsx"]), "--lang", "en"])
-    assert "NOT valid — 16 errors, 6 warnings" in english.output
+    assert "NOT valid — 13 errors, 9 warnings" in english.output
     assert "has a wrong check digit" in english.output and "How to fix:" in english.output
     assert "cifra di controllo" not in english.output
     html = page.read_text(encoding="utf-8")
@@ -63,7 +63,7 @@ def test_json_report(planted: dict[str, Path]) -> None:
     result = CliRunner().invoke(cli, ["validate", str(planted["ods"]), "--json"])
     data = json.loads(result.output)
     assert [(f["cell"], f["code"]) for f in data["findings"]] == [(c, code) for c, _, code, _ in PLANTED]
-    assert data["sheets"][0]["header_row"] == 3 and data["stats"] == {"errors": 16, "warnings": 6, "findings": 22}
+    assert data["sheets"][0]["header_row"] == 3 and data["stats"] == {"errors": 13, "warnings": 9, "findings": 22}
 
 
 def test_shacl_findings_are_placed_on_the_users_cells(tmp_path: Path) -> None:

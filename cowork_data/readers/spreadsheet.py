@@ -1,7 +1,8 @@
 """Spreadsheets (XLSX, ODS, old XLS) through python-calamine: every visible sheet as a grid of text.
 
 A cell is the text a CSV export would hold: integers without ``.0``, dates in ISO 8601, booleans as ``true`` /
-``false``. Hidden sheets are not read (they hold lookup lists, not the table). A zip container is bounded first
+``false``; a cell of a range merged over several rows holds the range's value. Hidden sheets are not read (they
+hold lookup lists, not the table). A zip container is bounded first
 (:func:`cowork_data.readers.guards.check_spreadsheet`).
 """
 
@@ -38,7 +39,7 @@ def read_spreadsheet(data: bytes, name: str) -> Workbook:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
-        grids = {sheet: book.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in visible}
+        grids = {sheet: _filled_down(book.get_sheet_by_name(sheet)) for sheet in visible}
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # calamine's own errors, zip and XML errors, and pyo3 panics (a BaseException)
@@ -51,6 +52,19 @@ def read_spreadsheet(data: bytes, name: str) -> Workbook:
         sheets.append(Sheet(name=sheet, rows=rows, locators=[f"sheet={sheet}&row={n}" for n in range(1, len(rows) + 1)],
                             header=find_header(rows)))
     return Workbook(name=name, format=spreadsheet_kind(data), sheets=sheets)
+
+
+def _filled_down(sheet: Any) -> list[list[Any]]:
+    """The sheet's grid (from A1), each cell of a range merged over several rows holding the range's value in its
+    first column, as the spreadsheet shows it beside each of those rows (a comune written once for two spaces); a
+    range merged across one row only (a title) keeps its value in its first cell."""
+    grid = sheet.to_python(skip_empty_area=False)
+    for (top, left), (bottom, _right) in getattr(sheet, "merged_cell_ranges", None) or ():
+        if bottom > top and top < len(grid) and left < len(grid[top]):
+            for row in grid[top + 1:bottom + 1]:
+                if left < len(row) and row[left] in ("", None):
+                    row[left] = grid[top][left]
+    return grid
 
 
 def cell_text(value: Any) -> str:

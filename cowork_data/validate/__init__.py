@@ -10,7 +10,7 @@ from cowork_data.validate.files import TableFile, read_table_bytes, read_table_f
 from cowork_data.validate.mapping import load_mapping_file, resolve_mapping
 from cowork_data.validate.report import Finding, Report, Sheet
 from cowork_data.validate.schemas import TABLES, guess_table
-from cowork_data.validate.table import validate_rows, validate_tables
+from cowork_data.validate.table import make_finding, validate_rows, validate_tables
 
 __all__ = ["Finding", "Report", "Sheet", "TABLES", "TableFile", "load_mapping_file", "read_table_file",
            "read_tables", "validate_bytes", "validate_file", "validate_rows", "validate_table_file", "validate_tables"]
@@ -77,6 +77,11 @@ def validate_table_file(
     report = validate_rows(table, tf.header, rows, file=str(tf.path), sheet=tf.sheet,
                            first_row=tf.header_row + 1, mapping=positions, root=root)
     report.extend(converted)
+    if tf.footer:  # notes below the table: said once, not read as rows
+        rows_text = ", ".join(map(str, tf.footer))
+        column, first = next((j, c.strip()) for j, c in enumerate(tf.records[tf.footer[0] - 1], 1) if c.strip())
+        report.extend([make_finding("footer-rows", value=first, row=tf.footer[0], column=column, other=rows_text,
+                                    file=str(tf.path), sheet=tf.sheet, table=table)])
     if shacl:
         from cowork_data.validate.rows_graph import shacl_findings
 

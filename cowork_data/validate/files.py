@@ -2,10 +2,11 @@
 
 The readers decode, sniff and bound the bytes (CSV, XLSX, ODS, XLS, PDF, KML, GeoJSON, JSON, HTML tables, a ZIP
 holding one of them). Here the header row is the first row that names at least two fields of a schema (so title
-rows above the header are skipped), else the first row with two filled cells. Of a file with several sheets (or a
-page with several tables) every table-like sheet whose header names two fields of a schema is kept, else the
-largest table-like one. Cells longer than :data:`MAX_CELL_CHARS` are cut (the check ``cell-too-long`` reports
-them) so that no report echoes them.
+rows above the header are skipped), else the first row with two filled cells; notes below the table (a blank row,
+then rows of at most one filled cell: a total, the source, the day of the update) are not data rows. Of a file with
+several sheets (or a page with several tables) every table-like sheet whose header names two fields of a schema is
+kept, else the largest table-like one. Cells longer than :data:`MAX_CELL_CHARS` are cut (the check
+``cell-too-long`` reports them) so that no report echoes them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from cowork_data.errors import UnreadableFileError
 from cowork_data.i18n import Text
 from cowork_data.readers import Sheet, Workbook, read, read_file
 
-__all__ = ["MAX_CELL_CHARS", "TableFile", "detect_header", "read_table_bytes", "read_table_file", "read_tables"]
+__all__ = ["MAX_CELL_CHARS", "TableFile", "detect_footer", "detect_header", "read_table_bytes", "read_table_file",
+           "read_tables"]
 
 #: Longest cell kept: longer text is cut to this length plus "…" and reported by the ``cell-too-long`` check.
 MAX_CELL_CHARS = 10_000
@@ -47,6 +49,8 @@ class TableFile:
     format: str = "csv"
     #: The coordinate reference system the file declares (a GeoJSON ``crs`` member), ``""`` when it declares none.
     crs: str = ""
+    #: The 1-based rows of ``records`` below the table that hold notes (:func:`detect_footer`), not in ``rows``.
+    footer: list[int] = field(default_factory=list)
 
 
 def read_table_file(path: Path | str) -> TableFile:
@@ -125,6 +129,20 @@ def detect_header(records: list[list[str]]) -> int:
     return 0
 
 
+def detect_footer(rows: list[list[str]]) -> int:
+    """How many rows at the end of ``rows`` (the rows below the header) are notes, not data: a blank row after the
+    last row with two filled cells, then only rows with at most one filled cell, one of them filled (a total, the
+    source, the day of the update); 0 when the table ends otherwise."""
+    filled = [sum(1 for c in r if c.strip()) for r in rows]
+    start = len(rows)
+    while start > 0 and filled[start - 1] <= 1:
+        start -= 1
+    notes = filled[start:]
+    if not notes or notes[0] or not any(notes) or not any(n >= 2 for n in filled[:start]):
+        return 0
+    return len(notes)
+
+
 def _clip(value: str) -> str:
     return value if len(value) <= MAX_CELL_CHARS else value[:MAX_CELL_CHARS] + "…"
 
@@ -136,6 +154,9 @@ def _table(path: Path, book: Workbook, sheet: Sheet) -> TableFile:
     start = detect_header(records)
     header = [" ".join(h.split()) for h in records[start]] if records else []
     notes = [*book.notes, *([f"header on row {start + 1}"] if start else [])]
-    return TableFile(path=path, header=header, rows=records[start + 1:], encoding=book.encoding or book.format,
+    rows = records[start + 1:]
+    end = len(rows) - detect_footer(rows)
+    footer = [start + 2 + i for i in range(end, len(rows)) if any(c.strip() for c in rows[i])]
+    return TableFile(path=path, header=header, rows=rows[:end], encoding=book.encoding or book.format,
                      delimiter=book.delimiter, sheet=sheet.name, header_row=start + 1, notes=notes, records=records,
-                     format=book.format, crs=str(sheet.meta.get("crs") or ""))
+                     format=book.format, crs=str(sheet.meta.get("crs") or ""), footer=footer)

@@ -29,9 +29,6 @@ __all__ = ["Change", "FixResult", "fix_file"]
 #: Province sigla → first two digits of its CAPs, for the provinces whose CAPs start with 0.
 ZERO_CAP_PREFIX = {"RM": "00", "VT": "01", "RI": "02", "FR": "03", "LT": "04", "TR": "05", "PG": "06", "SS": "07",
                    "NU": "08", "CA": "09", "OR": "09", "SU": "09"}
-#: Italian words for the codes of enum fields (after folding).
-ENUM_WORDS = {"si": "yes", "sì": "yes", "accessibile": "yes", "limitata": "limited", "limitato": "limited",
-              "parziale": "limited", "parzialmente": "limited", "non_accessibile": "no"}
 
 
 @dataclass(frozen=True)
@@ -183,9 +180,7 @@ def _constraint(fx: _SheetFixer, f: Finding) -> None:
     enum = spec.get("constraints", {}).get("enum")
     new: str | None = None
     if enum:
-        key = fold(value)
-        matches = [e for e in enum if fold(e).replace("_", "") == key.replace("_", "")]
-        new = matches[0] if len(matches) == 1 else (ENUM_WORDS.get(key) if ENUM_WORDS.get(key) in enum else None)
+        new = checks.enum_code(value, enum)
         why = "enum"
     elif f.field == "postcode" and value.isdigit() and 3 <= len(value) < 5:
         comune = _row_comune(fx, row)  # type: ignore[arg-type]
@@ -261,6 +256,20 @@ def _comune_name(fx: _SheetFixer, f: Finding) -> None:
                istat=str(params.get("istat", "")))
 
 
+def _enum_variant(fx: _SheetFixer, f: Finding) -> None:
+    """A code of a list written another way: the code."""
+    code = (f.params or {}).get("other")
+    if code:
+        fx.set(f, f.row, f.column, str(code), "enum")  # type: ignore[arg-type]
+
+
+def _istat_zeros(fx: _SheetFixer, f: Finding) -> None:
+    """An ISTAT code whose leading zeros a spreadsheet dropped: the code with its six digits."""
+    istat = str((f.params or {}).get("istat", ""))
+    if istat:
+        fx.set(f, f.row, f.column, istat, "istat-zeros")  # type: ignore[arg-type]
+
+
 def _comune_from_point(fx: _SheetFixer, f: Finding) -> None:
     """An empty comune whose row's point lies in one comune, near no other: that comune's name (and its ISTAT code
     when the file has an empty column for it). A point is never written from a comune."""
@@ -280,7 +289,8 @@ def _italian_number(fx: _SheetFixer, f: Finding) -> None:
     """A number written the Italian way: the number as the check read it."""
     number = (f.params or {}).get("other")
     if number:
-        fx.set(f, f.row, f.column, str(number), "decimal-comma")  # type: ignore[arg-type]
+        written = fx.get(f.row, f.column)  # type: ignore[arg-type]
+        fx.set(f, f.row, f.column, str(number), "decimal-comma" if "," in written else "thousands")  # type: ignore[arg-type]
 
 
 def _projected(fx: _SheetFixer, f: Finding) -> None:
@@ -299,6 +309,8 @@ REPAIRS: dict[str, Callable[[_SheetFixer, Finding], None]] = {
     "comune-exonym": _comune_name,
     "comune-ceased": _comune_name,
     "comune-from-point": _comune_from_point,
+    "comune-istat-zeros": _istat_zeros,
+    "enum-variant": _enum_variant,
     "decimal-comma": _italian_number,
     "coordinates-projected": _projected,
     "whitespace": _whitespace,

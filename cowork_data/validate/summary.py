@@ -22,7 +22,7 @@ EXAMPLES = 3
 #: cases and are not counted.
 REPAIRED = frozenset({"whitespace", "mojibake", "phone-format", "coordinates-swapped", "comune-name-variant",
                       "comune-exonym", "comune-ceased", "comune-from-point", "decimal-comma",
-                      "coordinates-projected"})
+                      "coordinates-projected", "comune-istat-zeros", "enum-variant"})
 
 
 @dataclass

@@ -15,7 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cowork_data.validate.checks.base import Check, Columns, Hit, Kind, Rows, sort_hits
-from cowork_data.validate.checks.cells import FEATURE_CODES, Features, Formulas, LongCells, Whitespace, mojibake_fix
+from cowork_data.validate.checks.cells import (
+    ENUM_WORDS,
+    FEATURE_CODES,
+    EnumVariants,
+    Features,
+    Formulas,
+    LongCells,
+    Whitespace,
+    enum_code,
+    mojibake_fix,
+)
 from cowork_data.validate.checks.codes import (
     FISCAL_FIELDS,
     Comuni,
@@ -28,13 +38,14 @@ from cowork_data.validate.checks.codes import (
 from cowork_data.validate.checks.places import Places, settle
 from cowork_data.validate.checks.rows import LAT_RANGE, LON_RANGE, Duplicates, ItalianNumbers, SwappedCoordinates
 
-__all__ = ["BUILD_CHECKS", "CHECKS", "FEATURE_CODES", "FISCAL_FIELDS", "KINDS", "LAT_RANGE", "LON_RANGE", "Check",
-           "Columns", "Hit", "Kind", "Rows", "comune_by_name", "kind", "mojibake_fix", "phone_e164", "replaced",
-           "settle", "severity", "sort_hits"]
+__all__ = ["BUILD_CHECKS", "CHECKS", "ENUM_WORDS", "FEATURE_CODES", "FISCAL_FIELDS", "KINDS", "LAT_RANGE",
+           "LON_RANGE", "Check", "Columns", "Hit", "Kind", "Rows", "comune_by_name", "enum_code", "kind",
+           "mojibake_fix", "phone_e164", "replaced", "settle", "severity", "sort_hits"]
 
 #: Checks of a user's file, in the order their findings are produced.
 CHECKS: tuple[Check, ...] = (VatCheckDigits(), PersonalCodes(), ItalianNumbers(), SwappedCoordinates(), Phones(),
-                             Features(), Comuni(), Places(), Duplicates(), Whitespace(), Formulas(), LongCells())
+                             Features(), EnumVariants(), Comuni(), Places(), Duplicates(), Whitespace(), Formulas(),
+                             LongCells())
 #: Checks of a build's canonical tables.
 BUILD_CHECKS: tuple[Check, ...] = tuple(c for c in CHECKS if c.build)
 
@@ -44,7 +55,7 @@ _OTHER_KINDS = (
     Kind("type-error"), Kind("constraint-error"), Kind("missing-value"), Kind("unique-error"), Kind("primary-key"),
     Kind("foreign-key"), Kind("missing-column"), Kind("extra-cell"), Kind("missing-cell"), Kind("blank-row"),
     Kind("duplicate-label"), Kind("email-invalid"), Kind("url-invalid"),
-    Kind("mojibake", "warning"), Kind("coordinates-projected", "warning"),
+    Kind("mojibake", "warning"), Kind("coordinates-projected", "warning"), Kind("footer-rows", "warning"),
     Kind("privacy-tax-code"), Kind("privacy-email"), Kind("privacy-person-name"),
 )
 #: Every kind of table finding, by code.

@@ -1,10 +1,12 @@
 """Checks of any cell's text: spaces around a value, formula and DDE payloads (:mod:`cowork_data.safety`, the rule
-that neutralises what the toolkit writes), cells longer than the reader keeps, unknown feature codes, and the
-mojibake test (ftfy) the whitespace check and the sheet scan share."""
+that neutralises what the toolkit writes), cells longer than the reader keeps, unknown feature codes, a code of a
+list written another way (``FabLab``, ``Co-working``, ``sì``), and the mojibake test (ftfy) the whitespace check and
+the sheet scan share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import cache
 
 import polars as pl
 
@@ -13,7 +15,8 @@ from cowork_data.safety import TRIGGERS, is_dangerous
 from cowork_data.validate.checks.base import PY_SPACE, Check, Columns, Hit, Kind, Rows, hits_where, stripped
 from cowork_data.validate.files import MAX_CELL_CHARS
 
-__all__ = ["FEATURE_CODES", "Features", "Formulas", "LongCells", "Whitespace", "mojibake_fix"]
+__all__ = ["ENUM_WORDS", "FEATURE_CODES", "EnumVariants", "Features", "Formulas", "LongCells", "Whitespace",
+           "enum_code", "mojibake_fix"]
 
 #: Codes of the features concept scheme (``vocab/features.ttl``, the scheme of ``spaces.features`` in the declaration).
 FEATURE_CODES = frozenset(codes("features"))
@@ -32,6 +35,55 @@ def mojibake_fix(value: str) -> str | None:
 
     fixed = ftfy.fix_encoding(value)
     return fixed if fixed != value else None
+
+
+#: Italian words for the codes of the schema's lists (``wheelchair``: yes, limited, no).
+ENUM_WORDS = {"si": "yes", "sì": "yes", "accessibile": "yes", "limitata": "limited", "limitato": "limited",
+              "parziale": "limited", "parzialmente": "limited", "non_accessibile": "no"}
+
+
+def enum_code(value: str, enum: Sequence[str]) -> str | None:
+    """The code of ``enum`` that ``value`` writes another way (case, accents, spaces, hyphens: ``FabLab``,
+    ``Co-working``; or an Italian word of :data:`ENUM_WORDS`), None when it is none or is the code itself."""
+    from cowork_data.validate.schemas import fold
+
+    if not value or value in enum:
+        return None
+    key = fold(value)
+    matches = [e for e in enum if fold(e).replace("_", "") == key.replace("_", "")]
+    code = matches[0] if len(matches) == 1 else ENUM_WORDS.get(key)
+    return code if code in enum else None
+
+
+@cache
+def _enums(table: str) -> dict[str, tuple[str, ...]]:
+    from cowork_data.table_schemas import schema_descriptor
+
+    return {f["name"]: tuple(f["constraints"]["enum"]) for f in schema_descriptor(table)["fields"]
+            if f.get("constraints", {}).get("enum") and f.get("type", "string") == "string"}
+
+
+class EnumVariants(Check):
+    """A code of one of the schema's lists written another way: a warning naming the code, which ``fix`` writes."""
+
+    name = "enum-variants"
+    kinds = (Kind("enum-variant", "warning", replaces_cell=True),)
+
+    def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
+        enums = _enums(table)
+        written = ((i, name, (value or "").strip()) for i, row in enumerate(rows) for name, value in row.items()
+                   if name in enums)
+        yield from ((i, name, "enum-variant", {"other": code}) for i, name, value in written
+                    if (code := enum_code(value, enums[name])))
+
+    def scan_columns(self, table: str, columns: Columns) -> Iterator[Hit]:
+        enums = _enums(table)
+        for name in sorted(enums.keys() & set(columns.names)):
+            series = stripped(columns.series(name))
+            codes = {value: code for value in series.unique().to_list() if (code := enum_code(value, enums[name]))}
+            rows = hits_where(series.is_in(list(codes))) if codes else []
+            yield from ((i, name, "enum-variant", {"other": codes[value]})
+                        for i, value in zip(rows, series.gather(rows).to_list(), strict=True))
 
 
 def _spaced(value: str) -> bool:

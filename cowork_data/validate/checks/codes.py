@@ -230,7 +230,7 @@ def comune_by_name(name: str):  # noqa: ANN201 - Comune | None | "ambiguous"
 
 
 _COMUNE_FIELDS = ("comune_name", "comune_istat", "comune_belfiore")
-_HOW = ("province", "saint", "article", "spelling", "case")
+_HOW = ("province", "saint", "article", "short", "spelling", "case")
 #: The languages of the exonyms table (``reference/exonyms/``), each a ``label.language.<code>``.
 _LANGUAGES = ("en", "fr", "de")
 
@@ -277,6 +277,10 @@ def _comune_hits(name: str, istat: str, belfiore: str, near: Callable[[Any], boo
     ref = _comuni()
     found: list[tuple[str, str, dict[str, object]]] = []
     coded = ref.by_istat(istat) if ISTAT_CODE.match(istat) else None
+    # a code a spreadsheet read as a number lost its leading zeros (15146 for Milano's 015146)
+    unpadded = coded is None and istat.isdigit() and 4 <= len(istat) < 6 and ref.by_istat(istat) is not None
+    if unpadded:
+        coded = ref.by_istat(istat)
     named = None
     if name:
         resolution = resolve(name, near=near)
@@ -286,11 +290,13 @@ def _comune_hits(name: str, istat: str, belfiore: str, near: Callable[[Any], boo
         named = resolution.comune
         if resolution.kind == "ambiguous" and coded in resolution.candidates:
             named = coded
-    if ISTAT_CODE.match(istat):
+    if ISTAT_CODE.match(istat) or unpadded:
         if coded is None:
             found.append(("comune_istat", "comune-code-unknown", {}))
         elif named and coded != named:
             found.append(("comune_istat", "comune-code-mismatch", {"other": coded.name}))
+        elif unpadded:
+            found.append(("comune_istat", "comune-istat-zeros", _where(coded)))
     if BELFIORE_CODE.match(belfiore):
         by_belfiore = ref.by_belfiore(belfiore)
         if by_belfiore is None:
@@ -334,7 +340,8 @@ class Comuni(Check):
     name = "comuni"
     kinds = (Kind("comune-unknown"), Kind("comune-code-unknown"), Kind("comune-code-mismatch"),
              Kind("comune-name-variant", "warning"), Kind("comune-exonym", "warning"), Kind("comune-ceased", "warning"),
-             Kind("comune-ceased-split"), Kind("comune-ambiguous"))
+             Kind("comune-ceased-split"), Kind("comune-ambiguous"),
+             Kind("comune-istat-zeros", "warning", replaces_cell=True))
 
     def scan_rows(self, table: str, rows: Rows) -> Iterator[Hit]:
         if not rows or not set(_COMUNE_FIELDS) & rows[0].keys():
