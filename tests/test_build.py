@@ -15,7 +15,6 @@ import pytest
 from cowork_data.pipeline import build, published_hashes
 from cowork_data.validate.schemas import TABLES
 from tests.conftest import copy_project
-from tests.rdf_files import same_graph, triples_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,13 +107,6 @@ def test_rapper_parses_the_graph(release) -> None:
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stderr
         assert f"returned {release.triples} triples" in proc.stderr
-
-
-def test_turtle_and_ntriples_hold_the_same_graph(release) -> None:
-    ttl = triples_of(release.output / "data" / "graph" / "cowork-data.ttl", "turtle")
-    nt = triples_of(release.output / "data" / "graph" / "cowork-data.nt", "nt")
-    assert len(nt) == release.triples
-    assert same_graph(ttl, nt)
 
 
 def test_graph_uses_the_design_vocabularies(release) -> None:

@@ -38,6 +38,14 @@ def test_rapper_parses_every_turtle_and_ntriples_file(release) -> None:
         assert "returned" in proc.stderr and "error" not in proc.stderr.lower(), proc.stderr
 
 
+def test_turtle_and_ntriples_hold_the_same_graph(release) -> None:
+    # here, beside the other serialisations, so that a worker parses each graph file once (tests/rdf_files.py)
+    ttl = triples_of(release.output / GRAPH / "cowork-data.ttl", "turtle")
+    nt = triples_of(release.output / GRAPH / "cowork-data.nt", "nt")
+    assert len(nt) == release.triples
+    assert same_graph(ttl, nt)
+
+
 def test_jsonld_is_isomorphic_to_the_turtle(release) -> None:
     turtle = triples_of(release.output / GRAPH / "cowork-data.ttl", "turtle")
     jsonld = triples_of(release.output / GRAPH / "cowork-data.jsonld", "json-ld")
