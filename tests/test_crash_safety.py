@@ -34,7 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cowork_data import atomic
-from cowork_data.pipeline import build, published_hashes
+from cowork_data.pipeline import published_hashes
 from tests.conftest import WITHOUT_FRANCE, copy_project, figures
 
 TRIALS = 48
@@ -209,18 +209,17 @@ def test_sigkill_at_any_point_leaves_old_or_new_release(tmp_path: Path) -> None:
     # the Italian sources alone: the property is the publication's, a smaller release only makes each trial shorter
     roots = [copy_project(tmp_path / "a", without=WITHOUT_FRANCE), copy_project(tmp_path / "b", without=WITHOUT_FRANCE)]
     make_variant(roots[1])
-    releases = []
-    for i, root in enumerate(roots):
-        out = tmp_path / f"ref-{i}"
-        build(root=root, output=out)
-        releases.append(published_hashes(out))
-    assert releases[0] != releases[1]
 
-    # Calibration, unkilled: A into an empty output, then B over A (what every trial does: replace a release).
+    # Calibration, unkilled: A into an empty output (release A), then B over A (what every trial does: replace a
+    # release), which must publish what a cold build of B publishes (release B).
     out = tmp_path / "out"
     builder = Builder()
     try:
         assert builder.build(roots[0], out)[0] == 0
+        releases = [published_hashes(out), {}]
+        assert builder.build(roots[1], tmp_path / "cold-b")[0] == 0
+        releases[1] = published_hashes(tmp_path / "cold-b")
+        assert releases[0] != releases[1]
         started = time.perf_counter()
         code, said = builder.build(roots[1], out)
         duration = time.perf_counter() - started
