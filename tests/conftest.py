@@ -102,8 +102,9 @@ def figures(name: str, data: object) -> None:
 #: (longest-first scheduling); without it the longest module, one test, started last and ran alone.
 #: A module missing here only runs later; the order changes no test's outcome.
 SLOWEST_FIRST = (
-    "test_crash_safety", "test_engines_build", "test_pipeline", "test_engines_shacl", "test_corpus", "test_site_build",
-    "test_graph_files", "test_site_browser", "test_build", "test_load", "test_sparql_browser", "test_validator_serve",
+    "test_crash_safety", "test_pipeline", "test_site_build", "test_engines_shacl", "test_graph_files",
+    "test_engines_build", "test_corpus", "test_site_browser", "test_build", "test_load", "test_sparql_browser",
+    "test_validator_serve",
     "test_release", "test_push", "test_readme", "test_privacy", "test_notebooks", "test_validator_template",
     "test_frozen_ids", "test_france", "test_catalog", "test_queries", "test_harvest_http",
 )
