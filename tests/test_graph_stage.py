@@ -4,6 +4,9 @@ process. INVENTED DATA: the generated project of ``bench/project.py`` with one i
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,25 @@ def test_batches_scanned_in_another_process_find_what_one_batch_finds(tmp_path: 
             return super().submit(fn, *args, **kwargs)
 
     monkeypatch.setattr(graph_stage, "BATCH_ROWS", 20)
+    monkeypatch.setattr(graph_stage, "spawn_safe", lambda: True)  # however pytest was started
     monkeypatch.setattr(graph_stage, "ProcessPoolExecutor", Counted)
     assert _privacy(root, tmp_path / "batches") == one_batch
     assert len(calls) > 2 and all(calls)  # several batches, each scanned in the other process
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_scanning_process(tmp_path: Path) -> None:
+    """The worker is started by ``spawn``, which imports the main module: a user's script calling ``build`` at its
+    top level would run again there, so the scan stays in process for it; ``python -c``, ``python -m`` and the
+    ``cowork-data`` command start the worker."""
+    check = "from cowork_data.pipeline.graphs import spawn_safe; print(spawn_safe())"
+    script = tmp_path / "my_build.py"
+    script.write_text(check + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+
+    def answer(*args: str) -> str:
+        done = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=root, check=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+        return done.stdout.strip()
+
+    assert answer(str(script)) == "False"
+    assert answer("-c", check) == "True"

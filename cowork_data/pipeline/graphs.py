@@ -28,7 +28,7 @@ from cowork_data.pipeline.cache import Cache, Entry, digest
 from cowork_data.pipeline.privacy import literal_findings, plain_literals
 
 __all__ = ["BATCH_ROWS", "graph_key", "graph_stats", "literal_values", "lookups", "place_graph", "privacy_of",
-           "special_graphs", "write_source_graphs"]
+           "spawn_safe", "special_graphs", "write_source_graphs"]
 
 #: Rows of canonical tables mapped together: many small sources in one go (the writer's cost is per frame), few
 #: enough that the batch's lines stay small (10,000 rows: about 230,000 lines; 50,000 rows held 1.7 GB at 10k spaces).
@@ -92,7 +92,7 @@ def write_source_graphs(entries: Sequence[Entry], *, decl: Declaration, base: st
             batches.append([])
             rows = 0
     batches = [b for b in batches if b]
-    if len(batches) < 2:
+    if len(batches) < 2 or not spawn_safe():
         for batch in batches:
             _write_batch(batch, decl, base, cache, lent, None).save()
         return
@@ -105,6 +105,24 @@ def write_source_graphs(entries: Sequence[Entry], *, decl: Declaration, base: st
             waiting = written
         if waiting is not None:
             waiting.save()
+
+
+def spawn_safe() -> bool:
+    """Whether a ``spawn`` worker can start without running the caller's own code again: it imports the main
+    module, so a script without a ``__main__`` guard would run its build a second time there. Safe: no main file
+    (a notebook, ``python -c``), a package's ``__main__`` (``python -m cowork_data``, ``python -m pytest``) and the
+    ``cowork-data`` command (its script only imports :func:`cowork_data.cli.main`); anything else scans in process."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if main is None or (spec is None and not getattr(main, "__file__", None)):
+        return True
+    if spec is not None and spec.name.rpartition(".")[2] == "__main__":
+        return True
+    from cowork_data.cli import main as cli_main
+
+    return getattr(main, "main", None) is cli_main and spec is None
 
 
 @dataclasses.dataclass
