@@ -120,9 +120,7 @@ def spawn_safe() -> bool:
         return True
     if spec is not None and spec.name.rpartition(".")[2] == "__main__":
         return True
-    from cowork_data.cli import main as cli_main
-
-    return getattr(main, "main", None) is cli_main and spec is None
+    return spec is None and getattr(getattr(main, "main", None), "__module__", "") == "cowork_data.cli"
 
 
 @dataclasses.dataclass
