@@ -5,15 +5,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean browser virtuoso
+.PHONY: setup run test lint bench clean browser virtuoso bytecode
 
-setup: $(STAMP) browser virtuoso
+setup: $(STAMP) bytecode browser virtuoso
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The toolkit's modules compiled ahead (as a non-editable pip install does): with PYTHONDONTWRITEBYTECODE set, as in
+# many containers, nothing else writes them, and every command compiled its modules again (0.13 s of a cold
+# `cowork-data validate`, docs/decisions.md §20.5). A module changed since is compiled again here, or in memory.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q cowork_data
 
 # Debian's Chromium (web tests) and raptor (rapper, an independent RDF parser); installed once, as root.
 browser:
@@ -52,7 +58,7 @@ test: setup
 # store's own bulk load of the same N-Quads by pyoxigraph and by the oxigraph CLI, no change, one source changed;
 # each step of the cold build with its wall and CPU time and memory; bench/results/build-*.json; BENCH_1M=1 adds 1M spaces);
 # bench_validate.py times the validation of a municipality's file; load_endpoint.py puts 16 clients on the SPARQL endpoint for 60 s.
-bench: $(STAMP)
+bench: $(STAMP) bytecode
 	$(PY) bench/build.py
 	$(PY) bench/bench_validate.py
 	test -d build/store || $(VENV)/bin/cowork-data build -q

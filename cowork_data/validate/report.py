@@ -57,7 +57,7 @@ def _finding_texts(code: str, params: Mapping[str, Any], field_name: str) -> tup
     """Message and hint in Italian and in English (:func:`finding_text` four times, with one key: making the key
     of the parameters costs more than filling a message it finds remembered)."""
     cat = i18n.catalogue()
-    key = (cat, code, field_name, repr(sorted(params.items())))
+    key = (cat, code, field_name, _plain_key(params) or repr(sorted(params.items())))
     texts = _FOUR.get(key)
     if texts is None:
         if len(_FOUR) > 50_000:
@@ -67,6 +67,25 @@ def _finding_texts(code: str, params: Mapping[str, Any], field_name: str) -> tup
                               _finding_text(cat, code, "hint", i18n.DEFAULT, params, field_name),
                               _finding_text(cat, code, "hint", i18n.FALLBACK, params, field_name))
     return texts
+
+
+def _plain_key(params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The parameters as a key made without ``repr`` (the ``repr`` of 16,539 findings' parameters was most of the
+    cost of their texts) when every value is a text, a whole number, a dictionary of texts or a catalogue text with
+    such parameters: values of these exact types are equal as keys only when their ``repr``, hence their messages,
+    are the same. None otherwise (the caller keys by ``repr``)."""
+    items: list[tuple[str, Any]] = []
+    for name, value in params.items():
+        kind = type(value)
+        if kind is str or kind is int:
+            items.append((name, value))
+        elif kind is i18n.Text and all(type(v) is str or type(v) is int for _, v in value.params):
+            items.append((name, value))
+        elif kind is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            items.append((name, ("dict", *value.items())))
+        else:
+            return None
+    return tuple(items)
 
 
 def _finding_text(cat: i18n.Catalogue, code: str, part: str, lang: str, params: Mapping[str, Any],

@@ -19,6 +19,8 @@ from typing import Any
 from cowork_data.declaration import inverse_paths
 from cowork_data.validate.report import Finding, Report
 
+_INSEE = re.compile(r"(?:[0-9]{2}|2[ab])[0-9]{3}")
+_BELFIORE = re.compile(r"[a-z][0-9]{3}")
 ROW_ID = re.compile(r"/data/workspace/(?:[a-z][0-9]{3}|fr-[0-9a-z]{5})/riga-([0-9]+)(?:#.*)?$")
 
 
@@ -148,16 +150,16 @@ def _canonical(row: Sequence[str], positions: Mapping[int, str], number: int,
     out["country"] = out.get("country", "").upper() or "IT"  # a list without the column is Italian
     italian = out["country"] == "IT"
     comune = comune_by_name(out.get("comune_name", "")) if italian and out.get("comune_name") else None
-    if comune not in (None, "ambiguous"):
+    if comune is not None and not isinstance(comune, str):  # neither unknown nor "ambiguous"
         out.setdefault("comune_istat", comune.istat)
         out.setdefault("comune_belfiore", comune.belfiore)
         out["comune_istat"] = out["comune_istat"] or comune.istat
         out["comune_belfiore"] = out["comune_belfiore"] or comune.belfiore
     belfiore, insee = out.get("comune_belfiore", "").lower(), out.get("commune_insee", "").lower()
-    if out["country"] == "FR" and re.fullmatch(r"(?:[0-9]{2}|2[ab])[0-9]{3}", insee):
+    if out["country"] == "FR" and _INSEE.fullmatch(insee):
         out["id"] = f"fr-{insee}/riga-{number}"
     else:
-        out["id"] = f"{belfiore if re.fullmatch(r'[a-z][0-9]{3}', belfiore) else 'x000'}/riga-{number}"
+        out["id"] = f"{belfiore if _BELFIORE.fullmatch(belfiore) else 'x000'}/riga-{number}"
     out["source_id"] = "valida"
     out["source_record"] = f"row={number}"
     return out
