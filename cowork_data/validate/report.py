@@ -77,14 +77,18 @@ def _plain_key(params: Mapping[str, Any]) -> tuple[Any, ...] | None:
     items: list[tuple[str, Any]] = []
     for name, value in params.items():
         kind = type(value)
-        if kind is str or kind is int:
-            items.append((name, value))
-        elif kind is i18n.Text and all(type(v) is str or type(v) is int for _, v in value.params):
-            items.append((name, value))
-        elif kind is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
-            items.append((name, ("dict", *value.items())))
-        else:
+        if kind is i18n.Text:
+            for _, v in value.params:
+                if type(v) is not str and type(v) is not int:
+                    return None
+        elif kind is dict:
+            for k, v in value.items():
+                if type(k) is not str or type(v) is not str:
+                    return None
+            value = ("dict", *value.items())
+        elif kind is not str and kind is not int:
             return None
+        items.append((name, value))
     return tuple(items)
 
 

@@ -122,7 +122,10 @@ def validate_rows(
         if required and name not in names and name not in DERIVED_FIELDS:
             report.extend([make_finding("missing-column", field=spec, **where)])
 
-    profile = _file_profile(names, [[_cell(r, p) for p in positions] for r in rows])
+    width = max(positions, default=-1) + 1  # the mapped cells of each row, made once (a short row's are "")
+    cells = [[row[p] for p in positions] if len(row) >= width else [_cell(row, p) for p in positions]
+             for row in rows]
+    profile = _file_profile(names, cells)
     sub_schema = {
         "fields": [_user_field(fields[n], profile) for n in names],
         "missingValues": descriptor.get("missingValues", [""]),
@@ -131,7 +134,7 @@ def validate_rows(
     pk = [pk] if isinstance(pk, str) else pk
     if pk and all(k in names for k in pk):
         sub_schema["primaryKey"] = pk
-    data = [names] + [[_cell(r, p) for p in positions] for r in rows]
+    data = [names, *cells]
     records = [dict(zip(names, row, strict=True)) for row in data[1:]]
     country = _country_column(header, mapping)
     if country is not None:  # not a field of the schema, but what says a row is abroad
