@@ -49,10 +49,7 @@ def json_text(data: Any) -> str:
 def json_bytes(data: Any) -> bytes:
     """:func:`json_text` and a line break, in UTF-8: what ``--json`` prints, written to the standard output's bytes
     (click's text path copies a large report twice and scans it for terminal colour codes JSON cannot hold)."""
-    out: list[str] = []
-    _write(data, out, "\n", set())
-    out.append("\n")
-    return "".join(out).encode("utf-8")
+    return (json_text(data) + "\n").encode("utf-8")
 
 
 #: Types whose values json's C encoder writes exactly as json.dumps does (subclasses go through the walk, which

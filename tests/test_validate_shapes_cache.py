@@ -68,14 +68,14 @@ def test_a_damaged_or_stale_file_is_compiled_again(cache: Path, small: Path, dam
     if damage == "corrupt":
         path.write_bytes(path.read_bytes()[:1000])
     elif damage == "stale":  # the right name, content of another key
-        _key, shapes, checks = pickle.loads(path.read_bytes())  # noqa: S301
-        path.write_bytes(pickle.dumps(("another key", shapes, checks[:1])))
+        _key, (shapes, checks) = pickle.loads(path.read_bytes())  # noqa: S301
+        path.write_bytes(pickle.dumps(("another key", (shapes, checks[:1]))))
     else:
         path.write_bytes(b"")
     cs.compiled_shapes.cache_clear()
     _shapes, checks = cs.compiled_shapes(("core",), small)
     assert _texts(checks) == _fresh(small) and checks
-    stored_key, _shapes, stored = pickle.loads(path.read_bytes())  # noqa: S301 - rewritten whole
+    stored_key, (_shapes, stored) = pickle.loads(path.read_bytes())  # noqa: S301 - rewritten whole
     assert stored_key == cs.shapes_key(("core",), small) and len(stored) == len(checks)
 
 

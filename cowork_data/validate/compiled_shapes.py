@@ -10,17 +10,16 @@ versions; the key is stored inside the file too.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cowork_data.kept import KEEP, cache_dir, content_key, store
+from cowork_data.kept import KEEP, cache_dir, content_key, remembered
 
 __all__ = ["KEEP", "cache_dir", "compiled_shapes", "shapes_key"]
 
-FORMAT = 1  # of the pickled content; a new layout invalidates every file
+FORMAT = 2  # of the pickled content ((key, (shapes, checks)) since 2); a new layout invalidates every file
 _PACKAGE = Path(__file__).resolve().parent
 #: The code a compiled check depends on: the compiler and the finding descriptions it is read with.
 _CODE = (_PACKAGE / "fastshacl", _PACKAGE / "shapes.py", _PACKAGE.parent / "namespaces.py", Path(__file__))
@@ -47,16 +46,7 @@ def compiled_shapes(layers: tuple[str, ...] = ("core",), shapes_dir: Path | None
     except OSError:  # a shapes file missing: load_shapes says which, in the user's language
         return _compile(load_shapes(layers, shapes_dir=shapes_dir))
     name = "-".join(layer.replace("/", "_") for layer in layers)
-    path = cache_dir() / f"shapes-{name}-{key[:32]}.pickle"
-    try:
-        stored_key, shapes, checks = pickle.loads(path.read_bytes())  # noqa: S301 - the user's own cache
-        if stored_key == key:
-            return shapes, checks
-    except Exception:  # noqa: BLE001, S110 - missing, corrupt or from another version: compiled again
-        pass
-    shapes, checks = _compile(load_shapes(layers, shapes_dir=shapes_dir))
-    store(path, (key, shapes, checks), stale=f"shapes-{name}-")
-    return shapes, checks
+    return remembered(f"shapes-{name}", key, lambda: _compile(load_shapes(layers, shapes_dir=shapes_dir)))
 
 
 def _compile(shapes: Any) -> tuple[Any, list[Any]]:
