@@ -134,3 +134,12 @@ def test_a_cell_merged_over_rows_is_the_value_of_each_row(tmp_path: Path) -> Non
     (table,) = read_tables(path)
     assert table.header_row == 2 and [row[2] for row in table.rows] == ["Modena", "Modena", "Bologna"]
     assert not [f for f in validate_file(path, shacl=False).findings if f.field == "comune_name"]
+
+
+def test_a_blank_row_is_one_finding_not_also_the_shapes(tmp_path: Path) -> None:
+    # Milan's count of coworking spaces per district (no column of a space) made every row blank to the
+    # schema, and each also got the shapes' "exactly one address": a blank row has nothing for a shape to read.
+    path = _write(tmp_path, [HEADER, ROWS[0], ";;;;;;;;", ROWS[1], ROWS[2]])
+    report = validate_file(path)
+    on_blank = [code for row, _field, code in _codes(report) if row == 3]
+    assert on_blank == ["blank-row"]

@@ -29,8 +29,9 @@ def shacl_findings(table: str, header: Sequence[str], rows: Sequence[Sequence[st
     if table != "spaces" or not rows:
         return []
     reported = {(f.row, f.field) for f in report.findings} | {(f.row, "") for f in report.findings}
-    # a row outside Italy has its one finding: the shapes' Italian rules are not for it either
-    abroad = {f.row for f in report.findings if f.code == "row-outside-italy"}
+    # a row outside Italy has its one finding: the shapes' Italian rules are not for it either; a blank row has
+    # its own, and nothing for a shape to read
+    abroad = {f.row for f in report.findings if f.code in ("row-outside-italy", "blank-row")}
     # A cell a warning says how it will be published goes into the graph so; any other cell the table checks
     # reported stays out of it (it would only repeat the finding as a bad literal).
     published: dict[int, dict[str, str]] = {}
