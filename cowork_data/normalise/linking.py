@@ -25,8 +25,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import pickle
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +40,7 @@ from cowork_data.i18n import both
 from cowork_data.normalise.text import fold
 
 __all__ = ["SAME_AS_FILE", "THRESHOLDS", "Ambiguity", "Evidence", "Link", "LinkReport", "Thresholds", "evidence",
-           "freeze_links", "link_spaces", "load_links", "save_links", "update_links"]
+           "freeze_links", "link_spaces", "load_links", "relink", "save_links", "update_links"]
 
 SAME_AS_FILE = Path("ids") / "same-as.csv"
 _COLUMNS = ("id", "same_as", "source_id", "score", "distance_m", "address_score")
@@ -192,42 +195,157 @@ def _candidates(rows: list[dict[str, str]], near: float, features: list[Features
 
 def link_spaces(spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS) -> LinkReport:
     """Links between records of different sources that are the same place, and the ambiguous matches."""
-    t = thresholds
-    report = LinkReport()
-    rows = sorted(spaces, key=lambda r: (r["source_id"], r["id"]))
+    rows = _sorted(spaces)
     features = [_features(row) for row in rows]  # once per record, not once per pair
-    pairs = _candidates(rows, t.near, features)
-    for i, row in enumerate(rows):
-        matches: dict[str, list[tuple[dict[str, str], Evidence]]] = defaultdict(list)
-        doubts: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for j in sorted(pairs.get(i, ())):
-            other = rows[j]
-            if j >= i or other["source_id"] == row["source_id"]:
-                continue
-            found = _evidence(features[i], features[j])
-            if found.distance is not None and found.distance > t.near:
-                continue
-            place = (found.distance is not None and found.distance <= t.distance) or (
-                found.address is not None and found.address >= t.address)
-            if found.name >= t.name and place:
-                matches[other["source_id"]].append((other, found))
-            elif (found.address is not None and found.address >= t.address) or (
-                    found.distance is not None and found.distance <= t.same_point):
-                doubts[other["source_id"]].append(other)
-        for source_id in sorted(set(matches) | set(doubts)):
-            found_matches = matches.get(source_id, [])
-            if len(found_matches) == 1:
-                other, ev = found_matches[0]
-                report.links.append(Link(row["id"], other["id"], row["source_id"], f"{ev.name:.2f}",
-                                         "" if ev.distance is None else f"{ev.distance:.1f}",
-                                         "" if ev.address is None else f"{ev.address:.2f}"))
-            elif found_matches:
-                ids = tuple(sorted(o["id"] for o, _ in found_matches))
-                report.ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.similar-names")))
-            else:
-                ids = tuple(sorted(o["id"] for o in doubts[source_id]))
-                report.ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.other-name")))
+    pairs = _candidates(rows, thresholds.near, features)
+    return _report(_link(i, rows, features, pairs.get(i, ()), thresholds) for i in range(len(rows)))
+
+
+#: What linking found for one record: the links from it and its ambiguous matches, one per other source.
+Found = tuple[tuple[Link, ...], tuple[Ambiguity, ...]]
+
+
+def _sorted(spaces: list[dict[str, str]]) -> list[dict[str, str]]:
+    return sorted(spaces, key=lambda r: (r["source_id"], r["id"]))
+
+
+def _report(found: Iterable[Found]) -> LinkReport:
+    report = LinkReport()
+    for links, ambiguous in found:
+        report.links += links
+        report.ambiguous += ambiguous
     return report
+
+
+def _link(i: int, rows: list[dict[str, str]], features: list[Features], candidates: Iterable[int],
+          t: Thresholds) -> Found:
+    """Row ``i`` against its candidates that sort before it (by source: a row is never compared with one of its
+    own source), so each pair is compared once and the later record is the one linked."""
+    row = rows[i]
+    matches: dict[str, list[tuple[dict[str, str], Evidence]]] = defaultdict(list)
+    doubts: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for j in sorted(candidates):
+        other = rows[j]
+        if j >= i or other["source_id"] == row["source_id"]:
+            continue
+        found = _evidence(features[i], features[j])
+        if found.distance is not None and found.distance > t.near:
+            continue
+        place = (found.distance is not None and found.distance <= t.distance) or (
+            found.address is not None and found.address >= t.address)
+        if found.name >= t.name and place:
+            matches[other["source_id"]].append((other, found))
+        elif (found.address is not None and found.address >= t.address) or (
+                found.distance is not None and found.distance <= t.same_point):
+            doubts[other["source_id"]].append(other)
+    links: list[Link] = []
+    ambiguous: list[Ambiguity] = []
+    for source_id in sorted(set(matches) | set(doubts)):
+        found_matches = matches.get(source_id, [])
+        if len(found_matches) == 1:
+            other, ev = found_matches[0]
+            links.append(Link(row["id"], other["id"], row["source_id"], f"{ev.name:.2f}",
+                              "" if ev.distance is None else f"{ev.distance:.1f}",
+                              "" if ev.address is None else f"{ev.address:.2f}"))
+        elif found_matches:
+            ids = tuple(sorted(o["id"] for o, _ in found_matches))
+            ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.similar-names")))
+        else:
+            ids = tuple(sorted(o["id"] for o in doubts[source_id]))
+            ambiguous.append(Ambiguity(row["id"], ids, *both("cli.build.link-doubt.other-name")))
+    return tuple(links), tuple(ambiguous)
+
+
+#: A record as the state keeps it: its fields and values, sorted (every field linking reads is in it).
+Record = tuple[tuple[str, str], ...]
+_STATE_FORMAT = 1
+
+
+class _Index:
+    """Where the candidates of a record are (:func:`_candidates` record by record): the rows of each grid cell, of
+    each street and house number, of each municipality and the unplaced ones of each municipality. Being a
+    candidate is symmetric, so the records that have a record as a candidate are its candidates too."""
+
+    def __init__(self, features: list[Features], municipalities: list[str], near: float) -> None:
+        self.size = near / 111_000
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.addresses: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.municipalities: dict[str, list[int]] = defaultdict(list)
+        self.unplaced: dict[str, list[int]] = defaultdict(list)
+        for i, ((_, address, point), municipality) in enumerate(zip(features, municipalities, strict=True)):
+            if point:
+                self.cells[_cell(*point, self.size)].append(i)
+            if address[0]:
+                self.addresses[address].append(i)
+            if municipality:
+                self.municipalities[municipality].append(i)
+                if point is None:
+                    self.unplaced[municipality].append(i)
+
+    def candidates(self, features: Features, municipality: str) -> set[int]:
+        _, address, point = features
+        found: set[int] = set(self.addresses.get(address, ())) if address[0] else set()
+        if point:
+            y, x = _cell(*point, self.size)
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    found.update(self.cells.get((y + dy, x + dx), ()))
+        if municipality:
+            found.update((self.municipalities if point is None else self.unplaced).get(municipality, ()))
+        return found
+
+
+def relink(spaces: list[dict[str, str]], state: Path, *, version: str,
+           thresholds: Thresholds = THRESHOLDS) -> LinkReport:
+    """:func:`link_spaces` of ``spaces``, comparing again only the records a change can move since the call that
+    wrote ``state``: the records added, removed or changed and those that have one of them as a candidate, each with
+    all its candidates; every other record keeps the result kept in ``state`` (a record's result is a function of
+    its fields and of its candidates' fields). ``state`` (written by rename, so a killed build leaves the previous
+    one) holds each record's features, municipality and result; a missing, unreadable or stale one (another
+    ``version`` of the code, other thresholds) gives the full computation, which writes it."""
+    rows = _sorted(spaces)
+    keys: list[Record] = [tuple(sorted(row.items())) for row in rows]
+    stamp = f"{_STATE_FORMAT}\n{version}\n{thresholds!r}"
+    kept = _load_state(state, stamp)
+    known, counts = kept if kept is not None else ({}, {})
+    features = [known[k][0] if k in known else _features(row) for k, row in zip(keys, rows, strict=True)]
+    municipalities = [known[k][1] if k in known else _municipality(row) for k, row in zip(keys, rows, strict=True)]
+    now = Counter(keys)
+    changed = {k for k in now.keys() | counts.keys() if now.get(k) != counts.get(k)}
+    if kept is None:
+        pairs = _candidates(rows, thresholds.near, features)
+        found = [_link(i, rows, features, pairs.get(i, ()), thresholds) for i in range(len(rows))]
+    else:
+        index = _Index(features, municipalities, thresholds.near)
+        again = {i for i, k in enumerate(keys) if k in changed}
+        first = {k: i for i, k in reversed(list(enumerate(keys)))}
+        for k in changed:
+            again |= index.candidates(*(known[k][:2] if k in known else
+                                        (features[first[k]], municipalities[first[k]])))
+        found = [_link(i, rows, features, index.candidates(features[i], municipalities[i]), thresholds)
+                 if i in again else known[k][2] for i, k in enumerate(keys)]
+    if changed or kept is None:
+        _save_state(state, stamp, {k: (features[i], municipalities[i], found[i]) for i, k in enumerate(keys)}, now)
+    return _report(found)
+
+
+def _load_state(path: Path, stamp: str) -> tuple[dict[Record, tuple[Features, str, Found]], dict[Record, int]] | None:
+    try:
+        data = pickle.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None
+    if not isinstance(data, dict) or data.get("stamp") != stamp:
+        return None
+    return data["records"], data["counts"]
+
+
+def _save_state(path: Path, stamp: str, records: dict[Record, tuple[Features, str, Found]],
+                counts: Counter[Record]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps({"stamp": stamp, "records": records, "counts": dict(counts)},
+                                 protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, path)
 
 
 def load_links(path: Path) -> list[Link]:
@@ -239,20 +357,31 @@ def load_links(path: Path) -> list[Link]:
 
 
 def save_links(path: Path, links: list[Link]) -> None:
+    write_text_atomic(path, _links_text(links))  # the frozen ids must never be left half-written
+
+
+def _links_text(links: list[Link]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(_COLUMNS)
-    for link in sorted(links, key=lambda item: (item.id, item.same_as)):
+    for link in sorted(links, key=_order):
         writer.writerow([link.id, link.same_as, link.source_id, link.score, link.distance_m, link.address_score])
-    write_text_atomic(path, buffer.getvalue())  # the frozen ids must never be left half-written
+    return buffer.getvalue()
 
 
 def freeze_links(path: Path, links: list[Link]) -> bool:
-    """Write ``links`` to ``path`` unless it already holds exactly them; whether it wrote."""
+    """Write ``links`` to ``path`` unless it already holds exactly them; whether it wrote. A file that holds the
+    bytes :func:`save_links` would write is not parsed again (the build read it a moment before)."""
+    text = _links_text(links)
+    try:
+        if path.read_text("utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
     frozen = load_links(path)
     if sorted(frozen, key=_order) == sorted(links, key=_order) and (path.exists() or not links):
         return False
-    save_links(path, links)
+    write_text_atomic(path, text)
     return True
 
 
@@ -261,11 +390,13 @@ def _order(link: Link) -> tuple[str, str]:
 
 
 def update_links(path: Path, spaces: list[dict[str, str]], *, thresholds: Thresholds = THRESHOLDS,
-                 save: bool = True) -> LinkReport:
+                 save: bool = True, state: Path | None = None, version: str = "") -> LinkReport:
     """Link `spaces` and add new links to the frozen ones in `path`. With ``save`` the file is written when it
     changes; without, the caller writes ``report.links`` with :func:`freeze_links` once the records the links name
-    are kept (the build does it after publishing, beside the crosswalk of their ids)."""
-    report = link_spaces(spaces, thresholds=thresholds)
+    are kept (the build does it after publishing, beside the crosswalk of their ids). With ``state`` the records
+    are linked by :func:`relink` (the build keeps its state in its cache, ``version`` being the code's)."""
+    report = (link_spaces(spaces, thresholds=thresholds) if state is None else
+              relink(spaces, state, version=version, thresholds=thresholds))
     frozen = load_links(path)
     linked = {link.id for link in frozen}
     merged = frozen + [link for link in report.links if link.id not in linked]

@@ -141,7 +141,7 @@ def build(
     for source_id, note in sorted(notes.items()):
         say("normalise", f"{source_id}: {note_line(note)}")
     combined = Combined(entries, cache.directory / "tables")
-    links = links_of(root, entries, say, combined)
+    links = links_of(root, entries, say, combined, state=cache.directory / "links.pickle")
 
     rows = sum(table_rows(e.tables, t) for e in entries for t in e.tables)
     say("validate-tables", f"{rows} {i18n.pair('cli.build.unit.rows')}")
@@ -181,13 +181,14 @@ def _report(findings: Sequence[Any]) -> Report:
     return report
 
 
-def links_of(root: Path, entries: Sequence[Entry], say: Progress,
-             combined: Combined | None = None) -> list[dict[str, str]]:
+def links_of(root: Path, entries: Sequence[Entry], say: Progress, combined: Combined | None = None,
+             state: Path | None = None) -> list[dict[str, str]]:
     """The same space in two sources (:mod:`cowork_data.normalise.linking`): the links frozen in
-    ``ids/same-as.csv`` and the new ones, which :func:`build` freezes only once it has published."""
+    ``ids/same-as.csv`` and the new ones, which :func:`build` freezes only once it has published. With ``state``
+    (in the build's cache) only the records a change can move are linked again."""
     frame = (combined or Combined(entries)).table("_links")
     spaces = frame.drop("_src", "_row").fill_null("").to_dicts() if frame is not None else []
-    found = update_links(root / SAME_AS_FILE, spaces, save=False)
+    found = update_links(root / SAME_AS_FILE, spaces, save=False, state=state, version=code_version())
     for doubt in found.ambiguous:
         say("normalise", f"{doubt.id} ~ {', '.join(doubt.candidates)}: {doubt.reason_it} / {doubt.reason_en}")
     return [{"id": link.id, "same_as": link.same_as, "source_id": link.source_id, "score": link.score,
