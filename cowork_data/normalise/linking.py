@@ -18,6 +18,12 @@ kept; the later one (by source, then id) is linked to the other in ``ids/same-as
 first sight like the crosswalk, and the graph states ``owl:sameAs`` with that evidence. Never guessed, reported as
 ambiguous instead: several matches in one source, and the same address or point with another name (a building often
 holds several spaces).
+
+A rebuild links again only the records a change can move (:func:`relink`): a record's result is a function of its
+own fields and of its candidates' (being a candidate is symmetric), so the records added, removed or changed and
+the candidates of each of them are compared again, each with all its candidates, and every other record keeps the
+result the build cache holds for it. :func:`link_spaces` is the full computation, the reference it is tested
+against (``tests/test_linking_incremental.py``).
 """
 
 from __future__ import annotations
@@ -334,7 +340,7 @@ def _load_state(path: Path, stamp: str) -> tuple[dict[Record, tuple[Features, st
         data = pickle.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
         return None
-    if not isinstance(data, dict) or data.get("stamp") != stamp:
+    if not isinstance(data, dict) or data.get("stamp") != stamp or not {"records", "counts"} <= data.keys():
         return None
     return data["records"], data["counts"]
 
