@@ -26,7 +26,7 @@ import polars as pl
 
 from cowork_data import __version__
 
-__all__ = ["Cache", "Entry", "Tables", "code_version", "digest", "table_rows", "tree_digest"]
+__all__ = ["Cache", "Entry", "Tables", "code_version", "digest", "let_go", "table_rows", "tree_digest"]
 
 FORMAT = 2  # of the entries; a new layout invalidates every entry
 
@@ -91,6 +91,17 @@ class Tables(Mapping[str, pl.DataFrame]):
     def release(self) -> None:
         """Let go of the frames read (they are read again when used)."""
         self._frames = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the frames are in memory (read and not let go)."""
+        return self._frames is not None
+
+
+def let_go(entry: Entry) -> None:
+    """Let go of the frames an entry's cached tables read (they are read again when used)."""
+    if isinstance(entry.tables, Tables):
+        entry.tables.release()
 
 
 def table_rows(tables: Mapping[str, pl.DataFrame], name: str) -> int:

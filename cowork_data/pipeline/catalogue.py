@@ -20,7 +20,7 @@ import polars as pl
 
 from cowork_data.graph import iris
 from cowork_data.i18n import Text, both
-from cowork_data.pipeline.cache import digest
+from cowork_data.pipeline.cache import digest, let_go
 from cowork_data.pipeline.graphs import graph_stats
 from cowork_data.publish.catalog import catalog_lines
 from cowork_data.publish.lines import line_chunks, sort_unique
@@ -134,6 +134,7 @@ def write_catalogue(stage: Path, plan: Any, *, files: Mapping[str, Sequence[Mapp
 def _public_bodies(entry: Any, base: str) -> list[tuple[str, str, str]]:
     """The public bodies (with an IPA code) among a source's organisations: (IRI, name, code)."""
     frame = entry.tables["organisations"]
+    let_go(entry)  # the source's other tables are not kept
     bodies = frame.filter((pl.col("kind") == "public-body") & (pl.col("ipa_code") != ""))
     return [(str(iris.organization_iri(base, row["id"])), row["legal_name"], row["ipa_code"])
             for row in bodies.select("id", "legal_name", "ipa_code").iter_rows(named=True)]

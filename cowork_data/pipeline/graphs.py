@@ -24,7 +24,7 @@ from cowork_data.cities import ONTOPIA_CITIES
 from cowork_data.declaration import Declaration
 from cowork_data.errors import ConfigError
 from cowork_data.graph.writer import Writer, source_rows
-from cowork_data.pipeline.cache import Cache, Entry, digest
+from cowork_data.pipeline.cache import Cache, Entry, digest, let_go
 from cowork_data.pipeline.privacy import literal_findings, plain_literals
 
 __all__ = ["BATCH_ROWS", "graph_key", "graph_stats", "literal_values", "lookups", "place_graph", "privacy_of",
@@ -47,6 +47,7 @@ def lookups(decl: Declaration, entries: Sequence[Entry]) -> dict[str, dict[str, 
             values: dict[str, str] = {}
             for entry in entries:
                 frame = entry.tables.get(lookup["table"])
+                let_go(entry)  # the frame read is enough; the source's other tables are not kept
                 if frame is None or not len(frame):
                     continue
                 pairs = frame.select(pl.col(lookup["key"]).str.strip_chars(), pl.col(lookup["value"]).str.strip_chars())

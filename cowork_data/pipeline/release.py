@@ -56,6 +56,8 @@ def package_source(info: Mapping[str, Any]) -> dict[str, str]:
 
 def _french(plan: Plan) -> bool:
     """Whether a source publishes French spaces (then INSEE's list is a source of the release)."""
+    if plan.french is not None:
+        return plan.french
     spaces = (plan.combined or Combined(plan.entries)).table("spaces")
     return spaces is not None and "country" in spaces.columns and bool((spaces["country"] == "FR").any())
 
@@ -80,6 +82,8 @@ class Plan:
     places: pl.Series = field(default_factory=lambda: pl.Series("line", [], dtype=pl.String))
     #: The sources' tables combined (:class:`cowork_data.pipeline.tables.Combined`; default: made from ``entries``).
     combined: Any = None
+    #: Whether a space is French (None: read from the spaces' table when the descriptor is written).
+    french: bool | None = None
 
 
 def graph_inputs(plan: Plan) -> list[GraphInput]:

@@ -150,15 +150,13 @@ def build(
         raise ValidationFailed("error.build-schema", count=len(table_report.errors), report=table_report)
 
     say("graph", "RDF")
-    lent = graph_stage.lookups(decl, entries)
-    graph_stage.write_source_graphs(entries, decl=decl, base=base, cache=cache, lent=lent)
+    graph_stage.write_source_graphs(entries, decl=decl, base=base, cache=cache,
+                                    lent=graph_stage.lookups(decl, entries))
     istat, link_lines = graph_stage.special_graphs(entries, links, decl=decl, base=base)
-    # every source's spaces at once, from the combined table (read from the cache), not from each source's
-    spaces = combined.table("spaces")
-    places = graph_stage.place_graph([Entry(key="", source_id="", tables={"spaces": spaces}, findings=[])]
-                                     if spaces is not None else [], decl=decl, base=base)
+    places, french = _places(combined, decl, base)
+    # From here on the build holds no source's rows: each stage reads the tables it needs from the cache.
     plan = release.Plan(root=root, output=output, cache=cache, entries=entries, istat=istat, links=link_lines,
-                        places=places, combined=combined,
+                        places=places, combined=combined, french=french,
                         base=base, engine=engine, store=store, version=__version__,
                         schemas={t: schema_descriptor(t, root) for t in TABLES}, table_findings=table_report.findings)
     result = release.publish(plan, say)
@@ -173,6 +171,17 @@ def build(
                        store_quads=result["store_quads"], warnings=_report(result["warnings"]),
                        files=result["files"], rebuilt=prepared.rebuilt, published=result["published"],
                        notes=notes)
+
+
+def _places(combined: Combined, decl: Any, base: str) -> tuple[Any, bool]:
+    """The graph ``insee`` and whether a space is French, from every source's spaces at once (the combined table,
+    read from the cache and let go)."""
+    spaces = combined.table("spaces")
+    if spaces is None:
+        return graph_stage.place_graph([], decl=decl, base=base), False
+    french = "country" in spaces.columns and bool((spaces["country"] == "FR").any())
+    return graph_stage.place_graph([Entry(key="", source_id="", tables={"spaces": spaces}, findings=[])],
+                                   decl=decl, base=base), french
 
 
 def _report(findings: Sequence[Any]) -> Report:
