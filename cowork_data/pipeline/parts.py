@@ -24,12 +24,15 @@ import polars as pl
 
 from cowork_data.pipeline.cache import digest
 from cowork_data.publish.jsonld import write_jsonld
-from cowork_data.publish.lines import line_chunks, sort_unique, write_lines
-from cowork_data.publish.turtle import write_trig, write_turtle
+from cowork_data.publish.lines import line_chunks, read_lines, sort_unique, split_terms, unique_triples, write_lines
+from cowork_data.publish.turtle import turtle_terms, write_trig, write_turtle
 
 __all__ = ["FORMATS", "LINES_PER_PART", "GraphInput", "Part", "part_count", "part_of", "write_parts"]
 
 LINES_PER_PART = 250_000
+#: A part's N-Quads up to this size are written into the other formats in memory (about 8 bytes held per byte of
+#: N-Quads); a larger part (a source whose graph alone is larger than a part) is written by streaming.
+MEMORY_BYTES = 256 << 20
 #: Format → (file extension, written from).
 FORMATS = {"nq": "nq", "nt": "nt", "ttl": "nt", "trig": "nq", "jsonld": "nt"}
 
@@ -126,16 +129,28 @@ def _link(previous: Path, directory: Path, names: Mapping[str, str], recorded: M
 
 def _write_part(directory: Path, names: Mapping[str, str], *, prefixes: Mapping[str, str], base: str,
                 context: Mapping[str, Any], tmp: Path) -> dict[str, dict[str, Any]]:
-    """The other formats of a part whose N-Quads are written."""
+    """The other formats of a part whose N-Quads are written: in memory up to :data:`MEMORY_BYTES` of N-Quads (the
+    lines parsed once, their terms written once for Turtle and TriG, the N-Triples sorted by polars), else by
+    streaming from the files (``sort`` on disk)."""
     nq, nt = directory / names["nq"], directory / names["nt"]
+    ttl_base = f"{base}data/"
+    if nq.stat().st_size <= MEMORY_BYTES:
+        quads = turtle_terms(split_terms(read_lines(nq), quads=True), prefixes, ttl_base)
+        triples = unique_triples(quads)
+        with nt.open("wb", buffering=1 << 20) as fh:
+            write_lines(fh, triples["line"])
+        write_turtle(triples, directory / names["ttl"], prefixes, ttl_base)
+        write_trig(quads, directory / names["trig"], prefixes, ttl_base)
+        write_jsonld(triples, directory / names["jsonld"], context)
+        return {name: _facts(directory / name) for name in names.values()}
     stripped = tmp / f"{names['nq']}.triples"
     with stripped.open("wb", buffering=1 << 20) as fh:
         for lines in line_chunks(nq):
             write_lines(fh, lines.str.replace(r" <[^<>]*> \.$", " ."))
     sort_unique([stripped], nt, tmp=tmp)
     stripped.unlink()
-    write_turtle(nt, directory / names["ttl"], prefixes, f"{base}data/")
-    write_trig(nq, directory / names["trig"], prefixes, f"{base}data/")
+    write_turtle(nt, directory / names["ttl"], prefixes, ttl_base)
+    write_trig(nq, directory / names["trig"], prefixes, ttl_base)
     write_jsonld(nt, directory / names["jsonld"], context)
     return {name: _facts(directory / name) for name in names.values()}
 

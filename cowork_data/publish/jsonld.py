@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from cowork_data.publish.lines import line_chunks, split_terms, unescape_literal
+from cowork_data.publish.lines import line_chunks, split_terms, unescape_literal, write_text
 from cowork_data.publish.turtle import by_unique
 
 __all__ = ["write_jsonld"]
@@ -113,16 +113,20 @@ def _chunks(ntriples: Path) -> Iterator[pl.DataFrame]:
         yield held
 
 
-def write_jsonld(ntriples: Path, path: Path, context: Mapping[str, Any]) -> None:
-    """The JSON-LD document of a sorted N-Triples file, with ``context`` embedded."""
+def write_jsonld(ntriples: Path | pl.DataFrame, path: Path, context: Mapping[str, Any]) -> None:
+    """The JSON-LD document of a sorted N-Triples file (read in chunks), or of the frame of its terms (in memory, as
+    :func:`~cowork_data.publish.lines.unique_triples` gives them), with ``context`` embedded."""
     prefixes = {k: v for k, v in context.items() if isinstance(v, str)}
+    frames = [ntriples.select("s", "p", "o")] if isinstance(ntriples, pl.DataFrame) else _chunks(ntriples)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
-        fh.write('{\n"@context": ' + json.dumps(dict(context), ensure_ascii=False, indent=1, sort_keys=True)
-                 + ',\n"@graph": [')
+    with path.open("wb", buffering=1 << 20) as fh:
+        fh.write(('{\n"@context": ' + json.dumps(dict(context), ensure_ascii=False, indent=1, sort_keys=True)
+                  + ',\n"@graph": [').encode("utf-8"))
         first = True
-        for frame in _chunks(ntriples):
+        for frame in frames:
+            if not len(frame):
+                continue
             nodes = _nodes(frame, prefixes)
-            fh.write(("\n" if first else ",\n") + ",\n".join(nodes.to_list()))
+            write_text(fh, ("\n" if first else ",\n") + nodes.str.join(",\n"))
             first = False
-        fh.write("\n]\n}\n")
+        fh.write(b"\n]\n}\n")

@@ -19,7 +19,8 @@ import polars as pl
 
 from cowork_data.errors import ConfigError
 
-__all__ = ["TERMS", "line_chunks", "sort_unique", "split_terms", "unescape_literal", "write_lines"]
+__all__ = ["TERMS", "line_chunks", "read_lines", "sort_unique", "split_terms", "unescape_literal", "unique_triples",
+           "write_lines", "write_text"]
 
 _ESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
 
@@ -42,20 +43,35 @@ CHUNK_LINES = 500_000
 TERMS = r"^(<[^>]*>) (<[^>]*>) (.*?)(?: (<[^>]*>))? \.$"
 
 
-def line_chunks(path: Path, lines: int = CHUNK_LINES) -> Iterator[pl.Series]:
-    """The lines of ``path`` (without their line break), about ``lines`` at a time."""
+def line_chunks(path: Path, lines: int | None = None) -> Iterator[pl.Series]:
+    """The lines of ``path`` (without their line break), about ``lines`` (:data:`CHUNK_LINES`) at a time."""
+    hint = (lines or CHUNK_LINES) * 160
     with path.open("r", encoding="utf-8", newline="\n") as fh:
         while True:
-            block = fh.readlines(lines * 160)
+            block = fh.readlines(hint)
             if not block:
                 return
             yield pl.Series("line", block, dtype=pl.String).str.strip_suffix("\n")
 
 
+def read_lines(path: Path) -> pl.Series:
+    """Every line of ``path`` (without its line break), in memory: split by polars, not into Python strings."""
+    text = path.read_text(encoding="utf-8")
+    if not text:
+        return pl.Series("line", [], dtype=pl.String)
+    lines = pl.Series("line", [text.removesuffix("\n")], dtype=pl.String).str.split("\n").explode(empty_as_null=False)
+    return lines.rename("line")
+
+
 def write_lines(fh: BinaryIO, lines: pl.Series) -> None:
     """Write lines that have no line break of their own, each ended by ``\\n``."""
-    if len(lines):
-        (lines + "\n").to_frame("line").write_csv(fh, include_header=False, quote_style="never", line_terminator="")
+    write_text(fh, lines + "\n")
+
+
+def write_text(fh: BinaryIO, texts: pl.Series) -> None:
+    """Write each string as it is, one after the other (polars writes them; no Python string per value)."""
+    if len(texts):
+        texts.to_frame("text").write_csv(fh, include_header=False, quote_style="never", line_terminator="")
 
 
 def split_terms(lines: pl.Series, *, quads: bool = True) -> pl.DataFrame:
@@ -77,6 +93,15 @@ def split_terms(lines: pl.Series, *, quads: bool = True) -> pl.DataFrame:
         graph = pl.Series([None] * len(lines), dtype=pl.String)
         obj = triple
     return pl.DataFrame({"s": parts["field_0"], "p": parts["field_1"], "o": obj, "g": graph})
+
+
+def unique_triples(quads: pl.DataFrame) -> pl.DataFrame:
+    """The distinct triples of a frame of :func:`split_terms` (with any other columns, e.g. terms already written
+    for Turtle), sorted as their N-Triples lines in byte order (polars compares strings by their UTF-8 bytes, as
+    ``sort`` does in the C locale); ``line`` is the N-Triples line, ``g`` is dropped."""
+    line = pl.concat_str([pl.col("s"), pl.lit(" "), pl.col("p"), pl.lit(" "), pl.col("o"), pl.lit(" .")])
+    return (quads.drop("g").with_columns(line=line).unique(subset="line", keep="any")
+            .sort("line"))
 
 
 def sort_unique(sources: Iterable[Path], out: Path, *, tmp: Path, memory_mb: int = 512,

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import polars as pl
 
-from cowork_data.publish.lines import line_chunks, split_terms
+from cowork_data.publish.lines import line_chunks, split_terms, write_text
 
-__all__ = ["by_unique", "compact_iris", "write_trig", "write_turtle"]
+__all__ = ["by_unique", "compact_iris", "turtle_terms", "write_trig", "write_turtle"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -119,43 +119,61 @@ def _render(frame: pl.DataFrame, previous: tuple[str | None, str | None, str | N
     return frame.select(text.alias("text")).to_series()
 
 
-def _blocks(chunks: Iterable[pl.Series], prefixes: Mapping[str, str], base: str | None, *,
-            quads: bool) -> Iterator[str]:
+def turtle_terms(frame: pl.DataFrame, prefixes: Mapping[str, str], base: str | None) -> pl.DataFrame:
+    """A frame of :func:`~cowork_data.publish.lines.split_terms` with each term as Turtle and TriG write it:
+    ``ts``, ``tp``, ``to`` (computed once per distinct value; the same for both formats)."""
+    return frame.with_columns(
+        ts=pl.lit(compact_iris(frame["s"], prefixes, base)),
+        tp=pl.lit(_predicates(frame["p"], prefixes)),
+        to=pl.lit(_objects(frame["o"], prefixes, base)),
+    )
+
+
+def _blocks(frames: Iterable[pl.DataFrame], prefixes: Mapping[str, str], base: str | None, *,
+            quads: bool) -> Iterator[pl.Series | str]:
     previous: tuple[str | None, str | None, str | None] = (None, None, None)
-    for lines in chunks:
-        frame = split_terms(lines, quads=quads)
+    for frame in frames:
+        if not len(frame):
+            continue
         if not quads:
             frame = frame.with_columns(g=pl.lit(""))
-        frame = frame.with_columns(
-            ts=pl.lit(compact_iris(frame["s"], prefixes, base)),
-            tp=pl.lit(_predicates(frame["p"], prefixes)),
-            to=pl.lit(_objects(frame["o"], prefixes, base)),
-        )
-        yield "".join(_render(frame, previous, quads).to_list())  # the graph stays absolute (one per block)
-        last = frame.row(len(frame) - 1, named=True)
-        previous = (last["g"], last["s"], last["p"])
+        if "ts" not in frame.columns:
+            frame = turtle_terms(frame, prefixes, base)
+        yield _render(frame, previous, quads)  # the graph stays absolute (one per block)
+        last = frame.select("g", "s", "p").row(len(frame) - 1)
+        previous = (last[0], last[1], last[2])
     if previous[1] is not None:
         yield " .\n}\n" if quads else " .\n"
 
 
-def write_turtle(ntriples: Path, path: Path, prefixes: Mapping[str, str], base: str | None = None) -> None:
-    """Turtle of a sorted N-Triples file: the base and prefixes, then one block per subject."""
-    _write(_blocks(line_chunks(ntriples), prefixes, base, quads=False), path, prefixes, base)
+def write_turtle(ntriples: Path | pl.DataFrame, path: Path, prefixes: Mapping[str, str],
+                 base: str | None = None) -> None:
+    """Turtle of a sorted N-Triples file (read in chunks), or of the frame of its terms (in memory, as
+    :func:`~cowork_data.publish.lines.unique_triples` gives them): the base and prefixes, then one block per
+    subject."""
+    frames = [ntriples] if isinstance(ntriples, pl.DataFrame) else (
+        split_terms(lines, quads=False) for lines in line_chunks(ntriples))
+    _write(_blocks(frames, prefixes, base, quads=False), path, prefixes, base)
 
 
-def write_trig(nquads: Path, path: Path, prefixes: Mapping[str, str], base: str | None = None) -> None:
-    """TriG of an N-Quads file sorted by graph: the base and prefixes, then one ``<graph> { … }`` block per named
-    graph."""
-    _write(_blocks(line_chunks(nquads), prefixes, base, quads=True), path, prefixes, base)
+def write_trig(nquads: Path | pl.DataFrame, path: Path, prefixes: Mapping[str, str], base: str | None = None) -> None:
+    """TriG of an N-Quads file sorted by graph (read in chunks), or of the frame of its terms in that order (in
+    memory): the base and prefixes, then one ``<graph> { … }`` block per named graph."""
+    frames = [nquads] if isinstance(nquads, pl.DataFrame) else (
+        split_terms(lines, quads=True) for lines in line_chunks(nquads))
+    _write(_blocks(frames, prefixes, base, quads=True), path, prefixes, base)
 
 
-def _write(blocks: Iterator[str], path: Path, prefixes: Mapping[str, str], base: str | None) -> None:
+def _write(blocks: Iterator[pl.Series | str], path: Path, prefixes: Mapping[str, str], base: str | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
-        fh.write(prefix_lines(prefixes, base))
+    with path.open("wb", buffering=1 << 20) as fh:
+        fh.write(prefix_lines(prefixes, base).encode("utf-8"))
         first = True
         for block in blocks:
             if first:
-                fh.write("\n")
+                fh.write(b"\n")
                 first = False
-            fh.write(block)
+            if isinstance(block, str):
+                fh.write(block.encode("utf-8"))
+            else:
+                write_text(fh, block)
