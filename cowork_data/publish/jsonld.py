@@ -39,12 +39,19 @@ def _compact(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
 
 
 def _compact_each(iris: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
-    out = iris
+    """One regular expression: the namespaces longest first (leftmost-first alternation takes the longest that
+    fits; a namespace two prefixes share takes the last prefix in name order), then a rest that is not empty and
+    does not start with ``//``."""
+    names: dict[str, str] = {}
     for prefix, namespace in sorted(prefixes.items(), key=lambda item: len(item[1])):
-        rest = iris.str.strip_prefix(namespace)
-        fits = iris.str.starts_with(namespace) & (rest != "") & ~rest.str.starts_with("//")
-        out = (prefix + ":" + rest).zip_with(fits.fill_null(False), out)
-    return out.rename(iris.name)
+        names[namespace] = prefix
+    if not names:
+        return iris
+    alternatives = "|".join(pl.escape_regex(ns) for ns in sorted(names, key=len, reverse=True))
+    split = iris.str.extract_groups(f"^({alternatives})([^/].*|/[^/].*|/)$").struct.unnest()
+    prefix = split["1"].replace_strict(list(names), list(names.values()), default=None, return_dtype=pl.String)
+    short = prefix + ":" + split["2"]
+    return short.zip_with(short.is_not_null(), iris).rename(iris.name)
 
 
 def _values(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.DataFrame:
@@ -82,18 +89,23 @@ def _object_values(terms: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
 
 
 def _nodes(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.Series:
-    """One JSON object per subject (the frame holds whole subjects, in line order)."""
-    values = _values(frame, prefixes).with_row_index("n")
-    props = (values.group_by(["s", "rank", "p", "key"], maintain_order=True)
-             .agg(pl.col("value").str.join(","), pl.len().alias("count"), pl.col("n").min())
-             .sort(["n"]).sort(["s", "rank"], maintain_order=True))
-    member = pl.concat_str([pl.col("key").map_batches(_json), pl.lit(":"),
+    """One JSON object per subject (the frame holds whole subjects, in the order of their sorted lines: a subject's
+    lines, and its lines of one predicate, are runs; each run is numbered and grouped by its number)."""
+    s, p = pl.col("s"), pl.col("p")
+    new_node = (s != s.shift(1)).fill_null(True)
+    values = _values(frame, prefixes).with_columns(
+        node=new_node.cum_sum(), prop=(new_node | (p != p.shift(1))).fill_null(True).cum_sum())
+    props = (values.group_by("prop", maintain_order=True)
+             .agg(pl.col("node", "rank", "key").first(), pl.col("value").str.join(","), pl.len().alias("count"))
+             .sort(["node", "rank"], maintain_order=True))
+    member = pl.concat_str([pl.col("key").map_batches(lambda keys: by_unique(keys, _json)), pl.lit(":"),
                             pl.when(pl.col("count") > 1).then(pl.concat_str([pl.lit("["), pl.col("value"),
                                                                              pl.lit("]")]))
                             .otherwise(pl.col("value"))])
-    nodes = (props.with_columns(member=member).group_by("s", maintain_order=True)
+    nodes = (props.with_columns(member=member).group_by("node", maintain_order=True)
              .agg(pl.col("member").str.join(",")))
-    ids = _json(_compact(nodes["s"].str.strip_prefix("<").str.strip_suffix(">"), prefixes))
+    subjects = values.filter(new_node)["s"]
+    ids = _json(_compact(subjects.str.strip_prefix("<").str.strip_suffix(">"), prefixes))
     return '{"@id":' + ids + "," + nodes["member"] + "}"
 
 

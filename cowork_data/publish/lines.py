@@ -55,12 +55,9 @@ def line_chunks(path: Path, lines: int | None = None) -> Iterator[pl.Series]:
 
 
 def read_lines(path: Path) -> pl.Series:
-    """Every line of ``path`` (without its line break), in memory: split by polars, not into Python strings."""
-    text = path.read_text(encoding="utf-8")
-    if not text:
-        return pl.Series("line", [], dtype=pl.String)
-    lines = pl.Series("line", [text.removesuffix("\n")], dtype=pl.String).str.split("\n").explode(empty_as_null=False)
-    return lines.rename("line")
+    """Every line of ``path`` (without its line break), in memory."""
+    with path.open("r", encoding="utf-8", newline="\n") as fh:
+        return pl.Series("line", fh.readlines(), dtype=pl.String).str.strip_suffix("\n")
 
 
 def write_lines(fh: BinaryIO, lines: pl.Series) -> None:
