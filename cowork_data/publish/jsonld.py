@@ -89,24 +89,33 @@ def _object_values(terms: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
 
 
 def _nodes(frame: pl.DataFrame, prefixes: Mapping[str, str]) -> pl.Series:
-    """One JSON object per subject (the frame holds whole subjects, in the order of their sorted lines: a subject's
-    lines, and its lines of one predicate, are runs; each run is numbered and grouped by its number)."""
-    s, p = pl.col("s"), pl.col("p")
-    new_node = (s != s.shift(1)).fill_null(True)
-    values = _values(frame, prefixes).with_columns(
-        node=new_node.cum_sum(), prop=(new_node | (p != p.shift(1))).fill_null(True).cum_sum())
-    props = (values.group_by("prop", maintain_order=True)
-             .agg(pl.col("node", "rank", "key").first(), pl.col("value").str.join(","), pl.len().alias("count"))
-             .sort(["node", "rank"], maintain_order=True))
-    member = pl.concat_str([pl.col("key").map_batches(lambda keys: by_unique(keys, _json)), pl.lit(":"),
-                            pl.when(pl.col("count") > 1).then(pl.concat_str([pl.lit("["), pl.col("value"),
-                                                                             pl.lit("]")]))
-                            .otherwise(pl.col("value"))])
-    nodes = (props.with_columns(member=member).group_by("node", maintain_order=True)
-             .agg(pl.col("member").str.join(",")))
-    subjects = values.filter(new_node)["s"]
-    ids = _json(_compact(subjects.str.strip_prefix("<").str.strip_suffix(">"), prefixes))
-    return '{"@id":' + ids + "," + nodes["member"] + "}"
+    """Texts whose concatenation is the frame's node objects, one per subject, joined by ``,\\n`` (the frame holds
+    whole subjects in the order of their sorted lines). A subject's lines are a run, and so are its lines of one
+    predicate once the ``rdf:type`` lines are moved first: each line's text opens and closes what its place in
+    those runs asks for (no grouping, no joining in Python)."""
+    s = pl.col("s")
+    values = _values(frame, prefixes).with_columns(node=(s != s.shift(1)).fill_null(True).cum_sum())
+    values = values.sort(["node", "rank"], maintain_order=True)
+    values = values.with_columns(key=by_unique(values["key"], _json), id=_ids(values["s"], prefixes))
+    node, p = pl.col("node"), pl.col("p")
+    first_node, last_node = (node != node.shift(1)).fill_null(True), (node != node.shift(-1)).fill_null(True)
+    first_prop = first_node | (p != p.shift(1)).fill_null(True)
+    last_prop = last_node | (p != p.shift(-1)).fill_null(True)
+    last_line = pl.int_range(pl.len()) == pl.len() - 1
+    text = pl.concat_str([
+        pl.when(first_node).then(pl.concat_str([pl.lit('{"@id":'), pl.col("id"), pl.lit(",")])).otherwise(pl.lit("")),
+        pl.when(first_prop).then(pl.concat_str([pl.col("key"), pl.lit(":"), pl.when(last_prop).then(pl.lit(""))
+                                                .otherwise(pl.lit("["))])).otherwise(pl.lit(",")),
+        pl.col("value"),
+        pl.when(last_prop & ~first_prop).then(pl.lit("]")).otherwise(pl.lit("")),
+        pl.when(last_node & last_line).then(pl.lit("}")).when(last_node).then(pl.lit("},\n"))
+        .when(last_prop).then(pl.lit(",")).otherwise(pl.lit("")),
+    ])
+    return values.select(text.alias("text")).to_series()
+
+
+def _ids(subjects: pl.Series, prefixes: Mapping[str, str]) -> pl.Series:
+    return by_unique(subjects, lambda s: _json(_compact(s.str.strip_prefix("<").str.strip_suffix(">"), prefixes)))
 
 
 def _chunks(ntriples: Path) -> Iterator[pl.DataFrame]:
@@ -138,7 +147,7 @@ def write_jsonld(ntriples: Path | pl.DataFrame, path: Path, context: Mapping[str
         for frame in frames:
             if not len(frame):
                 continue
-            nodes = _nodes(frame, prefixes)
-            write_text(fh, ("\n" if first else ",\n") + nodes.str.join(",\n"))
+            fh.write(b"\n" if first else b",\n")
+            write_text(fh, _nodes(frame, prefixes))
             first = False
         fh.write(b"\n]\n}\n")
