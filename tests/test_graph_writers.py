@@ -23,7 +23,8 @@ from tests.rdf_files import quads_of, same_graph, triples_of
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SUBJECTS = [f"{DEFAULT_BASE}data/workspace/f205/{name}" for name in ("a", "b-1", "c.d", "e.", "-f", "ü", "x%20y")]
 SUBJECTS += [f"{DEFAULT_BASE}data/org/{n}#address" for n in range(4)]
-SUBJECTS += ["http://schema.org/Place", "http://schema.org/", "http://schema.org//x", f"{DEFAULT_BASE}data/", "https://example.org/other/x", f"{DEFAULT_BASE}data/../up", "urn:x:1"]
+SUBJECTS += ["http://schema.org/Place", "http://schema.org/", "http://schema.org//x", f"{DEFAULT_BASE}data/",
+             "https://example.org/other/x", f"{DEFAULT_BASE}data/../up", "urn:x:1"]
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREDICATES = [RDF_TYPE, "http://schema.org/name",
               "https://w3id.org/italia/onto/l0/name", "https://w3id.org/cowork-data/vocab#call",
