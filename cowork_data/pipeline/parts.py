@@ -2,12 +2,12 @@
 
 Up to :data:`LINES_PER_PART` lines the graph is one file per format, as always: ``data/graph/cowork-data.nq``
 (the named graphs in order, each sorted), ``.nt`` (every distinct triple, sorted), and ``.ttl``, ``.trig``,
-``.jsonld`` written from those by streaming. A larger graph is cut into ``P`` parts (a power of two): each named
-graph goes to the part ``sha256(source id) mod P``, and each part has its own file of every format
-(``cowork-data-0001.nq`` …), written the same way. A source's change then rewrites one part; the other parts of the
-previous release are kept as they are (hard links), when their inputs and bytes are still those the release
-recorded. The concatenation of the N-Quads (N-Triples) parts is the dataset (graph); a triple two sources state
-is in both sources' parts.
+``.jsonld`` written from the same terms (a part is read once, in memory, up to :data:`MEMORY_BYTES`). A larger
+graph is cut into ``P`` parts (a power of two): each named graph goes to the part ``sha256(source id) mod P``, and
+each part has its own file of every format (``cowork-data-0001.nq`` …), written the same way. A source's change
+then rewrites one part; the other parts of the previous release are kept as they are (hard links), when their
+inputs and bytes are still those the release recorded. The concatenation of the N-Quads (N-Triples) parts is the
+dataset (graph); a triple two sources state is in both sources' parts.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ from cowork_data.publish.turtle import turtle_terms, write_trig, write_turtle
 __all__ = ["FORMATS", "LINES_PER_PART", "GraphInput", "Part", "part_count", "part_of", "write_parts"]
 
 LINES_PER_PART = 250_000
-#: A part's N-Quads up to this size are written into the other formats in memory (about 8 bytes held per byte of
-#: N-Quads); a larger part (a source whose graph alone is larger than a part) is written by streaming.
-MEMORY_BYTES = 256 << 20
+#: A part's N-Quads up to this size are written into the other formats in memory, parsed once (about 7.5 bytes
+#: held per byte of N-Quads: 325 MB for the generated 10k project's largest part, 43 MB). Parts are cut to hold
+#: :data:`LINES_PER_PART` lines on average (≈ 55 MB at 220 bytes a line); one over this size (the hash's spread,
+#: or a source whose graph alone is larger than a part) is written by streaming, in chunks of
+#: :data:`~cowork_data.publish.lines.CHUNK_LINES` lines as before, with ``sort`` on disk for its N-Triples.
+MEMORY_BYTES = 128 << 20
 #: Format → (file extension, written from).
 FORMATS = {"nq": "nq", "nt": "nt", "ttl": "nt", "trig": "nq", "jsonld": "nt"}
 

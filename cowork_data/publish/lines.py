@@ -1,10 +1,11 @@
-"""N-Triples / N-Quads lines at any size: read in chunks, written as they come, sorted outside memory.
+"""N-Triples / N-Quads lines: read in chunks or whole, split into terms, sorted, written as they come.
 
 Every line the graph writer produces is one ``<s> <p> <o> [<g>] .`` line with no raw line break (literals are
-escaped), so a file of them can be cut at any newline and sorted as text. Sorting uses the system's ``sort``
-(GNU coreutils) in the C locale: byte order, which for UTF-8 is code point order, the order of Python's sorted
-strings; it merges on disk when the data do not fit in ``memory_mb``.
-"""
+escaped), so a file of them can be cut at any newline and sorted as text. A part of the graph files is read whole
+and its triples sorted by polars (:func:`unique_triples`, byte order); a larger one is sorted outside memory by the
+system's ``sort`` (GNU coreutils) in the C locale (:func:`sort_unique`), which merges on disk when the data do not
+fit in ``memory_mb``. Both orders are byte order, which for UTF-8 is code point order, the order of Python's sorted
+strings."""
 
 from __future__ import annotations
 

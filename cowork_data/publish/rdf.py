@@ -1,7 +1,8 @@
-"""The RDF publication formats of a release, all written by streaming from sorted lines (same lines, same bytes).
+"""The RDF publication formats of a release, all written from sorted lines (same lines, same bytes).
 
 - N-Quads: the named graphs in order, each one's lines sorted (``cowork_data.pipeline.parts``);
-- N-Triples: every distinct triple, sorted (an external sort: :func:`cowork_data.publish.lines.sort_unique`);
+- N-Triples: every distinct triple, sorted (:func:`cowork_data.publish.lines.unique_triples` for a part read in
+  memory, an external sort, :func:`cowork_data.publish.lines.sort_unique`, for a larger one);
 - Turtle and TriG: :mod:`cowork_data.publish.turtle`; JSON-LD: :mod:`cowork_data.publish.jsonld`, compacted with the
   published context (``data/graph/context.jsonld``), which is also embedded so that the file reads offline.
 
