@@ -124,3 +124,12 @@ def test_reading_an_empty_file_gives_no_line(tmp_path: Path) -> None:
     path = tmp_path / "empty.nq"
     path.write_bytes(b"")
     assert read_lines(path).dtype == pl.String and len(read_lines(path)) == 0
+
+
+def test_an_empty_part_gives_the_streaming_writers_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = _write(tmp_path, "memory", [], monkeypatch, streaming=False)
+    streaming = _write(tmp_path, "streaming", [], monkeypatch, streaming=True)
+    for name in sorted(p.name for p in memory.iterdir()):
+        assert (memory / name).read_bytes() == (streaming / name).read_bytes(), name
+    assert (memory / "cowork-data.nt").read_bytes() == b""
+    assert b'"@graph": [\n]' in (memory / "cowork-data.jsonld").read_bytes()
