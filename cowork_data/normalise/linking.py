@@ -262,9 +262,11 @@ def _link(i: int, rows: list[dict[str, str]], features: list[Features], candidat
     return tuple(links), tuple(ambiguous)
 
 
-#: A record as the state keeps it: its fields and values, sorted (every field linking reads is in it).
-Record = tuple[tuple[str, str], ...]
-_STATE_FORMAT = 1
+#: A record as the state keeps it: the values of its fields (the state's columns, every field linking reads).
+Record = tuple[str, ...]
+#: What linking found for one record, as the state keeps it: the fields of its links and of its doubts.
+Kept = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, tuple[str, ...], str, str], ...]]
+_STATE_FORMAT = 2
 
 
 class _Index:
@@ -307,50 +309,64 @@ def relink(spaces: list[dict[str, str]], state: Path, *, version: str,
     wrote ``state``: the records added, removed or changed and those that have one of them as a candidate, each with
     all its candidates; every other record keeps the result kept in ``state`` (a record's result is a function of
     its fields and of its candidates' fields). ``state`` (written by rename, so a killed build leaves the previous
-    one) holds each record's features, municipality and result; a missing, unreadable or stale one (another
-    ``version`` of the code, other thresholds) gives the full computation, which writes it."""
+    one) holds each record with its features, municipality and result; a missing, unreadable or stale one (another
+    ``version`` of the code, other thresholds or fields) gives the full computation, which writes it."""
     rows = _sorted(spaces)
-    keys: list[Record] = [tuple(sorted(row.items())) for row in rows]
-    stamp = f"{_STATE_FORMAT}\n{version}\n{thresholds!r}"
+    columns = sorted({name for row in rows for name in row})  # a field a row lacks reads as "" (as linking reads it)
+    keys: list[Record] = [tuple(row.get(name, "") for name in columns) for row in rows]
+    stamp = f"{_STATE_FORMAT}\n{version}\n{thresholds!r}\n{columns!r}"
     kept = _load_state(state, stamp)
-    known, counts = kept if kept is not None else ({}, {})
-    features = [known[k][0] if k in known else _features(row) for k, row in zip(keys, rows, strict=True)]
-    municipalities = [known[k][1] if k in known else _municipality(row) for k, row in zip(keys, rows, strict=True)]
-    now = Counter(keys)
-    changed = {k for k in now.keys() | counts.keys() if now.get(k) != counts.get(k)}
+    old_keys, old_features, old_municipalities, old_found = kept if kept is not None else ([], [], [], [])
+    old = {k: i for i, k in enumerate(old_keys)}
+    where = [old.get(k) for k in keys]
+    features = [_features(row) if w is None else old_features[w] for w, row in zip(where, rows, strict=True)]
+    municipalities = [_municipality(row) if w is None else old_municipalities[w]
+                      for w, row in zip(where, rows, strict=True)]
+    now, before = Counter(keys), Counter(old_keys)
+    changed = {k for k, n in now.items() if before.get(k) != n} | {k for k in before if k not in now}
+    texts: dict[str, str] = {}
     if kept is None:
         pairs = _candidates(rows, thresholds.near, features)
-        found = [_link(i, rows, features, pairs.get(i, ()), thresholds) for i in range(len(rows))]
+        found = [_kept(_link(i, rows, features, pairs.get(i, ()), thresholds), texts) for i in range(len(rows))]
     else:
         index = _Index(features, municipalities, thresholds.near)
         again = {i for i, k in enumerate(keys) if k in changed}
         first = {k: i for i, k in reversed(list(enumerate(keys)))}
         for k in changed:
-            again |= index.candidates(*(known[k][:2] if k in known else
+            again |= index.candidates(*((old_features[old[k]], old_municipalities[old[k]]) if k in old else
                                         (features[first[k]], municipalities[first[k]])))
-        found = [_link(i, rows, features, index.candidates(features[i], municipalities[i]), thresholds)
-                 if i in again else known[k][2] for i, k in enumerate(keys)]
+        found = [_kept(_link(i, rows, features, index.candidates(features[i], municipalities[i]), thresholds), texts)
+                 if i in again else old_found[w] for i, w in enumerate(where)]  # type: ignore[index]
     if changed or kept is None:
-        _save_state(state, stamp, {k: (features[i], municipalities[i], found[i]) for i, k in enumerate(keys)}, now)
-    return _report(found)
+        _save_state(state, {"stamp": stamp, "keys": keys, "features": features, "municipalities": municipalities,
+                            "found": found})
+    return LinkReport([Link(*link) for links, _ in found for link in links],
+                      [Ambiguity(*doubt) for _, doubts in found for doubt in doubts])
 
 
-def _load_state(path: Path, stamp: str) -> tuple[dict[Record, tuple[Features, str, Found]], dict[Record, int]] | None:
+def _kept(found: Found, texts: dict[str, str]) -> Kept:
+    """A record's result as plain values, each doubt's texts shared (the state is read at every rebuild)."""
+    links, doubts = found
+    return (tuple((k.id, k.same_as, k.source_id, k.score, k.distance_m, k.address_score) for k in links),
+            tuple((a.id, a.candidates, texts.setdefault(a.reason_it, a.reason_it),
+                   texts.setdefault(a.reason_en, a.reason_en)) for a in doubts))
+
+
+def _load_state(path: Path, stamp: str) -> tuple[list[Record], list[Features], list[str], list[Kept]] | None:
     try:
         data = pickle.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
         return None
-    if not isinstance(data, dict) or data.get("stamp") != stamp or not {"records", "counts"} <= data.keys():
+    parts = ("keys", "features", "municipalities", "found")
+    if not isinstance(data, dict) or data.get("stamp") != stamp or not set(parts) <= data.keys():
         return None
-    return data["records"], data["counts"]
+    return data["keys"], data["features"], data["municipalities"], data["found"]
 
 
-def _save_state(path: Path, stamp: str, records: dict[Record, tuple[Features, str, Found]],
-                counts: Counter[Record]) -> None:
+def _save_state(path: Path, data: dict[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps({"stamp": stamp, "records": records, "counts": dict(counts)},
-                                 protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(tmp, path)
 
 
