@@ -126,8 +126,9 @@ def _parse(path: Path) -> Source:
     if source_id != path.stem:
         raise r.fail("id", "id-file", value=repr(source_id))
     tables = r.str_list("tables")
+    declared = declared_tables(path.parent.parent)
     for table in tables:
-        if table not in declared_tables(path.parent.parent):
+        if table not in declared:
             raise r.fail("tables", "table", value=repr(table))
     licence = r.get("licence", dict)
     fixture = r.get("fixture", bool)

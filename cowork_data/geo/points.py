@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cowork_data.geo.crs import FAMILIES, Detection, Inside, detect
@@ -54,11 +55,13 @@ class Columns:
         return "/".join(self.names)
 
 
-def _tokens(name: str) -> list[str]:
+@lru_cache(maxsize=4096)  # the sources of a catalogue share their headers: each is read once
+def _tokens(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name.strip())
-    return [t for t in re.split(r"[^0-9a-z]+", spaced.casefold()) if t]
+    return tuple(t for t in re.split(r"[^0-9a-z]+", spaced.casefold()) if t)
 
 
+@lru_cache(maxsize=4096)
 def _axis(name: str) -> str:
     tokens = _tokens(name)
     whole = "".join(tokens)

@@ -9,5 +9,7 @@ __all__ = ["fold"]
 
 def fold(text: str) -> str:
     """Lower-case ASCII for keyword matching (`Lunedì` → `lunedi`)."""
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()

@@ -88,7 +88,9 @@ def batch_frames(batch: Sequence[Mapping[str, Sequence[Mapping[str, str]]]],
                              schema={"_owner": pl.Int64, **dict.fromkeys(names, pl.String)})
         parts = frame.partition_by("_owner", as_dict=True, include_key=False, maintain_order=True)
         empty = frame.clear().drop("_owner")
-        links = {key: link_frame(part) for key, part in parts.items()} if name == "spaces" else {}
+        # the link fields of the whole batch, then cut per source (a select per source costs more than its rows)
+        links = link_frame(frame).hstack([frame["_owner"]]).partition_by(
+            "_owner", as_dict=True, include_key=False, maintain_order=True) if name == "spaces" else {}
         for k, tables in enumerate(batch):
             if name in tables:
                 out[k][name] = parts.get((k,), empty)

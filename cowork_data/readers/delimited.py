@@ -17,6 +17,7 @@ import io
 import re
 from collections import Counter
 from functools import cache
+from itertools import islice
 
 __all__ = ["DELIMITERS", "parse", "parse_plain", "sniff_delimiter"]
 
@@ -30,7 +31,7 @@ def sniff_delimiter(text: str) -> str:
     sample = text[:SNIFF_CHARS]
     best, best_score = ",", (-1, -1)
     for candidate in DELIMITERS:
-        widths = [len(r) for r in parse_plain(sample, candidate, limit=SNIFF_RECORDS)]
+        widths = [len(r) for r in _first_records(sample, candidate)]
         counts = Counter(w for w in widths[:-1] or widths if w >= 2)  # the last record may be cut by the sample
         if not counts:
             continue
@@ -38,6 +39,14 @@ def sniff_delimiter(text: str) -> str:
         if (count, width) > best_score:
             best, best_score = candidate, (count, width)
     return best
+
+
+def _first_records(text: str, delimiter: str) -> list[list[str]]:
+    """The first :data:`SNIFF_RECORDS` records of ``text`` (the ``csv`` module when it can, else plain)."""
+    try:
+        return list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), SNIFF_RECORDS))
+    except csv.Error:  # a cell longer than the process's csv.field_size_limit()
+        return parse_plain(text, delimiter, limit=SNIFF_RECORDS)
 
 
 def parse(text: str, delimiter: str) -> list[list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from cowork_data.errors import UnreadableSnapshot
@@ -16,6 +17,7 @@ __all__ = ["Dataset", "Distribution", "RawTable", "UnreadableSnapshot", "cell_te
 
 #: OpenDataSoft's labels of its own geographic fields, by the field name an export "with names" gives them.
 _ODS_LABELS = {"geo_point": "geo_point_2d", "geo_shape": "geo_shape"}
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
 def json_document(data: bytes, key: str) -> Any:
@@ -27,11 +29,12 @@ def json_document(data: bytes, key: str) -> Any:
         raise UnreadableSnapshot(key, detail=str(exc)[:200]) from exc
 
 
+@lru_cache(maxsize=4096)  # a catalogue's sources share their headers: each is folded once
 def header_key(name: str) -> str:
     """What two spellings of one column share: case, spaces, dashes and dots aside (``Numero postazioni`` and
     ``numero_postazioni``, as an OpenDataSoft export writes a field with labels and with names), and
     OpenDataSoft's label ``Geo Point`` is its field ``geo_point_2d``."""
-    key = re.sub(r"[^0-9a-z]+", "_", name.strip().casefold()).strip("_")
+    key = _NOT_KEY.sub("_", name.strip().casefold()).strip("_")
     return _ODS_LABELS.get(key, key)
 
 
