@@ -18,7 +18,13 @@ __all__ = ["FIELDS", "PRIMARY_KEYS", "blank_row", "fields", "primary_key", "proj
 @cache
 def project_of(source_path: Path) -> Path | None:
     """The project a source file (``{root}/sources/{id}.toml``) belongs to, when it has its own Table Schemas."""
-    root = source_path.resolve().parent.parent
+    # the catalogue's directory resolved once for all its files (a file that is a link is resolved itself)
+    return _project(source_path.resolve().parent if source_path.is_symlink() else source_path.parent)
+
+
+@cache
+def _project(directory: Path) -> Path | None:
+    root = directory.resolve().parent
     return root if (root / "schemas").is_dir() else None
 
 

@@ -91,11 +91,12 @@ def batch_frames(batch: Sequence[Mapping[str, Sequence[Mapping[str, str]]]],
         # the link fields of the whole batch, then cut per source (a select per source costs more than its rows)
         links = link_frame(frame).hstack([frame["_owner"]]).partition_by(
             "_owner", as_dict=True, include_key=False, maintain_order=True) if name == "spaces" else {}
+        no_links = link_frame(empty) if name == "spaces" else None
         for k, tables in enumerate(batch):
             if name in tables:
                 out[k][name] = parts.get((k,), empty)
-                if name == "spaces":
-                    out[k]["_links"] = links.get((k,), link_frame(empty))
+                if no_links is not None:
+                    out[k]["_links"] = links.get((k,), no_links)
     return out
 
 
