@@ -22,6 +22,7 @@ from cowork_data.normalise import normalise
 from cowork_data.normalise.ids import Crosswalk
 from cowork_data.normalise.tables import fields
 from cowork_data.pipeline.cache import Cache, Entry, digest
+from cowork_data.pipeline.inputs import ReadAhead, snapshot_files
 from cowork_data.reference import Comuni
 
 __all__ = ["Prepared", "batch_frames", "frames_of", "prepare", "rows_of", "source_info"]
@@ -141,33 +142,38 @@ def prepare(root: Path, sources: Sequence[Source], *, cache: Cache, crosswalk: C
 
     rows_pending = 0
     listed: Comuni | None = None
-    for n, source in enumerate(sources, 1):
-        facts = index.facts(source, frozen(source.id)) if index else ""
-        known = index.key(source, facts) if index else None
-        entry = cache.load(source.id, known) if known else None
-        if entry is not None:
+    # A source's facts and known key do not change while others are normalised (a source's ids are its own).
+    facts_of = [index.facts(source, frozen(source.id)) if index else "" for source in sources]
+    known_of = [index.key(source, facts) if index else None for source, facts in zip(sources, facts_of, strict=True)]
+    with ReadAhead([snapshot_files(root, s) for s, known in zip(sources, known_of, strict=True) if not known]) as ahead:
+        for n, source in enumerate(sources, 1):
+            facts, known = facts_of[n - 1], known_of[n - 1]
+            entry = cache.load(source.id, known) if known else None
+            if entry is not None:
+                entries.append(entry)
+                continue
+            if not known:
+                ahead.advance()
+            snapshot = load_snapshot(source, root)
+            info = source_info(source, snapshot)
+            key = entry_key(source, info, crosswalk, versions)
+            if index:
+                index.remember(source, facts, key)
+            entry = cache.load(source.id, key)
             entries.append(entry)
-            continue
-        snapshot = load_snapshot(source, root)
-        info = source_info(source, snapshot)
-        key = entry_key(source, info, crosswalk, versions)
-        if index:
-            index.remember(source, facts, key)
-        entry = cache.load(source.id, key)
-        entries.append(entry)
-        if entry is not None:
-            continue
-        if not rebuilt or len(rebuilt) % 500 == 0:
-            progress("normalise", f"{source.id} ({n}/{len(sources)})")
-        if listed is None:
-            listed = comuni()
-        rows = normalise(source, snapshot, comuni=listed, crosswalk=crosswalk, notes=notes)
-        pending.append((len(entries) - 1, source, info, rows))
-        rebuilt.append(source.id)
-        rows_pending += sum(map(len, rows.values()))
-        if rows_pending >= CHECK_ROWS:
-            flush()
-            rows_pending = 0
+            if entry is not None:
+                continue
+            if not rebuilt or len(rebuilt) % 500 == 0:
+                progress("normalise", f"{source.id} ({n}/{len(sources)})")
+            if listed is None:
+                listed = comuni()
+            rows = normalise(source, snapshot, comuni=listed, crosswalk=crosswalk, notes=notes)
+            pending.append((len(entries) - 1, source, info, rows))
+            rebuilt.append(source.id)
+            rows_pending += sum(map(len, rows.values()))
+            if rows_pending >= CHECK_ROWS:
+                flush()
+                rows_pending = 0
     flush()
     return Prepared(entries=[e for e in entries if e is not None], rebuilt=rebuilt)
 
