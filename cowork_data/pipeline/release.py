@@ -30,7 +30,7 @@ from cowork_data.publish.package import descriptor, write_descriptor
 from cowork_data.publish.rdf import context, prefixes, write_context
 from cowork_data.validate.report import Finding
 
-__all__ = ["Plan", "publish", "still_published"]
+__all__ = ["Plan", "give_back", "publish", "still_published"]
 
 Progress = Callable[[str, str], None]
 ISTAT_SOURCE = {
@@ -158,11 +158,13 @@ def publish(plan: Plan, say: Progress) -> dict[str, Any]:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         nquads = [data / "graph" / name for name in sorted(out["parts"])]
+        give_back()
         say("validate-graph", "SHACL")
         checked = store_stage.check(plan, stage, nquads, graphs, manifest, say,
                                     load=loading[0] if loading else None)
         out["store_quads"], out["shacl"], out["vocab"] = checked.quads, checked.findings, checked.vocab
         out["shapes"] = checked.shapes
+        give_back()
         errors = [f for f in checked.findings if f.severity == "error"]
         if errors:
             report = _report_of(checked.findings)
@@ -222,6 +224,18 @@ def _published_facts(output: Path, parts: Mapping[str, Any]) -> dict[str, str]:
 
             out[str(path.relative_to(output))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return dict(sorted(out.items()))
+
+
+def give_back() -> None:
+    """Return to the system the memory that the steps before freed: glibc keeps freed blocks in its arenas (the
+    bulk load's thread has its own), so without this the resident set after the graph files and after SHACL holds
+    what they once used, not what the build still holds (docs/decisions.md §19.15). Elsewhere than glibc, nothing."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def still_published(cache: Cache, output: Path, store: bool, descriptor: str) -> bool:
