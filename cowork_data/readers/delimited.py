@@ -31,7 +31,7 @@ def sniff_delimiter(text: str) -> str:
     sample = text[:SNIFF_CHARS]
     best, best_score = ",", (-1, -1)
     for candidate in DELIMITERS:
-        widths = [len(r) for r in _first_records(sample, candidate)]
+        widths = [len(r) for r in parse(sample, candidate, limit=SNIFF_RECORDS)]
         counts = Counter(w for w in widths[:-1] or widths if w >= 2)  # the last record may be cut by the sample
         if not counts:
             continue
@@ -41,20 +41,13 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _first_records(text: str, delimiter: str) -> list[list[str]]:
-    """The first :data:`SNIFF_RECORDS` records of ``text`` (the ``csv`` module when it can, else plain)."""
+def parse(text: str, delimiter: str, *, limit: int | None = None) -> list[list[str]]:
+    """Every record of ``text`` (at most ``limit``); a cell of any length is kept (the ``csv`` module when it can,
+    else plain)."""
     try:
-        return list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), SNIFF_RECORDS))
+        return list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limit))
     except csv.Error:  # a cell longer than the process's csv.field_size_limit()
-        return parse_plain(text, delimiter, limit=SNIFF_RECORDS)
-
-
-def parse(text: str, delimiter: str) -> list[list[str]]:
-    """Every record of ``text``; a cell of any length is kept (the ``csv`` module when it can, else plain)."""
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:  # a cell longer than the process's csv.field_size_limit()
-        return parse_plain(text, delimiter)
+        return parse_plain(text, delimiter, limit=limit)
 
 
 @cache
